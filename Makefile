@@ -1,0 +1,94 @@
+# Paneldesk: `make run` starts the app, `make test` runs every test.
+# Both do all the set-up a fresh Debian 12 machine (rustup's Rust, Node 20) needs.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Builds and caches live outside the clone so every clone (and CI) reuses them.
+CACHE_DIR ?= $(HOME)/.cache/paneldesk
+export CARGO_TARGET_DIR ?= $(CACHE_DIR)/target
+export npm_config_cache ?= $(CACHE_DIR)/npm
+TOOLS_DIR := $(CACHE_DIR)/tools
+TAURI_DRIVER_VERSION := 2.1.0
+APP_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk
+CLI_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk-cli
+# The app is built with its UI embedded (no dev server), once, for both run and test.
+APP_FEATURES := --features paneldesk/custom-protocol
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
+	libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev \
+	librsvg2-dev libayatana-appindicator3-dev libxdo-dev \
+	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3
+
+.PHONY: help run test check build deps deps-system deps-ui deps-e2e bindings fmt
+
+help:
+	@echo "make run    build and start Paneldesk (under Xvfb when there is no display)"
+	@echo "make test   set up, check (fmt, clippy, svelte-check, eslint) and run every test"
+	@echo "make check  the static checks alone"
+	@echo "make bindings  regenerate ui/src/lib/backend/bindings.ts from the Rust commands"
+
+deps: deps-ui
+
+deps-system:
+	@command -v rustc >/dev/null || { echo "error: Rust is not installed: install it with rustup (https://rustup.rs), 1.90 or newer" >&2; exit 1; }
+	@rust=$$(rustc --version | awk '{print $$2}'); \
+	  [ "$$(printf '%s\n' 1.90.0 "$$rust" | sort -V | head -1)" = 1.90.0 ] || { echo "error: Rust $$rust is too old: Paneldesk needs 1.90 or newer (rustup update stable)" >&2; exit 1; }
+	@command -v node >/dev/null || { echo "error: Node.js is not installed: Paneldesk needs Node 20.19 or newer" >&2; exit 1; }
+	@node=$$(node --version | tr -d v); \
+	  [ "$$(printf '%s\n' 20.19.0 "$$node" | sort -V | head -1)" = 20.19.0 ] || { echo "error: Node $$node is too old: Paneldesk needs Node 20.19 or newer" >&2; exit 1; }
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing system packages: $$missing"; \
+	    $(SUDO) apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  fi
+
+# npm ci in $(1), skipped when node_modules came from the same package-lock.json.
+define npm_ci
+	@want=$$(sha256sum $(1)/package-lock.json | cut -d' ' -f1); stamp=$(1)/node_modules/.paneldesk-lock-hash; \
+	  if [ "$$(cat $$stamp 2>/dev/null)" != "$$want" ]; then \
+	    echo "npm ci in $(1)"; npm ci --prefix $(1) --no-audit --no-fund --loglevel=error; echo $$want > $$stamp; \
+	  fi
+endef
+
+deps-ui: deps-system
+	$(call npm_ci,ui)
+
+deps-e2e: deps-system
+	$(call npm_ci,tests/e2e)
+	@[ -x $(TOOLS_DIR)/bin/tauri-driver ] || { echo "Installing tauri-driver $(TAURI_DRIVER_VERSION)"; \
+	  CARGO_TARGET_DIR=$(CACHE_DIR)/tools-target cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS_DIR) --quiet; }
+
+build: deps
+	npm --prefix ui run build
+	cargo build --workspace $(APP_FEATURES)
+
+run: build
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  exec $(APP_BIN); \
+	else \
+	  echo "No display found: starting Paneldesk under Xvfb (set DISPLAY to see the window)."; \
+	  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN); \
+	fi
+
+check: deps
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+	@# The core must never link Tauri: the CLI and the tests share its code path.
+	@if cargo tree -p paneldesk-core -e normal --prefix none | grep -qi '^tauri'; then \
+	  echo "error: paneldesk-core depends on tauri; keep Tauri in src-tauri/app" >&2; exit 1; fi
+	npm --prefix ui run check
+	npm --prefix ui run lint
+
+bindings: build
+	$(APP_BIN) --export-bindings ui/src/lib/backend/bindings.ts
+
+test: check build deps-e2e
+	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
+	  APP_FEATURES="$(APP_FEATURES)" tests/run-all
+
+fmt:
+	cargo fmt --all

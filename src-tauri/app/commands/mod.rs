@@ -1,0 +1,5 @@
+//! `#[tauri::command]` wrappers: each one calls core and converts its answer.
+
+mod about;
+
+pub use about::*;

@@ -1,0 +1,113 @@
+//! Forward-only migrations from `migrations/`, embedded at build time.
+//!
+//! All pending migrations of a file run in one transaction; a file whose
+//! `user_version` is newer than this build knows is refused, not touched.
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use super::{user_version, DbError};
+use crate::Result;
+
+const CACHE: &[M<'static>] = &[M::up(include_str!(
+    "../../../../migrations/cache/0001_init.sql"
+))];
+
+const LOCAL: &[M<'static>] = &[M::up(include_str!(
+    "../../../../migrations/local/0001_init.sql"
+))];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    Cache,
+    Local,
+}
+
+impl Schema {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Schema::Cache => "cache.sqlite3",
+            Schema::Local => "local.sqlite3",
+        }
+    }
+
+    fn steps(self) -> &'static [M<'static>] {
+        match self {
+            Schema::Cache => CACHE,
+            Schema::Local => LOCAL,
+        }
+    }
+
+    /// The version a fully migrated file has.
+    pub fn latest(self) -> i64 {
+        self.steps().len() as i64
+    }
+}
+
+/// Brings `conn` to the latest version of `schema`.
+pub fn migrate(conn: &mut Connection, schema: Schema) -> Result<()> {
+    run(conn, schema.file_name(), schema.steps())
+}
+
+fn run(conn: &mut Connection, file: &str, steps: &'static [M<'static>]) -> Result<()> {
+    let found = user_version(conn, file)?;
+    let known = steps.len() as i64;
+    if found > known {
+        return Err(DbError::TooNew {
+            file: file.into(),
+            found,
+            known,
+        }
+        .into());
+    }
+    Migrations::from_slice(steps)
+        .to_latest(conn)
+        .map_err(|e| DbError::Migration {
+            file: file.into(),
+            reason: e.to_string(),
+        })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_exists(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    }
+
+    #[test]
+    fn a_failing_migration_rolls_back_every_pending_one() {
+        // Two pending migrations, the second broken: the first must not stay applied,
+        // or a half-migrated file would be taken for a finished one.
+        static STEPS: &[M<'static>] = &[
+            M::up("CREATE TABLE first_step (x INTEGER);"),
+            M::up("CREATE TABLE second_step (x INTEGER); THIS IS NOT SQL;"),
+        ];
+        let mut conn = Connection::open_in_memory().unwrap();
+        let err = run(&mut conn, "test.sqlite3", STEPS).unwrap_err();
+        assert!(
+            err.to_string().contains("migrating test.sqlite3 failed"),
+            "{err}"
+        );
+        assert_eq!(user_version(&conn, "test.sqlite3").unwrap(), 0);
+        assert!(!table_exists(&conn, "first_step"));
+    }
+
+    #[test]
+    fn a_database_from_a_newer_app_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let err = migrate(&mut conn, Schema::Local).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::DatabaseTooNew);
+        assert!(err.to_string().contains("schema version 99"), "{err}");
+        assert!(!table_exists(&conn, "settings"));
+    }
+}

@@ -1,0 +1,148 @@
+//! The two SQLite files of a data dir and the one way to open them.
+//!
+//! `cache.sqlite3` holds what the panels hold (rebuildable by a resync);
+//! `local.sqlite3` holds what only this machine holds. Both are migrated when
+//! a [`Db`] is opened.
+
+mod connection;
+mod migrations;
+
+use rusqlite::{Connection, OptionalExtension};
+
+pub use connection::open_connection;
+pub use migrations::{migrate, Schema};
+
+use crate::{paths::DataDir, Error, ErrorCode, Result};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database error in {file}: {source}")]
+    Sqlite {
+        file: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{file} was written by a newer Paneldesk (schema version {found}; this version knows up to {known})")]
+    TooNew {
+        file: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("migrating {file} failed: {reason}")]
+    Migration { file: String, reason: String },
+}
+
+impl DbError {
+    pub(crate) fn sqlite(file: &str, source: rusqlite::Error) -> Self {
+        DbError::Sqlite {
+            file: file.to_owned(),
+            source,
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            DbError::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            DbError::Sqlite { .. } | DbError::Migration { .. } => ErrorCode::Database,
+        }
+    }
+
+    pub fn fix(&self) -> Option<String> {
+        match self {
+            DbError::TooNew { .. } => Some(
+                "Update Paneldesk to the latest version, or point it at another data directory.".into(),
+            ),
+            DbError::Sqlite { .. } | DbError::Migration { .. } => Some(
+                "Close other programs using the data directory; if the cache is damaged, remove cache.sqlite3 and sync again (it is rebuilt from the panels).".into(),
+            ),
+        }
+    }
+}
+
+/// The schema versions of both files, as shown in the About box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaVersions {
+    pub cache: i64,
+    pub local: i64,
+}
+
+/// An opened, migrated data dir.
+#[derive(Debug, Clone)]
+pub struct Db {
+    data_dir: DataDir,
+    install_id: String,
+}
+
+impl Db {
+    /// Creates the data dir if needed, migrates both files and makes sure the
+    /// install identity exists.
+    pub fn open(data_dir: &DataDir) -> Result<Db> {
+        std::fs::create_dir_all(data_dir.root())
+            .map_err(|e| Error::io(format!("creating {}", data_dir.root().display()), e))?;
+        let mut cache = open_connection(&data_dir.cache_db())?;
+        migrate(&mut cache, Schema::Cache)?;
+        let mut local = open_connection(&data_dir.local_db())?;
+        migrate(&mut local, Schema::Local)?;
+        let install_id = ensure_install_id(&local)?;
+        Ok(Db {
+            data_dir: data_dir.clone(),
+            install_id,
+        })
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    /// A random id made when the data dir was first opened; it prefixes this
+    /// data dir's keychain accounts.
+    pub fn install_id(&self) -> &str {
+        &self.install_id
+    }
+
+    pub fn cache(&self) -> Result<Connection> {
+        open_connection(&self.data_dir.cache_db())
+    }
+
+    pub fn local(&self) -> Result<Connection> {
+        open_connection(&self.data_dir.local_db())
+    }
+
+    pub fn schema_versions(&self) -> Result<SchemaVersions> {
+        Ok(SchemaVersions {
+            cache: user_version(&self.cache()?, Schema::Cache.file_name())?,
+            local: user_version(&self.local()?, Schema::Local.file_name())?,
+        })
+    }
+}
+
+pub(crate) fn user_version(conn: &Connection, file: &str) -> Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|e| DbError::sqlite(file, e).into())
+}
+
+fn ensure_install_id(local: &Connection) -> Result<String> {
+    let file = Schema::Local.file_name();
+    let existing: Option<String> = local
+        .query_row("SELECT install_id FROM install WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|e| DbError::sqlite(file, e))?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    // INSERT OR IGNORE: another process may have made it in the meantime; read back the winner.
+    local
+        .execute(
+            "INSERT OR IGNORE INTO install (id, install_id, created_at) VALUES (1, ?1, ?2)",
+            (&id, chrono::Utc::now().timestamp()),
+        )
+        .map_err(|e| DbError::sqlite(file, e))?;
+    local
+        .query_row("SELECT install_id FROM install WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| DbError::sqlite(file, e).into())
+}

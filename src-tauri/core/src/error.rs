@@ -1,0 +1,72 @@
+//! The crate-level error: a stable code for programs, a message and a fix for people.
+//!
+//! The UI and the CLI decide what to do by [`ErrorCode`], never by matching text.
+
+use crate::{db::DbError, secrets::SecretError};
+
+/// Stable, machine-readable error codes. Serialized as snake_case strings;
+/// never rename one (the UI and scripts depend on them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Database,
+    DatabaseTooNew,
+    KeychainUnavailable,
+    SecretNotFound,
+    Io,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Database => "database",
+            ErrorCode::DatabaseTooNew => "database_too_new",
+            ErrorCode::KeychainUnavailable => "keychain_unavailable",
+            ErrorCode::SecretNotFound => "secret_not_found",
+            ErrorCode::Io => "io",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Db(e) => e.code(),
+            Error::Secret(e) => e.code(),
+            Error::Io { .. } => ErrorCode::Io,
+        }
+    }
+
+    /// What the user can do about it, when there is something to do.
+    pub fn fix(&self) -> Option<String> {
+        match self {
+            Error::Db(e) => e.fix(),
+            Error::Secret(e) => e.fix(),
+            Error::Io { .. } => {
+                Some("Check that the data directory exists and is writable.".into())
+            }
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,15 @@
+//! Paneldesk's core: everything that is not the window.
+//!
+//! The app (`src-tauri/app`), the CLI and the tests all call this crate, so
+//! there is one code path for each thing. It never depends on Tauri.
+
+pub mod db;
+pub mod error;
+pub mod logging;
+pub mod paths;
+pub mod secrets;
+
+pub use error::{Error, ErrorCode, Result};
+
+/// The version of Paneldesk this core was built as.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

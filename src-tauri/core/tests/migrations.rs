@@ -1,0 +1,93 @@
+//! The migrations on real SQLite files in a temp data dir.
+
+use paneldesk_core::db::{Db, Schema};
+use paneldesk_core::paths::DataDir;
+
+fn journal_mode(conn: &rusqlite::Connection) -> String {
+    conn.pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_fresh_data_dir_reaches_the_latest_schema_in_wal_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path().join("nested/data"));
+    let db = Db::open(&dir).unwrap();
+
+    let versions = db.schema_versions().unwrap();
+    assert_eq!(versions.cache, Schema::Cache.latest());
+    assert_eq!(versions.local, Schema::Local.latest());
+    assert!(versions.cache >= 1 && versions.local >= 1);
+    assert!(dir.cache_db().is_file() && dir.local_db().is_file());
+    assert_eq!(journal_mode(&db.cache().unwrap()), "wal");
+    assert_eq!(journal_mode(&db.local().unwrap()), "wal");
+}
+
+#[test]
+fn opening_twice_is_a_no_op_that_keeps_data_and_identity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    let first = Db::open(&dir).unwrap();
+    first
+        .local()
+        .unwrap()
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('theme', 'dark')",
+            [],
+        )
+        .unwrap();
+    first
+        .cache()
+        .unwrap()
+        .execute(
+            "INSERT INTO panels (id, name, base_url, created_at) VALUES (1, 'Main', 'https://panel.example/adminapi/v2', 0)",
+            [],
+        )
+        .unwrap();
+
+    let second = Db::open(&dir).unwrap();
+    assert_eq!(
+        second.schema_versions().unwrap(),
+        first.schema_versions().unwrap()
+    );
+    assert_eq!(second.install_id(), first.install_id());
+    let theme: String = second
+        .local()
+        .unwrap()
+        .query_row("SELECT value FROM settings WHERE key = 'theme'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(theme, "dark");
+    let panels: i64 = second
+        .cache()
+        .unwrap()
+        .query_row("SELECT count(*) FROM panels", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(panels, 1);
+}
+
+#[test]
+fn two_data_dirs_have_different_install_ids() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let a = Db::open(&DataDir::new(a.path())).unwrap();
+    let b = Db::open(&DataDir::new(b.path())).unwrap();
+    assert_ne!(a.install_id(), b.install_id());
+    assert_eq!(a.install_id().len(), 32);
+}
+
+#[test]
+fn a_data_dir_from_a_newer_app_is_refused_with_a_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    Db::open(&dir).unwrap();
+    let conn = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    conn.pragma_update(None, "user_version", 1000).unwrap();
+    drop(conn);
+
+    let err = Db::open(&dir).unwrap_err();
+    assert_eq!(err.code().as_str(), "database_too_new");
+    assert!(err.to_string().contains("cache.sqlite3"), "{err}");
+    assert!(err.fix().unwrap().contains("Update Paneldesk"));
+}

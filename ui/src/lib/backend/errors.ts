@@ -1,0 +1,54 @@
+import type { AppError } from './bindings';
+
+/**
+ * An error from the backend, with the stable `code` the UI decides by (never
+ * by matching the text), a human `message`, and the `fix` to offer, if any.
+ */
+export class BackendError extends Error {
+	readonly code: string;
+	readonly fix: string | null;
+
+	constructor(error: AppError) {
+		super(error.message);
+		this.name = 'BackendError';
+		this.code = error.code;
+		this.fix = error.fix;
+	}
+
+	toJSON(): AppError {
+		return { code: this.code, message: this.message, fix: this.fix };
+	}
+}
+
+/** Code used when the call itself failed (no such command, IPC broken...). */
+export const IPC_FAILED = 'ipc_failed';
+
+const IPC_FIX =
+	'Restart Paneldesk. If it keeps happening, send the newest file from the log folder to support.';
+
+function isAppError(value: unknown): value is AppError {
+	if (typeof value !== 'object' || value === null) return false;
+	const v = value as Record<string, unknown>;
+	return (
+		typeof v.code === 'string' &&
+		typeof v.message === 'string' &&
+		(v.fix === null || v.fix === undefined || typeof v.fix === 'string')
+	);
+}
+
+/**
+ * Turns whatever a Tauri call rejected with into a BackendError. Commands
+ * return an AppError; Tauri itself rejects with a plain string (for example
+ * "command app_info not found") or an Error.
+ */
+export function toBackendError(value: unknown): BackendError {
+	if (value instanceof BackendError) return value;
+	if (isAppError(value)) {
+		return new BackendError({ code: value.code, message: value.message, fix: value.fix ?? null });
+	}
+	if (value instanceof Error) {
+		return new BackendError({ code: IPC_FAILED, message: value.message, fix: IPC_FIX });
+	}
+	const message = typeof value === 'string' && value !== '' ? value : 'The app core did not answer.';
+	return new BackendError({ code: IPC_FAILED, message, fix: IPC_FIX });
+}
