@@ -15,7 +15,7 @@ after(async () => {
 
 test("the window opens on the dashboard with the main navigation", async () => {
   const { browser } = app;
-  assert.equal(await browser.getTitle(), "Paneldesk");
+  assert.equal(await browser.getTitle(), "Dashboard · Paneldesk");
   const nav = await browser.$('nav[aria-label="Main"]');
   await nav.waitForDisplayed({ timeout: 15_000 });
   const links = await nav.$$("a");
