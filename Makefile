@@ -22,7 +22,7 @@ SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev \
 	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3
 
-.PHONY: help run test check build deps deps-system deps-ui deps-e2e bindings fmt
+.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e bindings fmt
 
 help:
 	@echo "make run    build and start Paneldesk (under Xvfb when there is no display)"
@@ -62,8 +62,12 @@ deps-e2e: deps-system
 	@[ -x $(TOOLS_DIR)/bin/tauri-driver ] || { echo "Installing tauri-driver $(TAURI_DRIVER_VERSION)"; \
 	  CARGO_TARGET_DIR=$(CACHE_DIR)/tools-target cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS_DIR) --quiet; }
 
-build: deps
+# The app embeds the built UI (tauri::generate_context! reads ui/build), so
+# even clippy needs it first.
+ui-build: deps
 	npm --prefix ui run build
+
+build: ui-build
 	cargo build --workspace $(APP_FEATURES)
 
 run: build
@@ -74,7 +78,7 @@ run: build
 	  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN); \
 	fi
 
-check: deps
+check: ui-build
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 	@# The core must never link Tauri: the CLI and the tests share its code path.
