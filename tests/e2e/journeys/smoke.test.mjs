@@ -18,8 +18,7 @@ test("the window opens on the dashboard with the main navigation", async () => {
   assert.equal(await browser.getTitle(), "Dashboard · Paneldesk");
   const nav = await browser.$('nav[aria-label="Main"]');
   await nav.waitForDisplayed({ timeout: 15_000 });
-  const links = await nav.$$("a");
-  const labels = await Promise.all(links.map((l) => l.getText()));
+  const labels = await nav.$$("a").map((link) => link.getText());
   for (const screen of ["Dashboard", "Orders", "Tickets", "Users", "Payments", "Services", "Service health", "Panels", "Sync engine"]) {
     assert.ok(labels.includes(screen), `navigation lacks ${screen}: ${labels.join(", ")}`);
   }
