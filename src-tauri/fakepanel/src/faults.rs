@@ -1,0 +1,27 @@
+//! Faults on demand: each a switch, changeable while the server runs
+//! (`POST /__fake/faults`).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Requests per second the panel accepts (a token bucket holding
+    /// max(1, floor(R)) tokens); beyond it HTTP 429 with `Retry-After`.
+    pub rate_limit: Option<f64>,
+    /// Share of requests answered HTTP 500.
+    pub fail_rate: f64,
+    /// Share of successful answers whose JSON body is cut short.
+    pub malformed_rate: f64,
+    /// Added to every answer.
+    pub latency_ms: u64,
+    /// Share of requests that hang for `hang_ms` before answering (a client
+    /// with a shorter timeout sees a timeout).
+    pub timeout_rate: f64,
+    pub hang_ms: u64,
+    /// Answer a wrong key with HTTP 200 and a non-zero `error_code` instead of 401.
+    pub wrong_key_as_200: bool,
+    /// Share of order list requests during which new orders arrive (the page
+    /// changes between two reads).
+    pub shift_rate: f64,
+}
