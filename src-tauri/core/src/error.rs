@@ -2,7 +2,7 @@
 //!
 //! The UI and the CLI decide what to do by [`ErrorCode`], never by matching text.
 
-use crate::{db::DbError, secrets::SecretError};
+use crate::{db::DbError, panel::PanelError, secrets::SecretError};
 
 /// Stable, machine-readable error codes. Serialized as snake_case strings;
 /// never rename one (the UI and scripts depend on them).
@@ -13,6 +13,14 @@ pub enum ErrorCode {
     KeychainUnavailable,
     SecretNotFound,
     Io,
+    PanelUrl,
+    WrongKey,
+    Unreachable,
+    RateLimited,
+    PanelError,
+    Malformed,
+    OutcomeUnknown,
+    Unsupported,
 }
 
 impl ErrorCode {
@@ -23,6 +31,14 @@ impl ErrorCode {
             ErrorCode::KeychainUnavailable => "keychain_unavailable",
             ErrorCode::SecretNotFound => "secret_not_found",
             ErrorCode::Io => "io",
+            ErrorCode::PanelUrl => "panel_url",
+            ErrorCode::WrongKey => "wrong_key",
+            ErrorCode::Unreachable => "unreachable",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::PanelError => "panel_error",
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::OutcomeUnknown => "outcome_unknown",
+            ErrorCode::Unsupported => "unsupported",
         }
     }
 }
@@ -33,6 +49,8 @@ pub enum Error {
     Db(#[from] DbError),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    #[error(transparent)]
+    Panel(#[from] PanelError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -53,6 +71,7 @@ impl Error {
         match self {
             Error::Db(e) => e.code(),
             Error::Secret(e) => e.code(),
+            Error::Panel(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
         }
     }
@@ -62,6 +81,7 @@ impl Error {
         match self {
             Error::Db(e) => e.fix(),
             Error::Secret(e) => e.fix(),
+            Error::Panel(e) => e.fix(),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())
             }

@@ -6,6 +6,8 @@
 pub mod db;
 pub mod error;
 pub mod logging;
+pub mod model;
+pub mod panel;
 pub mod paths;
 pub mod secrets;
 
