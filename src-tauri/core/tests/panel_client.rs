@@ -320,9 +320,9 @@ async fn concurrent_reads_keep_the_configured_rate() {
     assert_rate_kept(&requests, 5.0);
 }
 
-async fn futures_join<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output>
+async fn futures_join<F>(futs: impl Iterator<Item = F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = futs.map(tokio::spawn).collect();
@@ -537,4 +537,60 @@ async fn every_write_reaches_the_panel_exactly_once() {
         .filter(|r| r.method == "POST")
         .count();
     assert_eq!(posts, 1, "a write is never retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_other_order_and_ticket_actions_reach_the_panel() {
+    let fake = fake(400).await;
+    let c = client(&fake, fast());
+    let (open, ticket) = fake.with_world(|w| {
+        (
+            w.orders
+                .iter()
+                .rev()
+                .find(|o| o.status == "in_progress")
+                .unwrap()
+                .clone(),
+            w.tickets[1].id,
+        )
+    });
+
+    c.set_partial(open.id, open.quantity / 2).await.unwrap();
+    c.edit_link(open.id, "https://social.panel.example/p/fixed")
+        .await
+        .unwrap();
+    let requested = c.request_cancel(&[open.id]).await.unwrap();
+    c.assign_ticket(ticket, "Theo Brandt").await.unwrap();
+    c.close_ticket(ticket).await.unwrap();
+    fake.with_world(|w| {
+        let o = w.order(open.id).unwrap();
+        assert_eq!(
+            (o.status.as_str(), o.remains),
+            ("partial", open.quantity / 2)
+        );
+        assert_eq!(o.link, "https://social.panel.example/p/fixed");
+        let t = w.ticket(ticket).unwrap();
+        assert_eq!(
+            (t.status.as_str(), t.assignee.as_deref()),
+            ("closed", Some("Theo Brandt"))
+        );
+    });
+    // A partial order can no longer be asked to cancel.
+    assert_eq!(requested.skipped_ids, vec![open.id]);
+    c.reopen_ticket(ticket).await.unwrap();
+    assert_eq!(
+        fake.with_world(|w| w.ticket(ticket).unwrap().status.clone()),
+        "pending"
+    );
+    assert_eq!(fake.writes().len(), 6);
+
+    // A bad value: the panel's reason, not a success.
+    let err = c
+        .set_partial(open.id, open.quantity * 10)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, PanelError::Api { message, .. } if message.contains("remains")),
+        "{err:?}"
+    );
 }

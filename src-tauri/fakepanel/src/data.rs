@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::{Config, Quirk, Quirks};
 
-/// The fake clock's start: 2026-10-27T08:53:20Z.
+/// The fake clock's start: 2026-10-26T07:33:20Z.
 pub const BASE_NOW: i64 = 1_793_000_000;
 pub const CURRENCY: &str = "USD";
 const DAY: i64 = 86_400;
@@ -128,7 +128,17 @@ pub struct World {
 }
 
 /// (name, type, category, rate per 1000 in cents, min, max, speed per day)
-const SERVICES: &[(&str, &str, &str, i64, i64, i64, Option<i64>)] = &[
+type ServiceSeed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+const SERVICES: &[ServiceSeed] = &[
     (
         "Instagram Followers [Speed: 5-10K/Day]",
         "Default",
@@ -689,7 +699,7 @@ impl World {
             if o.created < now - 12 * HOUR {
                 continue;
             }
-            let before = o.status.clone();
+            let (before, remains_before) = (o.status.clone(), o.remains);
             match o.status.as_str() {
                 "pending" => {
                     o.status = "in_progress".into();
@@ -706,7 +716,7 @@ impl World {
                 }
                 _ => {}
             }
-            if o.status != before || o.remains == 0 && before != o.status {
+            if o.status != before || o.remains != remains_before {
                 o.last_update = now;
             }
         }

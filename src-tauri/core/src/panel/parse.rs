@@ -215,7 +215,7 @@ pub fn money(v: &Value) -> Option<Money> {
         Value::Object(o) => {
             let micros = o
                 .get("value")
-                .and_then(|x| text(x))
+                .and_then(text)
                 .and_then(|t| decimal_micros(&t))?;
             let currency = o
                 .get("currency_code")
@@ -524,7 +524,7 @@ mod tests {
     fn message_times_and_authors_come_under_several_names() {
         let t = ticket_detail(json!({"id": 5, "user": {"id": 1, "username": "u"}, "messages": [
             {"message": "<p>hi</p>", "is_staff": true, "author": "Mira", "created_at": 1700000000},
-            {"message": "x", "is_staff": 0, "date": "2026-10-27 08:53:20"},
+            {"message": "x", "is_staff": 0, "date": "2026-10-26 07:33:20"},
             {"message": "y", "is_staff": false},
         ]}))
         .unwrap();
