@@ -1,9 +1,23 @@
 //! `paneldesk-cli`: the headless command line over the same core as the app.
+//! Its names, options, JSON shapes and exit codes are a contract
+//! (`../shared/PRODUCT.md`, "The command line").
 
-use std::{path::PathBuf, process::ExitCode};
+mod progress;
 
-use clap::{Parser, Subcommand};
-use paneldesk_core::{db::Db, paths::DataDir};
+use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use paneldesk_core::{
+    db::{Db, Writer},
+    export,
+    lock::SyncLock,
+    panel::{ListQuery, PanelError},
+    panels::{self, NewPanel, PanelStatus},
+    secrets::Keychain,
+    store,
+    sync::{self, Engine, EngineOptions, Resource},
+    Error, ErrorCode,
+};
 
 #[derive(Parser)]
 #[command(
@@ -21,52 +35,434 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Add, list, test or remove panels.
+    #[command(subcommand)]
+    Panel(PanelCmd),
+    /// Fetch the panels' data into the cache.
+    Sync(SyncArgs),
+    /// Write a cached table as CSV to standard output.
+    Export {
+        #[arg(value_enum)]
+        what: ExportWhat,
+        /// CSV (the only format; required so scripts say what they expect).
+        #[arg(long, required = true)]
+        csv: bool,
+        #[arg(long)]
+        panel: Option<String>,
+    },
+    /// Reports (service health, top spenders, flagged replies, staff statistics).
+    Report {
+        /// The report and its options.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Show or set how many days of finished data the cache keeps; lowering it deletes at once.
+    Retention {
+        #[arg(long)]
+        days: Option<i64>,
+    },
     /// Where the data dir is and the schema versions of its databases.
     Info {
-        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum PanelCmd {
+    /// Add a panel. The admin key comes from PANELDESK_ADMIN_KEY or one line on
+    /// standard input; the services key from PANELDESK_SERVICES_KEY.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// The panel's address (https://panel.example) or its API base (.../adminapi/v2).
+        #[arg(long)]
+        url: String,
+        /// Your staff name on this panel (replies are attributed to it).
+        #[arg(long)]
+        staff_name: Option<String>,
+        /// Requests per second (default 5).
+        #[arg(long)]
+        rate_limit: Option<f64>,
+        /// Store no key: every run reads PANELDESK_ADMIN_KEY_<NAME> (servers without a keychain).
+        #[arg(long)]
+        no_keychain: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Connect with the stored key and say what the panel answers.
+    Test { name: String },
+    /// Remove a panel, its keys and its cached data.
+    Remove { name: String },
+}
+
+#[derive(Args)]
+struct SyncArgs {
+    /// Sync until caught up, then exit.
+    #[arg(long, conflicts_with = "watch", required_unless_present = "watch")]
+    once: bool,
+    /// Keep syncing on the engine's intervals until interrupted (Ctrl+C stops cleanly).
+    #[arg(long)]
+    watch: bool,
+    #[arg(long)]
+    panel: Option<String>,
+    /// Comma list of orders, users, payments, tickets, services (default: all).
+    #[arg(long, value_delimiter = ',')]
+    resource: Vec<String>,
+    /// Set the rows asked per request (1-1000) for every panel and resource first.
+    #[arg(long)]
+    per_fetch: Option<u32>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportWhat {
+    Orders,
+    Users,
+    Payments,
+    Tickets,
+    Services,
+}
+
+fn exit_code(e: &Error) -> u8 {
+    if matches!(
+        e,
+        Error::Config(paneldesk_core::panels::PanelConfigError::MissingKey)
+    ) {
+        return 3;
+    }
+    match e.code() {
+        ErrorCode::WrongKey | ErrorCode::SecretNotFound => 3,
+        ErrorCode::Unreachable => 4,
+        ErrorCode::KeychainUnavailable => 5,
+        _ => 1,
+    }
+}
+
+fn fail(e: &Error) -> ExitCode {
+    match e.fix() {
+        Some(fix) => eprintln!("error: {e}. {fix}"),
+        None => eprintln!("error: {e}"),
+    }
+    ExitCode::from(exit_code(e))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = cli
         .data_dir
-        .map(DataDir::new)
-        .unwrap_or_else(DataDir::resolve);
-    match run(cli.command, &data_dir) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            match e.fix() {
-                Some(fix) => eprintln!("error: {e}. {fix}"),
-                None => eprintln!("error: {e}"),
-            }
-            ExitCode::FAILURE
+        .map(paneldesk_core::paths::DataDir::new)
+        .unwrap_or_else(paneldesk_core::paths::DataDir::resolve);
+    let _log = paneldesk_core::logging::init(&data_dir.log_dir(), false).ok();
+    let db = match Db::open(&data_dir) {
+        Ok(db) => db,
+        Err(e) => return fail(&e),
+    };
+    let result = match cli.command {
+        Command::Panel(cmd) => panel(&db, cmd),
+        Command::Sync(args) => return sync_cmd(&db, args),
+        Command::Export { what, panel, .. } => export_cmd(&db, what, panel.as_deref()),
+        Command::Report { .. } => {
+            eprintln!("error: reports are not built yet in this version of Paneldesk. Use `export ... --csv` for the raw data meanwhile.");
+            return ExitCode::from(1);
         }
+        Command::Retention { days } => retention(&db, days),
+        Command::Info { json } => info(&db, json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // `export ... | head`: the reader has what it wanted.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 
-fn run(command: Command, data_dir: &DataDir) -> paneldesk_core::Result<()> {
-    match command {
-        Command::Info { json } => {
-            let db = Db::open(data_dir)?;
-            let v = db.schema_versions()?;
-            if json {
-                let info = serde_json::json!({
-                    "version": paneldesk_core::VERSION,
-                    "data_dir": data_dir.root(),
-                    "cache_schema_version": v.cache,
-                    "local_schema_version": v.local,
-                });
-                println!("{info}");
-            } else {
-                println!("Paneldesk {}", paneldesk_core::VERSION);
-                println!("data dir       {}", data_dir.root().display());
-                println!("cache schema   {}", v.cache);
-                println!("local schema   {}", v.local);
+fn read_admin_key() -> Result<Option<String>, Error> {
+    if let Ok(k) = std::env::var("PANELDESK_ADMIN_KEY") {
+        return Ok(Some(k));
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("Admin API key: ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("reading the key from standard input", e))?;
+    Ok(Some(line.trim().to_owned()).filter(|k| !k.is_empty()))
+}
+
+fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
+    let keychain = Keychain;
+    match cmd {
+        PanelCmd::Add {
+            name,
+            url,
+            staff_name,
+            rate_limit,
+            no_keychain,
+        } => {
+            let admin_key = if no_keychain { None } else { read_admin_key()? };
+            let new = NewPanel {
+                name,
+                url,
+                staff_name,
+                rate_limit,
+                admin_key,
+                services_key: std::env::var("PANELDESK_SERVICES_KEY").ok(),
+                no_keychain,
+            };
+            let p = panels::add(&mut db.local()?, db.install_id(), &keychain, new)?;
+            println!("added panel {} ({})", p.name, p.url);
+            if p.no_keychain {
+                println!(
+                    "its key is read from {} at every run",
+                    panels::env_key_var(&p.name)
+                );
             }
-            Ok(())
+        }
+        PanelCmd::List { json } => {
+            let list = panels::list(&db.local()?)?;
+            if json {
+                let rows: Vec<_> = list
+                    .iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "name": p.name, "url": p.url, "staff_name": p.staff_name, "rate_limit": p.rate_limit,
+                            "enabled": p.enabled, "status": if p.enabled { p.status } else { PanelStatus::Disabled },
+                            "last_error": p.last_error, "admin_key_last4": p.admin_key_last4, "has_services_key": p.has_services_key,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::Array(rows));
+            } else if list.is_empty() {
+                println!(
+                    "no panels yet: add one with `paneldesk-cli panel add --name NAME --url URL`"
+                );
+            } else {
+                let width = list
+                    .iter()
+                    .map(|p| p.name.chars().count())
+                    .max()
+                    .unwrap_or(4)
+                    .max(4);
+                println!("{:width$}  {:12}  {:>5}  URL", "NAME", "STATUS", "RATE");
+                for p in &list {
+                    println!(
+                        "{:width$}  {:12}  {:>5}  {}",
+                        p.name,
+                        p.status.as_str(),
+                        p.rate_limit,
+                        p.url
+                    );
+                    if let Some(e) = &p.last_error {
+                        println!("{:width$}  last error: {e}", "");
+                    }
+                }
+            }
+        }
+        PanelCmd::Test { name } => {
+            let p = panels::by_name(&db.local()?, &name)?;
+            let client = panels::client(db.install_id(), &keychain, &p)?;
+            let rt = runtime()?;
+            let outcome: Result<(u64, u64), PanelError> = rt.block_on(async {
+                let orders = client.orders(&ListQuery::page(1, 0)).await?;
+                let users = client.users(&ListQuery::page(1, 0)).await?;
+                Ok((
+                    orders.count.unwrap_or(orders.len as u64),
+                    users.count.unwrap_or(users.len as u64),
+                ))
+            });
+            let (status, error) = match &outcome {
+                Ok(_) => (PanelStatus::Connected, None),
+                Err(PanelError::WrongKey) => (
+                    PanelStatus::AuthError,
+                    outcome.as_ref().err().map(|e| e.to_string()),
+                ),
+                Err(e) if e.code() == ErrorCode::Unreachable => {
+                    (PanelStatus::Unreachable, Some(e.to_string()))
+                }
+                Err(e) => (PanelStatus::Connected, Some(e.to_string())),
+            };
+            panels::set_status(&db.local()?, p.id, status, error.as_deref())?;
+            let (orders, users) = outcome?;
+            println!(
+                "{}: connected to {} ({orders} orders, {users} users visible)",
+                p.name, p.url
+            );
+        }
+        PanelCmd::Remove { name } => {
+            let p = panels::remove(&db.local()?, db.install_id(), &keychain, &name)?;
+            store::forget_panel(&db.cache()?, p.id)?;
+            println!("removed panel {} and its cached data", p.name);
         }
     }
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the async runtime", e))
+}
+
+fn sync_cmd(db: &Db, args: SyncArgs) -> ExitCode {
+    match sync_run(db, args) {
+        Ok(code) => code,
+        Err(e) => fail(&e),
+    }
+}
+
+fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
+    let mut resources = Vec::new();
+    for r in &args.resource {
+        match Resource::parse(r) {
+            Some(r) => resources.push(r),
+            None => {
+                eprintln!(
+                    "error: unknown resource {r:?}: use orders, users, payments, tickets, services"
+                );
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    if resources.is_empty() {
+        resources = Resource::ALL.to_vec();
+    }
+    let who = if args.watch {
+        "paneldesk-cli sync --watch"
+    } else {
+        "paneldesk-cli sync --once"
+    };
+    let _lock = SyncLock::acquire(db.data_dir(), who)?;
+    if let Some(n) = args.per_fetch {
+        sync::set_per_fetch_everywhere(&db.local()?, n)?;
+    }
+    let local = db.local()?;
+    if panels::list(&local)?.is_empty() {
+        eprintln!("error: no panel to sync. Add one with `paneldesk-cli panel add --name NAME --url URL`.");
+        return Ok(ExitCode::from(1));
+    }
+    drop(local);
+    let engine = Engine::new(
+        db.clone(),
+        Writer::start(db)?,
+        Keychain,
+        EngineOptions::default(),
+    );
+    let rt = runtime()?;
+    let bars = std::io::stderr()
+        .is_terminal()
+        .then(|| progress::Bars::follow(&rt, engine.subscribe()));
+    if args.watch {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        rt.block_on(async {
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                let _ = stop_tx.send(true);
+            });
+            engine.watch(stop_rx).await
+        })?;
+        eprintln!("sync stopped");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let reports = rt.block_on(engine.sync_once(args.panel.as_deref(), &resources))?;
+    drop(bars);
+    let mut code = ExitCode::SUCCESS;
+    for r in &reports {
+        let counts: Vec<String> = r
+            .fetched
+            .iter()
+            .map(|(res, n)| format!("{} {n}", res.as_str()))
+            .collect();
+        eprintln!(
+            "{}: fetched {}",
+            r.panel,
+            if counts.is_empty() {
+                "nothing".to_owned()
+            } else {
+                counts.join(", ")
+            }
+        );
+        if let Some(e) = &r.error {
+            eprintln!(
+                "error: panel {}: {e}. {}",
+                r.panel,
+                e.fix().unwrap_or_default()
+            );
+            if code == ExitCode::SUCCESS {
+                code = ExitCode::from(exit_code(e));
+            }
+        }
+    }
+    Ok(code)
+}
+
+fn export_cmd(db: &Db, what: ExportWhat, panel: Option<&str>) -> Result<(), Error> {
+    let resource = match what {
+        ExportWhat::Orders => Resource::Orders,
+        ExportWhat::Users => Resource::Users,
+        ExportWhat::Payments => Resource::Payments,
+        ExportWhat::Tickets => Resource::Tickets,
+        ExportWhat::Services => Resource::Services,
+    };
+    let local = db.local()?;
+    let names: Vec<(i64, String)> = panels::list(&local)?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let only = panel
+        .map(|n| panels::by_name(&local, n).map(|p| p.id))
+        .transpose()?;
+    let stdout = std::io::stdout().lock();
+    export::csv(
+        &db.cache()?,
+        &names,
+        resource,
+        only,
+        std::io::BufWriter::new(stdout),
+    )?;
+    Ok(())
+}
+
+fn retention(db: &Db, days: Option<i64>) -> Result<(), Error> {
+    match days {
+        Some(d) if d < 1 => {
+            eprintln!("error: retention must be at least 1 day");
+            std::process::exit(2);
+        }
+        Some(d) => {
+            let removed = sync::set_retention_days(db, d)?;
+            println!(
+                "retention {d} days: removed {} orders, {} payments, {} closed tickets",
+                removed.orders, removed.payments, removed.tickets
+            );
+        }
+        None => println!("retention {} days", sync::retention_days(&db.local()?)?),
+    }
+    Ok(())
+}
+
+fn info(db: &Db, json: bool) -> Result<(), Error> {
+    let v = db.schema_versions()?;
+    let dir = db.data_dir().root();
+    if json {
+        let info = serde_json::json!({
+            "version": paneldesk_core::VERSION,
+            "data_dir": dir,
+            "cache_schema_version": v.cache,
+            "local_schema_version": v.local,
+        });
+        println!("{info}");
+    } else {
+        println!("Paneldesk {}", paneldesk_core::VERSION);
+        println!("data dir       {}", dir.display());
+        println!("cache schema   {}", v.cache);
+        println!("local schema   {}", v.local);
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //!
 //! The UI and the CLI decide what to do by [`ErrorCode`], never by matching text.
 
-use crate::{db::DbError, panel::PanelError, secrets::SecretError};
+use crate::{db::DbError, panel::PanelError, panels::PanelConfigError, secrets::SecretError};
 
 /// Stable, machine-readable error codes. Serialized as snake_case strings;
 /// never rename one (the UI and scripts depend on them).
@@ -21,6 +21,8 @@ pub enum ErrorCode {
     Malformed,
     OutcomeUnknown,
     Unsupported,
+    Config,
+    Busy,
 }
 
 impl ErrorCode {
@@ -39,6 +41,8 @@ impl ErrorCode {
             ErrorCode::Malformed => "malformed",
             ErrorCode::OutcomeUnknown => "outcome_unknown",
             ErrorCode::Unsupported => "unsupported",
+            ErrorCode::Config => "config",
+            ErrorCode::Busy => "busy",
         }
     }
 }
@@ -51,6 +55,10 @@ pub enum Error {
     Secret(#[from] SecretError),
     #[error(transparent)]
     Panel(#[from] PanelError),
+    #[error(transparent)]
+    Config(#[from] PanelConfigError),
+    #[error("{0}")]
+    Busy(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -72,6 +80,8 @@ impl Error {
             Error::Db(e) => e.code(),
             Error::Secret(e) => e.code(),
             Error::Panel(e) => e.code(),
+            Error::Config(_) => ErrorCode::Config,
+            Error::Busy(_) => ErrorCode::Busy,
             Error::Io { .. } => ErrorCode::Io,
         }
     }
@@ -82,6 +92,10 @@ impl Error {
             Error::Db(e) => e.fix(),
             Error::Secret(e) => e.fix(),
             Error::Panel(e) => e.fix(),
+            Error::Config(PanelConfigError::Unknown(_)) => Some("`paneldesk-cli panel list` shows the panels.".into()),
+            Error::Config(PanelConfigError::MissingKey) => Some("Give the key in PANELDESK_ADMIN_KEY or on standard input.".into()),
+            Error::Config(_) => None,
+            Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())
             }

@@ -5,11 +5,16 @@
 
 pub mod db;
 pub mod error;
+pub mod export;
+pub mod lock;
 pub mod logging;
 pub mod model;
 pub mod panel;
+pub mod panels;
 pub mod paths;
 pub mod secrets;
+pub mod store;
+pub mod sync;
 
 pub use error::{Error, ErrorCode, Result};
 

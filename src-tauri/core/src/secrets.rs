@@ -14,13 +14,17 @@ pub enum SecretError {
     Unavailable { detail: String },
     #[error("no key is stored in the keychain for {account}")]
     NotFound { account: String },
+    #[error("the panel was added with --no-keychain and {var} is not set")]
+    EnvMissing { var: String },
 }
 
 impl SecretError {
     pub fn code(&self) -> ErrorCode {
         match self {
             SecretError::Unavailable { .. } => ErrorCode::KeychainUnavailable,
-            SecretError::NotFound { .. } => ErrorCode::SecretNotFound,
+            SecretError::NotFound { .. } | SecretError::EnvMissing { .. } => {
+                ErrorCode::SecretNotFound
+            }
         }
     }
 
@@ -28,6 +32,7 @@ impl SecretError {
         Some(match self {
             SecretError::Unavailable { .. } => "Start and unlock your desktop's keyring (GNOME Keyring, KWallet or any Secret Service). On a server without one, add the panel with `paneldesk-cli panel add --no-keychain` and give the key in PANELDESK_ADMIN_KEY_<PANEL NAME>.".into(),
             SecretError::NotFound { .. } => "Enter the key again in Settings > Panels (or `paneldesk-cli panel add`).".into(),
+            SecretError::EnvMissing { var } => format!("Set {var} to the panel's admin API key for this run."),
         })
     }
 }

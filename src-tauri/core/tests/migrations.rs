@@ -40,7 +40,7 @@ fn opening_twice_is_a_no_op_that_keeps_data_and_identity() {
         .cache()
         .unwrap()
         .execute(
-            "INSERT INTO panels (id, name, base_url, created_at) VALUES (1, 'Main', 'https://panel.example/adminapi/v2', 0)",
+            "INSERT INTO sync_state (panel_id, resource, head_from) VALUES (1, 'orders', 42)",
             [],
         )
         .unwrap();
@@ -59,12 +59,12 @@ fn opening_twice_is_a_no_op_that_keeps_data_and_identity() {
         })
         .unwrap();
     assert_eq!(theme, "dark");
-    let panels: i64 = second
+    let head: i64 = second
         .cache()
         .unwrap()
-        .query_row("SELECT count(*) FROM panels", [], |r| r.get(0))
+        .query_row("SELECT head_from FROM sync_state", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(panels, 1);
+    assert_eq!(head, 42);
 }
 
 #[test]
@@ -90,4 +90,61 @@ fn a_data_dir_from_a_newer_app_is_refused_with_a_fix() {
     assert_eq!(err.code().as_str(), "database_too_new");
     assert!(err.to_string().contains("cache.sqlite3"), "{err}");
     assert!(err.fix().unwrap().contains("Update Paneldesk"));
+}
+
+#[test]
+fn migration_2_runs_on_a_version_1_file_holding_data() {
+    use paneldesk_core::db::migrate_to;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    let mut local = rusqlite::Connection::open(dir.local_db()).unwrap();
+    migrate_to(&mut cache, Schema::Cache, 1).unwrap();
+    migrate_to(&mut local, Schema::Local, 1).unwrap();
+    cache
+        .execute("INSERT INTO panels (id, name, base_url, created_at) VALUES (1, 'Main', 'https://panel.example/adminapi/v2', 0)", [])
+        .unwrap();
+    local
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('retention_days', '30')",
+            [],
+        )
+        .unwrap();
+    local
+        .execute(
+            "INSERT INTO install (id, install_id, created_at) VALUES (1, 'feedface', 0)",
+            [],
+        )
+        .unwrap();
+    drop((cache, local));
+
+    let db = Db::open(&dir).unwrap();
+    assert_eq!(db.schema_versions().unwrap().cache, 2);
+    assert_eq!(db.install_id(), "feedface", "the keychain prefix survives");
+    let local = db.local().unwrap();
+    let days: String = local
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'retention_days'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(days, "30");
+    // Panels are configured in local.sqlite3 from version 2 on.
+    local.execute("INSERT INTO panels (name, base_url, created_at) VALUES ('Main', 'https://panel.example/adminapi/v2', 0)", []).unwrap();
+    let cache = db.cache().unwrap();
+    for table in [
+        "orders",
+        "users",
+        "payments",
+        "tickets",
+        "ticket_messages",
+        "services",
+        "sync_state",
+    ] {
+        let n: i64 = cache
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
 }

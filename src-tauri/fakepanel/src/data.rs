@@ -462,7 +462,9 @@ impl World {
                 NOUN[id as usize % NOUN.len()],
                 id % 100_000
             ),
-            start_count: started.then(|| rng.random_range(0..50_000)),
+            // Some panels send no start count even for started orders (a quirk, kept in the data so the truth is what is served).
+            start_count: (started && !(self.quirks.has(Quirk::StartCountNull) && id % 9 == 4))
+                .then(|| rng.random_range(0..50_000)),
             quantity,
             remains,
             service_id: service.id,

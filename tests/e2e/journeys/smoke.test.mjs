@@ -15,7 +15,11 @@ after(async () => {
 
 test("the window opens on the dashboard with the main navigation", async () => {
   const { browser } = app;
-  assert.equal(await browser.getTitle(), "Dashboard · Paneldesk");
+  // The screen names itself in the title once the UI has started.
+  await browser.waitUntil(async () => (await browser.getTitle()) === "Dashboard · Paneldesk", {
+    timeout: 15_000,
+    timeoutMsg: "the window title never named the dashboard",
+  });
   const nav = await browser.$('nav[aria-label="Main"]');
   await nav.waitForDisplayed({ timeout: 15_000 });
   const labels = await browser.execute(() =>

@@ -9,13 +9,17 @@ use rusqlite_migration::{Migrations, M};
 use super::{user_version, DbError};
 use crate::Result;
 
-const CACHE: &[M<'static>] = &[M::up(include_str!(
-    "../../../../migrations/cache/0001_init.sql"
-))];
+const CACHE: &[M<'static>] = &[
+    M::up(include_str!("../../../../migrations/cache/0001_init.sql")),
+    M::up(include_str!(
+        "../../../../migrations/cache/0002_panel_data.sql"
+    )),
+];
 
-const LOCAL: &[M<'static>] = &[M::up(include_str!(
-    "../../../../migrations/local/0001_init.sql"
-))];
+const LOCAL: &[M<'static>] = &[
+    M::up(include_str!("../../../../migrations/local/0001_init.sql")),
+    M::up(include_str!("../../../../migrations/local/0002_panels.sql")),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schema {
@@ -47,6 +51,20 @@ impl Schema {
 /// Brings `conn` to the latest version of `schema`.
 pub fn migrate(conn: &mut Connection, schema: Schema) -> Result<()> {
     run(conn, schema.file_name(), schema.steps())
+}
+
+/// Brings `conn` to exactly `version` of `schema` (for tests of each
+/// migration from the schema before it).
+pub fn migrate_to(conn: &mut Connection, schema: Schema, version: usize) -> Result<()> {
+    Migrations::from_slice(schema.steps())
+        .to_version(conn, version)
+        .map_err(|e| {
+            DbError::Migration {
+                file: schema.file_name().into(),
+                reason: e.to_string(),
+            }
+            .into()
+        })
 }
 
 fn run(conn: &mut Connection, file: &str, steps: &'static [M<'static>]) -> Result<()> {

@@ -6,11 +6,13 @@
 
 mod connection;
 mod migrations;
+mod writer;
 
 use rusqlite::{Connection, OptionalExtension};
 
 pub use connection::open_connection;
-pub use migrations::{migrate, Schema};
+pub use migrations::{migrate, migrate_to, Schema};
+pub use writer::{WriteConns, Writer};
 
 use crate::{paths::DataDir, Error, ErrorCode, Result};
 

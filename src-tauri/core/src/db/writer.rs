@@ -1,0 +1,83 @@
+//! The one writer: a thread that owns the write connections of both files
+//! and runs jobs sent to it in order, so writes never contend with each other
+//! and never block a tokio worker.
+
+use std::sync::mpsc;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::Db;
+use crate::{Error, Result};
+
+/// The write connections a job gets.
+pub struct WriteConns {
+    pub cache: Connection,
+    pub local: Connection,
+}
+
+type Job = Box<dyn FnOnce(&mut WriteConns) + Send>;
+
+/// A handle to the writer thread; cheap to clone. The thread ends when the
+/// last handle is dropped.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    pub fn start(db: &Db) -> Result<Writer> {
+        let mut conns = WriteConns {
+            cache: db.cache()?,
+            local: db.local()?,
+        };
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("paneldesk-writer".into())
+            .spawn(move || {
+                for job in rx {
+                    job(&mut conns);
+                }
+            })
+            .map_err(|e| Error::io("starting the database writer", e))?;
+        Ok(Writer { tx })
+    }
+
+    /// Runs `job` on the writer thread and waits for its answer without
+    /// blocking the async runtime.
+    pub async fn run<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteConns) -> Result<T> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Box::new(move |conns| {
+                let _ = reply.send(job(conns));
+            }))
+            .map_err(|_| writer_gone())?;
+        answer.await.map_err(|_| writer_gone())?
+    }
+
+    /// The same, from synchronous code (the CLI's set-up commands).
+    pub fn run_blocking<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteConns) -> Result<T> + Send + 'static,
+    {
+        let (reply, answer) = mpsc::channel();
+        self.tx
+            .send(Box::new(move |conns| {
+                let _ = reply.send(job(conns));
+            }))
+            .map_err(|_| writer_gone())?;
+        answer.recv().map_err(|_| writer_gone())?
+    }
+}
+
+fn writer_gone() -> Error {
+    Error::io(
+        "the database writer stopped",
+        std::io::Error::other("writer thread ended"),
+    )
+}

@@ -1,0 +1,130 @@
+//! CSV exports of the cache (RFC 4180, snake_case headers, unix seconds,
+//! money as decimal numbers), streamed from SQL.
+
+use std::io::Write;
+
+use rusqlite::{types::ValueRef, Connection};
+
+use crate::{model::format_micros, store::sql, sync::Resource, Error, Result};
+
+/// Columns and how each is written: plain, or money (micro-units as a decimal).
+fn columns(resource: Resource) -> &'static [(&'static str, &'static str, bool)] {
+    // (header, SQL expression, is money)
+    match resource {
+        Resource::Orders => &[
+            ("id", "o.id", false),
+            ("user", "o.user", false),
+            ("charge", "o.charge", true),
+            ("link", "o.link", false),
+            ("start_count", "o.start_count", false),
+            ("quantity", "o.quantity", false),
+            ("service_id", "o.service_id", false),
+            ("service_name", "o.service_name", false),
+            ("status", "o.status", false),
+            ("remains", "o.remains", false),
+            ("created_timestamp", "o.created", false),
+            ("last_update_timestamp", "o.last_update", false),
+            ("finished_at", "o.finished_at", false),
+            ("mode", "o.mode", false),
+            ("provider", "o.provider", false),
+            ("external_id", "o.external_id", false),
+        ],
+        Resource::Users => &[
+            ("id", "o.id", false),
+            ("username", "o.username", false),
+            ("email", "o.email", false),
+            ("balance", "o.balance", true),
+            ("spent", "o.spent", true),
+            ("status", "o.status", false),
+            ("created_timestamp", "o.created", false),
+            ("last_auth_timestamp", "o.last_auth", false),
+            ("discount", "o.discount", false),
+        ],
+        Resource::Payments => &[
+            ("id", "o.id", false),
+            ("user", "o.user", false),
+            ("balance", "o.balance", true),
+            ("amount", "o.amount", true),
+            ("method", "o.method", false),
+            ("status", "o.status", false),
+            ("fraud_risk", "o.fraud_risk", false),
+            ("memo", "o.memo", false),
+            ("created_timestamp", "o.created", false),
+            ("updated_timestamp", "o.updated", false),
+            ("mode", "o.mode", false),
+        ],
+        Resource::Tickets => &[
+            ("id", "o.id", false),
+            ("user", "o.username", false),
+            ("subject", "o.subject", false),
+            ("status", "o.status", false),
+            ("assignee", "o.assignee", false),
+            ("created_timestamp", "o.created", false),
+            ("last_update_timestamp", "o.last_update", false),
+        ],
+        Resource::Services => &[
+            ("id", "o.id", false),
+            ("name", "o.name", false),
+            ("type", "o.kind", false),
+            ("rate", "o.rate", true),
+            ("min", "o.min", false),
+            ("max", "o.max", false),
+            ("category", "o.category", false),
+        ],
+    }
+}
+
+/// Writes every cached row of `resource` (of one panel, or all) as CSV,
+/// with the panel's name first. `panels` maps panel ids to names.
+pub fn csv(
+    cache: &Connection,
+    panels: &[(i64, String)],
+    resource: Resource,
+    only_panel: Option<i64>,
+    out: impl Write,
+) -> Result<u64> {
+    let cols = columns(resource);
+    let select: Vec<&str> = cols.iter().map(|c| c.1).collect();
+    let sql_text = format!(
+        "SELECT o.panel_id, {} FROM {} o WHERE (?1 IS NULL OR o.panel_id = ?1) ORDER BY o.panel_id, o.id",
+        select.join(", "),
+        resource.as_str()
+    );
+    let mut w = ::csv::Writer::from_writer(out);
+    let write_err = |e: ::csv::Error| match e.into_kind() {
+        ::csv::ErrorKind::Io(io) => Error::io("writing CSV", io),
+        other => Error::io("writing CSV", std::io::Error::other(format!("{other:?}"))),
+    };
+    let mut header = vec!["panel"];
+    header.extend(cols.iter().map(|c| c.0));
+    w.write_record(&header).map_err(write_err)?;
+    let mut st = cache.prepare(&sql_text).map_err(sql)?;
+    let mut rows = st.query([only_panel]).map_err(sql)?;
+    let mut n = 0;
+    let mut record: Vec<String> = Vec::with_capacity(cols.len() + 1);
+    while let Some(r) = rows.next().map_err(sql)? {
+        record.clear();
+        let panel_id: i64 = r.get(0).map_err(sql)?;
+        record.push(
+            panels
+                .iter()
+                .find(|p| p.0 == panel_id)
+                .map(|p| p.1.clone())
+                .unwrap_or_else(|| panel_id.to_string()),
+        );
+        for (i, (_, _, money)) in cols.iter().enumerate() {
+            record.push(match r.get_ref(i + 1).map_err(sql)? {
+                ValueRef::Null => String::new(),
+                ValueRef::Integer(v) if *money => format_micros(v),
+                ValueRef::Integer(v) => v.to_string(),
+                ValueRef::Real(v) => v.to_string(),
+                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                ValueRef::Blob(_) => String::new(),
+            });
+        }
+        w.write_record(&record).map_err(write_err)?;
+        n += 1;
+    }
+    w.flush().map_err(|e| Error::io("writing CSV", e))?;
+    Ok(n)
+}

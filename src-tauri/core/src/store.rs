@@ -1,0 +1,482 @@
+//! Writing panel rows into cache.sqlite3, and the sync cursors beside them.
+//!
+//! Every function takes the transaction it runs in: the sync engine commits a
+//! page and its cursor together, so a crash loses nothing and duplicates nothing.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::{
+    db::DbError,
+    model::{Order, Payment, Service, Ticket, TicketMessage, User},
+    Error, Result,
+};
+
+/// Orders still moving: refreshed by id until they finish.
+pub const OPEN_ORDER_STATUSES: [&str; 4] = ["pending", "in_progress", "processing", "awaiting"];
+/// Orders done for good (a finished order counts for reports from its finish time).
+pub const FINISHED_ORDER_STATUSES: [&str; 2] = ["completed", "partial"];
+
+pub(crate) fn sql(e: rusqlite::Error) -> Error {
+    DbError::sqlite("cache.sqlite3", e).into()
+}
+
+fn micros(m: &Option<crate::model::Money>) -> Option<i64> {
+    m.as_ref().map(|m| m.micros)
+}
+
+fn currency(ms: &[&Option<crate::model::Money>]) -> Option<String> {
+    ms.iter()
+        .find_map(|m| m.as_ref().and_then(|m| m.currency.clone()))
+}
+
+pub fn upsert_orders(tx: &Transaction, panel_id: i64, rows: &[Order], now: i64) -> Result<()> {
+    // A finish time is recorded once: the panel's last update when it gives
+    // one; else the sync time, but only for an order seen open before (one
+    // first seen already finished has no reliable finish time). Then frozen.
+    let mut st = tx
+        .prepare_cached(
+            "INSERT INTO orders (panel_id, id, external_id, user, creation_type, charge, provider_charge, currency, link,
+                start_count, quantity, remains, service_id, service_name, status, provider, mode, created, last_update,
+                ip_address, finished_at, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                CASE WHEN ?15 IN ('completed', 'partial') THEN ?19 END, ?21)
+             ON CONFLICT (panel_id, id) DO UPDATE SET
+                external_id = excluded.external_id, user = excluded.user, creation_type = excluded.creation_type,
+                charge = excluded.charge, provider_charge = excluded.provider_charge, currency = excluded.currency,
+                link = excluded.link, start_count = excluded.start_count, quantity = excluded.quantity,
+                remains = excluded.remains, service_id = excluded.service_id, service_name = excluded.service_name,
+                status = excluded.status, provider = excluded.provider, mode = excluded.mode, created = excluded.created,
+                last_update = excluded.last_update, ip_address = excluded.ip_address,
+                finished_at = COALESCE(orders.finished_at,
+                    CASE WHEN excluded.status IN ('completed', 'partial') THEN
+                        COALESCE(excluded.last_update,
+                                 CASE WHEN orders.status NOT IN ('completed', 'partial') THEN excluded.synced_at END)
+                    END),
+                synced_at = excluded.synced_at",
+        )
+        .map_err(sql)?;
+    for o in rows {
+        st.execute(params![
+            panel_id,
+            o.id,
+            o.external_id,
+            o.user,
+            o.creation_type,
+            micros(&o.charge),
+            micros(&o.provider_charge),
+            currency(&[&o.charge, &o.provider_charge]),
+            o.link,
+            o.start_count,
+            o.quantity,
+            o.remains,
+            o.service_id,
+            o.service_name,
+            o.status,
+            o.provider,
+            o.mode,
+            o.created,
+            o.last_update,
+            o.ip_address,
+            now
+        ])
+        .map_err(sql)?;
+    }
+    Ok(())
+}
+
+pub fn upsert_users(tx: &Transaction, panel_id: i64, rows: &[User], now: i64) -> Result<()> {
+    let mut st = tx
+        .prepare_cached(
+            "INSERT OR REPLACE INTO users (panel_id, id, username, email, balance, spent, currency, status, created, last_auth, discount, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )
+        .map_err(sql)?;
+    for u in rows {
+        st.execute(params![
+            panel_id,
+            u.id,
+            u.username,
+            u.email,
+            micros(&u.balance),
+            micros(&u.spent),
+            currency(&[&u.balance, &u.spent]),
+            u.status,
+            u.created,
+            u.last_auth,
+            u.discount,
+            now
+        ])
+        .map_err(sql)?;
+    }
+    Ok(())
+}
+
+pub fn upsert_payments(tx: &Transaction, panel_id: i64, rows: &[Payment], now: i64) -> Result<()> {
+    let mut st = tx
+        .prepare_cached(
+            "INSERT OR REPLACE INTO payments (panel_id, id, user, balance, amount, currency, method, status, fraud_risk, memo, mode, created, updated, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )
+        .map_err(sql)?;
+    for p in rows {
+        st.execute(params![
+            panel_id,
+            p.id,
+            p.user,
+            micros(&p.balance),
+            micros(&p.amount),
+            currency(&[&p.amount, &p.balance]),
+            p.method,
+            p.status,
+            p.fraud_risk,
+            p.memo,
+            p.mode,
+            p.created,
+            p.updated,
+            now
+        ])
+        .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Keeps `messages_at` (when the messages were fetched) across list updates.
+pub fn upsert_tickets(tx: &Transaction, panel_id: i64, rows: &[Ticket], now: i64) -> Result<()> {
+    let mut st = tx
+        .prepare_cached(
+            "INSERT INTO tickets (panel_id, id, user_id, username, subject, status, assignee, created, last_update, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (panel_id, id) DO UPDATE SET user_id = excluded.user_id, username = excluded.username,
+                subject = excluded.subject, status = excluded.status, assignee = excluded.assignee,
+                created = excluded.created, last_update = excluded.last_update, synced_at = excluded.synced_at",
+        )
+        .map_err(sql)?;
+    for t in rows {
+        st.execute(params![
+            panel_id,
+            t.id,
+            t.user_id,
+            t.username,
+            t.subject,
+            t.status,
+            t.assignee,
+            t.created,
+            t.last_update,
+            now
+        ])
+        .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Replaces a ticket's conversation and records the ticket's `last_update`
+/// it belongs to, so it is fetched again only when that moves.
+pub fn replace_messages(
+    tx: &Transaction,
+    panel_id: i64,
+    ticket: &Ticket,
+    messages: &[TicketMessage],
+    now: i64,
+) -> Result<()> {
+    upsert_tickets(tx, panel_id, std::slice::from_ref(ticket), now)?;
+    tx.execute(
+        "DELETE FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2",
+        params![panel_id, ticket.id],
+    )
+    .map_err(sql)?;
+    let mut st = tx
+        .prepare_cached(
+            "INSERT INTO ticket_messages (panel_id, ticket_id, seq, id, message, is_staff, staff_name, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .map_err(sql)?;
+    for (seq, m) in messages.iter().enumerate() {
+        st.execute(params![
+            panel_id,
+            ticket.id,
+            seq as i64,
+            m.id,
+            m.message,
+            m.is_staff,
+            m.staff_name,
+            m.created
+        ])
+        .map_err(sql)?;
+    }
+    // A ticket with no time of its own still counts as fetched.
+    tx.execute(
+        "UPDATE tickets SET messages_at = COALESCE(?3, 0) WHERE panel_id = ?1 AND id = ?2",
+        params![panel_id, ticket.id, ticket.last_update],
+    )
+    .map_err(sql)?;
+    Ok(())
+}
+
+/// The services catalogue is replaced whole: a service the panel dropped goes.
+pub fn replace_services(tx: &Transaction, panel_id: i64, rows: &[Service], now: i64) -> Result<()> {
+    tx.execute("DELETE FROM services WHERE panel_id = ?1", [panel_id])
+        .map_err(sql)?;
+    let mut st = tx
+        .prepare_cached(
+            "INSERT OR REPLACE INTO services (panel_id, id, name, kind, category, rate, min, max, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(sql)?;
+    for s in rows {
+        st.execute(params![
+            panel_id,
+            s.id,
+            s.name,
+            s.kind,
+            s.category,
+            s.rate_micros,
+            s.min,
+            s.max,
+            now
+        ])
+        .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Where a resource's sync stands (see the `sync_state` table).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    pub head_from: Option<i64>,
+    pub backfill_to: Option<i64>,
+    pub backfill_done: bool,
+    pub reconcile_offset: i64,
+    pub reconciled_at: Option<i64>,
+    pub last_fetched: Option<i64>,
+    pub status: String,
+    pub last_error: Option<String>,
+}
+
+pub fn load_state(conn: &Connection, panel_id: i64, resource: &str) -> Result<SyncState> {
+    conn.query_row(
+        "SELECT head_from, backfill_to, backfill_done, reconcile_offset, reconciled_at, last_fetched, status, last_error
+         FROM sync_state WHERE panel_id = ?1 AND resource = ?2",
+        params![panel_id, resource],
+        |r| {
+            Ok(SyncState {
+                head_from: r.get(0)?,
+                backfill_to: r.get(1)?,
+                backfill_done: r.get(2)?,
+                reconcile_offset: r.get(3)?,
+                reconciled_at: r.get(4)?,
+                last_fetched: r.get(5)?,
+                status: r.get(6)?,
+                last_error: r.get(7)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(sql)
+    .map(|s| s.unwrap_or_else(|| SyncState { status: "idle".into(), ..SyncState::default() }))
+}
+
+pub fn save_state(conn: &Connection, panel_id: i64, resource: &str, s: &SyncState) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO sync_state (panel_id, resource, head_from, backfill_to, backfill_done, reconcile_offset,
+            reconciled_at, last_fetched, status, last_error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            panel_id,
+            resource,
+            s.head_from,
+            s.backfill_to,
+            s.backfill_done,
+            s.reconcile_offset,
+            s.reconciled_at,
+            s.last_fetched,
+            s.status,
+            s.last_error
+        ],
+    )
+    .map_err(sql)?;
+    Ok(())
+}
+
+/// Ids of orders still moving, the longest unchecked first.
+pub fn open_order_ids(conn: &Connection, panel_id: i64) -> Result<Vec<i64>> {
+    let mut st = conn
+        .prepare("SELECT id FROM orders WHERE panel_id = ?1 AND status IN ('pending', 'in_progress', 'processing', 'awaiting') ORDER BY synced_at, id")
+        .map_err(sql)?;
+    let ids = st.query_map([panel_id], |r| r.get(0)).map_err(sql)?;
+    ids.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// Tickets whose conversation moved since it was fetched (or never was),
+/// newest first, among those updated since `since` or still open.
+pub fn tickets_needing_messages(
+    conn: &Connection,
+    panel_id: i64,
+    since: i64,
+) -> Result<Vec<Ticket>> {
+    let mut st = conn
+        .prepare(
+            "SELECT id, user_id, username, subject, status, assignee, created, last_update FROM tickets
+             WHERE panel_id = ?1 AND (messages_at IS NULL OR messages_at IS NOT COALESCE(last_update, 0))
+               AND (status != 'closed' OR COALESCE(last_update, created, 0) >= ?2)
+             ORDER BY last_update DESC, id DESC",
+        )
+        .map_err(sql)?;
+    let rows = st
+        .query_map(params![panel_id, since], |r| {
+            Ok(Ticket {
+                id: r.get(0)?,
+                user_id: r.get(1)?,
+                username: r.get(2)?,
+                subject: r.get(3)?,
+                status: r.get(4)?,
+                assignee: r.get(5)?,
+                created: r.get(6)?,
+                last_update: r.get(7)?,
+            })
+        })
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// How many rows were removed by [`apply_retention`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub orders: usize,
+    pub payments: usize,
+    pub tickets: usize,
+}
+
+/// Deletes what is older than `horizon`: orders no longer moving, payments,
+/// and closed tickets with their messages. Never users, services or open rows.
+pub fn apply_retention(tx: &Transaction, horizon: i64) -> Result<Removed> {
+    let orders = tx
+        .execute("DELETE FROM orders WHERE created < ?1 AND status NOT IN ('pending', 'in_progress', 'processing', 'awaiting')", [horizon])
+        .map_err(sql)?;
+    let payments = tx
+        .execute("DELETE FROM payments WHERE created < ?1", [horizon])
+        .map_err(sql)?;
+    tx.execute(
+        "DELETE FROM ticket_messages WHERE (panel_id, ticket_id) IN
+           (SELECT panel_id, id FROM tickets WHERE status = 'closed' AND COALESCE(last_update, created) < ?1)",
+        [horizon],
+    )
+    .map_err(sql)?;
+    let tickets = tx
+        .execute(
+            "DELETE FROM tickets WHERE status = 'closed' AND COALESCE(last_update, created) < ?1",
+            [horizon],
+        )
+        .map_err(sql)?;
+    Ok(Removed {
+        orders,
+        payments,
+        tickets,
+    })
+}
+
+/// Everything cached for a panel, gone (when the panel is removed).
+pub fn forget_panel(cache: &Connection, panel_id: i64) -> Result<()> {
+    for table in [
+        "orders",
+        "users",
+        "payments",
+        "tickets",
+        "ticket_messages",
+        "services",
+        "sync_state",
+    ] {
+        cache
+            .execute(
+                &format!("DELETE FROM {table} WHERE panel_id = ?1"),
+                [panel_id],
+            )
+            .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Rows cached for a panel, per resource table.
+pub fn count(conn: &Connection, table: &str, panel_id: i64) -> Result<i64> {
+    conn.query_row(
+        &format!("SELECT count(*) FROM {table} WHERE panel_id = ?1"),
+        [panel_id],
+        |r| r.get(0),
+    )
+    .map_err(sql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{migrate, Schema};
+
+    fn order(status: &str, last_update: Option<i64>) -> Order {
+        Order {
+            id: 7,
+            external_id: None,
+            user: "u".into(),
+            creation_type: None,
+            charge: None,
+            provider_charge: None,
+            link: "l".into(),
+            start_count: None,
+            quantity: 10,
+            remains: 0,
+            service_id: Some(1),
+            service_name: "s".into(),
+            status: status.into(),
+            provider: None,
+            mode: None,
+            created: 100,
+            last_update,
+            ip_address: None,
+        }
+    }
+
+    fn write(conn: &mut Connection, o: Order, now: i64) -> Option<i64> {
+        let tx = conn.transaction().unwrap();
+        upsert_orders(&tx, 1, &[o], now).unwrap();
+        tx.commit().unwrap();
+        conn.query_row(
+            "SELECT finished_at FROM orders WHERE panel_id = 1 AND id = 7",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    fn db() -> Connection {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c, Schema::Cache).unwrap();
+        c
+    }
+
+    #[test]
+    fn a_finish_time_is_the_panels_last_update_and_then_frozen() {
+        let mut c = db();
+        assert_eq!(write(&mut c, order("in_progress", Some(150)), 1000), None);
+        assert_eq!(
+            write(&mut c, order("completed", Some(200)), 1001),
+            Some(200)
+        );
+        // Changed again later (a refill, a status flip): the finish time stays.
+        assert_eq!(write(&mut c, order("partial", Some(900)), 1002), Some(200));
+        assert_eq!(
+            write(&mut c, order("completed", Some(950)), 1003),
+            Some(200)
+        );
+    }
+
+    #[test]
+    fn without_a_last_update_only_an_order_seen_open_gets_the_sync_time() {
+        let mut c = db();
+        assert_eq!(
+            write(&mut c, order("completed", None), 1000),
+            None,
+            "first seen finished: no reliable finish time"
+        );
+        let mut c = db();
+        write(&mut c, order("processing", None), 1000);
+        assert_eq!(write(&mut c, order("completed", None), 1234), Some(1234));
+    }
+}

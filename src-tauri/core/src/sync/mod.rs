@@ -1,0 +1,88 @@
+//! The sync engine: keeps cache.sqlite3 a faithful copy of every panel at
+//! the lowest cost to the panel.
+//!
+//! Per panel, one client (one token bucket) serves all resources. Every page
+//! is written together with its cursor in one transaction on the writer
+//! thread. Orders have a backfill cursor (older pages, down to the retention
+//! horizon) and a head cursor (new orders); open orders are refreshed by id.
+//! Users, payments and tickets are reconciled by full paging (resumable) and
+//! followed by their head between reconciles; tickets whose `last_update`
+//! moved get their conversation fetched.
+
+mod engine;
+mod settings;
+
+use serde::Serialize;
+
+pub use engine::{Engine, EngineOptions, PanelReport};
+pub use settings::{
+    resource_settings, retention_days, set_per_fetch_everywhere, set_resource_settings,
+    ResourceSettings, DEFAULT_RETENTION_DAYS,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    Orders,
+    Users,
+    Payments,
+    Tickets,
+    Services,
+}
+
+impl Resource {
+    /// In the order a sync runs them: small catalogues first, so screens fill early.
+    pub const ALL: [Resource; 5] = [
+        Resource::Services,
+        Resource::Users,
+        Resource::Payments,
+        Resource::Orders,
+        Resource::Tickets,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resource::Orders => "orders",
+            Resource::Users => "users",
+            Resource::Payments => "payments",
+            Resource::Tickets => "tickets",
+            Resource::Services => "services",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Resource> {
+        Resource::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+}
+
+/// What a UI or the CLI shows while a sync runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SyncEvent {
+    Progress {
+        panel: String,
+        resource: Resource,
+        fetched: u64,
+        total: Option<u64>,
+        rows_per_s: f64,
+    },
+    State {
+        panel: String,
+        resource: Resource,
+        status: String,
+        error: Option<String>,
+    },
+}
+
+/// Changing the retention deletes what falls outside it at once.
+pub fn set_retention_days(db: &crate::db::Db, days: i64) -> crate::Result<crate::store::Removed> {
+    settings::set_retention_days_setting(&db.local()?, days)?;
+    let mut cache = db.cache()?;
+    let tx = cache
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(crate::store::sql)?;
+    let removed =
+        crate::store::apply_retention(&tx, chrono::Utc::now().timestamp() - days.max(1) * 86_400)?;
+    tx.commit().map_err(crate::store::sql)?;
+    Ok(removed)
+}

@@ -1,0 +1,113 @@
+//! Sync settings: per panel and resource (interval, records per fetch) and
+//! the global retention. Read at every step, so a change applies at once.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::Resource;
+use crate::{panels, Result};
+
+/// Days of finished orders, payments and closed tickets kept.
+pub const DEFAULT_RETENTION_DAYS: i64 = 365;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ResourceSettings {
+    pub interval_s: i64,
+    /// Rows a request asks for, 1..=1000.
+    pub per_fetch: u32,
+}
+
+impl Resource {
+    pub fn default_settings(self) -> ResourceSettings {
+        let interval_s = match self {
+            Resource::Orders => 60,
+            Resource::Tickets => 60,
+            Resource::Payments => 120,
+            Resource::Users => 300,
+            Resource::Services => 3600,
+        };
+        ResourceSettings {
+            interval_s,
+            per_fetch: crate::panel::MAX_PAGE,
+        }
+    }
+}
+
+fn sql(e: rusqlite::Error) -> crate::Error {
+    crate::db::DbError::sqlite("local.sqlite3", e).into()
+}
+
+pub fn resource_settings(
+    local: &Connection,
+    panel_id: i64,
+    resource: Resource,
+) -> Result<ResourceSettings> {
+    let row = local
+        .query_row(
+            "SELECT interval_s, per_fetch FROM sync_settings WHERE panel_id = ?1 AND resource = ?2",
+            params![panel_id, resource.as_str()],
+            |r| {
+                Ok(ResourceSettings {
+                    interval_s: r.get(0)?,
+                    per_fetch: r.get(1)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(sql)?;
+    Ok(row.unwrap_or_else(|| resource.default_settings()))
+}
+
+pub fn set_resource_settings(
+    local: &Connection,
+    panel_id: i64,
+    resource: Resource,
+    s: ResourceSettings,
+) -> Result<()> {
+    let s = ResourceSettings {
+        interval_s: s.interval_s.max(5),
+        per_fetch: s.per_fetch.clamp(1, crate::panel::MAX_PAGE),
+    };
+    local
+        .execute(
+            "INSERT OR REPLACE INTO sync_settings (panel_id, resource, interval_s, per_fetch) VALUES (?1, ?2, ?3, ?4)",
+            params![panel_id, resource.as_str(), s.interval_s, s.per_fetch],
+        )
+        .map_err(sql)?;
+    Ok(())
+}
+
+/// Sets it for every resource of every panel (the CLI's `--per-fetch`).
+pub fn set_per_fetch_everywhere(local: &Connection, per_fetch: u32) -> Result<()> {
+    for p in panels::list(local)? {
+        for r in Resource::ALL {
+            let s = resource_settings(local, p.id, r)?;
+            set_resource_settings(local, p.id, r, ResourceSettings { per_fetch, ..s })?;
+        }
+    }
+    Ok(())
+}
+
+pub fn retention_days(local: &Connection) -> Result<i64> {
+    let v: Option<String> = local
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'retention_days'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql)?;
+    Ok(v.and_then(|v| v.parse().ok())
+        .filter(|d| *d > 0)
+        .unwrap_or(DEFAULT_RETENTION_DAYS))
+}
+
+pub fn set_retention_days_setting(local: &Connection, days: i64) -> Result<()> {
+    local
+        .execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?1)",
+            [days.max(1).to_string()],
+        )
+        .map_err(sql)?;
+    Ok(())
+}
