@@ -50,6 +50,8 @@ pub struct WriteRecord {
 }
 
 struct Bucket {
+    /// The rate the tokens were counted for: a new limit starts with a full bucket.
+    rate: Option<f64>,
     tokens: f64,
     last: Instant,
 }
@@ -210,7 +212,8 @@ async fn prepare(config: Config) -> std::io::Result<(Arc<Shared>, tokio::net::Tc
         admin_key: config.admin_key.clone(),
         services_key: config.services_key.clone(),
         bucket: Mutex::new(Bucket {
-            tokens: config.faults.rate_limit.map_or(0.0, capacity),
+            rate: None,
+            tokens: 0.0,
             last: Instant::now(),
         }),
         faults: Mutex::new(config.faults.clone()),
@@ -331,6 +334,13 @@ async fn faulted(
     if let Some(rate) = faults.rate_limit {
         let mut b = shared.bucket.lock().expect("bucket lock");
         let now = Instant::now();
+        if b.rate != Some(rate) {
+            *b = Bucket {
+                rate: Some(rate),
+                tokens: capacity(rate),
+                last: now,
+            };
+        }
         b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(capacity(rate));
         b.last = now;
         if b.tokens >= 1.0 {

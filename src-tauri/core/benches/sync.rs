@@ -1,0 +1,239 @@
+//! Ingest and full-sync figures: `cargo bench -p paneldesk-core --bench sync`.
+//! Needs the `sqlite3` shell (installed by `make`) for the .import baseline.
+
+use std::{process::Command, time::Instant};
+
+use paneldesk_core::{
+    db::{Db, Writer},
+    model::{Money, Order},
+    panels::{self, NewPanel},
+    paths::DataDir,
+    secrets::Keychain,
+    store,
+    sync::{set_per_fetch_everywhere, Engine, EngineOptions, Resource},
+};
+use paneldesk_fakepanel::{Config, FakePanel, Faults, Quirks, World};
+
+fn rss_kb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn to_model(w: &World) -> Vec<Order> {
+    w.orders
+        .iter()
+        .map(|o| Order {
+            id: o.id,
+            external_id: o.external_id.clone(),
+            user: o.user.clone(),
+            creation_type: Some(o.creation_type.clone()),
+            charge: Some(Money {
+                micros: o.charge_micros,
+                currency: Some("USD".into()),
+            }),
+            provider_charge: Some(Money {
+                micros: o.provider_charge_micros,
+                currency: Some("USD".into()),
+            }),
+            link: o.link.clone(),
+            start_count: o.start_count,
+            quantity: o.quantity,
+            remains: o.remains,
+            service_id: Some(o.service_id),
+            service_name: o.service_name.clone(),
+            status: o.status.clone(),
+            provider: o.provider.clone(),
+            mode: Some(o.mode.clone()),
+            created: o.created,
+            last_update: Some(o.last_update),
+            ip_address: Some(o.ip_address.clone()),
+        })
+        .collect()
+}
+
+fn csv_field(v: Option<String>) -> String {
+    match v {
+        None => String::new(),
+        Some(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+    }
+}
+
+fn ingest(rows: usize) {
+    let world = World::generate(&Config {
+        quirks: Quirks::none(),
+        ..Config::with_orders(rows)
+    });
+    let orders = to_model(&world);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let mut conn = db.cache().unwrap();
+    conn.pragma_update(None, "cache_size", -64 * 1024).unwrap(); // as the writer has it
+    let t = Instant::now();
+    for chunk in orders.chunks(1000) {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .unwrap();
+        store::upsert_orders(&tx, 1, chunk, 0).unwrap();
+        tx.commit().unwrap();
+    }
+    let ours = t.elapsed().as_secs_f64();
+
+    // The baseline: the sqlite3 shell's .import of the same rows as CSV into a
+    // fresh cache file (same table, key and indexes).
+    // .import inserts empty fields as text, which a STRICT table refuses:
+    // the baseline table is the same columns, key and indexes, not STRICT.
+    let base = tempfile::tempdir().unwrap();
+    let schema: Vec<String> = conn
+        .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'orders' AND sql IS NOT NULL ORDER BY type DESC")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|s| s.unwrap().replace("STRICT, ", ""))
+        .collect();
+    let baseline = rusqlite::Connection::open(base.path().join("cache.sqlite3")).unwrap();
+    baseline.pragma_update(None, "journal_mode", "WAL").unwrap();
+    baseline.execute_batch(&schema.join(";\n")).unwrap();
+    drop(baseline);
+    let csv_path = base.path().join("orders.csv");
+    let mut csv = String::new();
+    for o in &orders {
+        let f = [
+            Some("1".to_owned()),
+            Some(o.id.to_string()),
+            o.external_id.clone(),
+            Some(o.user.clone()),
+            o.creation_type.clone(),
+            o.charge.as_ref().map(|m| m.micros.to_string()),
+            o.provider_charge.as_ref().map(|m| m.micros.to_string()),
+            Some("USD".into()),
+            Some(o.link.clone()),
+            o.start_count.map(|v| v.to_string()),
+            Some(o.quantity.to_string()),
+            Some(o.remains.to_string()),
+            o.service_id.map(|v| v.to_string()),
+            Some(o.service_name.clone()),
+            Some(o.status.clone()),
+            o.provider.clone(),
+            o.mode.clone(),
+            Some(o.created.to_string()),
+            o.last_update.map(|v| v.to_string()),
+            o.ip_address.clone(),
+            None,
+            Some("0".into()),
+        ];
+        let line: Vec<String> = f.into_iter().map(csv_field).collect();
+        csv.push_str(&line.join(","));
+        csv.push('\n');
+    }
+    std::fs::write(&csv_path, csv).unwrap();
+    let t = Instant::now();
+    let out = Command::new("sqlite3")
+        .arg(base.path().join("cache.sqlite3"))
+        .arg(format!(".import --csv {} orders", csv_path.display()))
+        .output()
+        .expect("the sqlite3 shell");
+    let shell = t.elapsed().as_secs_f64();
+    let imported: String = String::from_utf8_lossy(
+        &Command::new("sqlite3")
+            .arg(base.path().join("cache.sqlite3"))
+            .arg("SELECT count(*) FROM orders")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .trim()
+    .to_owned();
+    assert_eq!(
+        imported,
+        rows.to_string(),
+        "sqlite3 .import failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!(
+        "ingest {rows} orders: ours {:.0} rows/s ({ours:.2} s, 1000-row transactions with upsert); sqlite3 .import {:.0} rows/s ({shell:.2} s); ratio {:.2}",
+        rows as f64 / ours,
+        rows as f64 / shell,
+        shell / ours
+    );
+}
+
+fn engine_for(fake: &FakePanel, rate: f64) -> (tempfile::TempDir, Engine) {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    std::env::set_var("PANELDESK_ADMIN_KEY_BENCH", fake.admin_key());
+    let new = NewPanel {
+        name: "Bench".into(),
+        url: fake.url().into(),
+        staff_name: None,
+        rate_limit: Some(rate),
+        admin_key: None,
+        services_key: None,
+        no_keychain: true,
+    };
+    panels::add(&mut db.local().unwrap(), db.install_id(), &Keychain, new).unwrap();
+    set_per_fetch_everywhere(&db.local().unwrap(), 1000).unwrap();
+    let writer = Writer::start(&db).unwrap();
+    (
+        tmp,
+        Engine::new(db, writer, Keychain, EngineOptions::default()),
+    )
+}
+
+async fn full_sync(orders: usize) {
+    let fake = FakePanel::start(Config {
+        quirks: Quirks::none(),
+        ..Config::with_orders(orders)
+    })
+    .await
+    .unwrap();
+    let (_tmp, engine) = engine_for(&fake, 1e9);
+    let rss_before = rss_kb("VmRSS:");
+    let t = Instant::now();
+    let reports = engine.sync_once(None, &[Resource::Orders]).await.unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    assert!(reports[0].error.is_none(), "{:?}", reports[0].error);
+    let fetched = reports[0].fetched[0].1;
+    println!(
+        "full sync of {orders} orders, no rate limit: {:.0} orders/s end to end ({secs:.2} s, {fetched} rows incl. open-order refresh); peak memory over the start {} MB (fake panel in the same process)",
+        orders as f64 / secs,
+        (rss_kb("VmHWM:").saturating_sub(rss_before)) / 1024
+    );
+}
+
+async fn rate_limited(orders: usize, rate: f64) {
+    let fake = FakePanel::start(Config {
+        quirks: Quirks::none(),
+        ..Config::with_orders(orders)
+    })
+    .await
+    .unwrap();
+    fake.set_faults(Faults {
+        rate_limit: Some(rate),
+        ..Faults::default()
+    });
+    let (_tmp, engine) = engine_for(&fake, rate);
+    let t = Instant::now();
+    let reports = engine.sync_once(None, &[Resource::Orders]).await.unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    assert!(reports[0].error.is_none());
+    let requests = fake.requests();
+    let limited = requests.iter().filter(|r| r.status == 429).count();
+    let bound = (requests.len() as f64 - rate.floor().max(1.0)) / rate;
+    println!(
+        "sync of {orders} orders at {rate} requests/s: {} requests in {secs:.2} s; the limit's bound is {bound:.2} s ({:.1}% over it); {limited} answered 429",
+        requests.len(),
+        (secs / bound - 1.0) * 100.0
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    ingest(200_000);
+    full_sync(1_000_000).await;
+    rate_limited(50_000, 5.0).await;
+}
