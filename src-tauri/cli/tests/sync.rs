@@ -381,21 +381,36 @@ fn faults_slow_answers_and_a_rate_limit_still_end_equal_to_the_panel() {
         ..Config::with_orders(2_000)
     };
     let fake = FakePanel::spawn(config).unwrap();
+    // Orders also arrive while pages are read (pages shift under the reader).
     fake.set_faults(Faults {
         rate_limit: Some(5.0),
         fail_rate: 0.05,
         malformed_rate: 0.02,
         latency_ms: 30,
+        shift_rate: 0.2,
         ..Faults::default()
     });
     let dir = DataDir::new();
     dir.add("Faulty", &fake, "5");
+    sync_ok(&dir, &[key_env("Faulty", &fake)], &[]);
+    // Orders that arrived during the very last requests are the next sync's:
+    // one more, with the panel quiet, must end equal, having lost nothing
+    // to the shifting pages (the backfill is not read again).
+    let faults = fake.faults();
+    fake.set_faults(Faults {
+        shift_rate: 0.0,
+        ..faults
+    });
     sync_ok(&dir, &[key_env("Faulty", &fake)], &[]);
     fake.with_world(|w| assert_equal_to_truth(&dir.cache(), w, true));
     let requests = fake.requests();
     assert!(
         requests.iter().any(|r| r.status == 500),
         "the faults were not exercised"
+    );
+    assert!(
+        fake.with_world(|w| w.orders.len()) > 2_000,
+        "no order arrived mid-paging"
     );
     assert_rate_kept(&requests, 5.0);
 }
