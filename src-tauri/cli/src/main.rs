@@ -3,6 +3,7 @@
 //! (`../shared/PRODUCT.md`, "The command line").
 
 mod progress;
+mod report;
 
 use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
@@ -51,11 +52,8 @@ enum Command {
         panel: Option<String>,
     },
     /// Reports (service health, top spenders, flagged replies, staff statistics).
-    Report {
-        /// The report and its options.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// Show or set how many days of finished data the cache keeps; lowering it deletes at once.
     Retention {
         #[arg(long)]
@@ -163,10 +161,14 @@ fn main() -> ExitCode {
         Command::Panel(cmd) => panel(&db, cmd),
         Command::Sync(args) => return sync_cmd(&db, args),
         Command::Export { what, panel, .. } => export_cmd(&db, what, panel.as_deref()),
-        Command::Report { .. } => {
-            eprintln!("error: reports are not built yet in this version of Paneldesk. Use `export ... --csv` for the raw data meanwhile.");
-            return ExitCode::from(1);
-        }
+        Command::Report(cmd) => match report::run(&db, cmd) {
+            Ok(()) => Ok(()),
+            Err(report::ReportError::Usage(message)) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+            Err(report::ReportError::Failed(e)) => Err(e),
+        },
         Command::Retention { days } => retention(&db, days),
         Command::Info { json } => info(&db, json),
     };
@@ -302,7 +304,7 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
     Ok(())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

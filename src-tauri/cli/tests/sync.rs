@@ -401,9 +401,14 @@ fn faults_slow_answers_and_a_rate_limit_still_end_equal_to_the_panel() {
         shift_rate: 0.0,
         ..faults
     });
+    let first_run = fake.requests().len();
     sync_ok(&dir, &[key_env("Faulty", &fake)], &[]);
     fake.with_world(|w| assert_equal_to_truth(&dir.cache(), w, true));
     let requests = fake.requests();
+    // Each run is one client with one bucket: the rule holds within each
+    // (a new process starts with a full bucket).
+    assert_rate_kept(&requests[first_run..], 5.0);
+    let requests = requests[..first_run].to_vec();
     assert!(
         requests.iter().any(|r| r.status == 500),
         "the faults were not exercised"

@@ -12,9 +12,11 @@ pub mod model;
 pub mod panel;
 pub mod panels;
 pub mod paths;
+pub mod reports;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod text;
 
 pub use error::{Error, ErrorCode, Result};
 

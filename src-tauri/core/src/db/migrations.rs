@@ -19,6 +19,9 @@ const CACHE: &[M<'static>] = &[
 const LOCAL: &[M<'static>] = &[
     M::up(include_str!("../../../../migrations/local/0001_init.sql")),
     M::up(include_str!("../../../../migrations/local/0002_panels.sql")),
+    M::up(include_str!(
+        "../../../../migrations/local/0003_reports.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -34,6 +34,12 @@ impl Writer {
             cache: db.cache()?,
             local: db.local()?,
         };
+        // The writer keeps the indexes' hot pages in memory: with SQLite's
+        // 2 MB default, ingest into a million-row cache thrashes.
+        conns
+            .cache
+            .pragma_update(None, "cache_size", -WRITER_CACHE_KIB)
+            .map_err(|e| super::DbError::sqlite("cache.sqlite3", e))?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("paneldesk-writer".into())

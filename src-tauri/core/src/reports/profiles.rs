@@ -1,0 +1,401 @@
+//! What reports keep in local.sqlite3: profiles, snoozes, the staff directory.
+//!
+//! Every function takes a connection to local.sqlite3 (or the reports'
+//! connection, which has it attached as `local`).
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use super::{ServiceHealthParams, TopSpendersParams};
+use crate::{db::DbError, Error, Result};
+
+/// A service snoozed now is hidden from service health for this long.
+pub const SNOOZE_SECONDS: i64 = 24 * 3600;
+/// The staff directory role that keeps a name out of the staff reports.
+pub const ROLE_BOT: &str = "bot";
+/// The ordinary staff directory role.
+pub const ROLE_STAFF: &str = "staff";
+
+fn sql(e: rusqlite::Error) -> Error {
+    DbError::sqlite("local.sqlite3", e).into()
+}
+
+fn pairs_to_json(pairs: &Option<Vec<(i64, i64)>>) -> Option<String> {
+    pairs
+        .as_ref()
+        .map(|p| serde_json::to_string(p).expect("pairs of integers serialize"))
+}
+
+fn pairs_from_json(text: Option<String>) -> Option<Vec<(i64, i64)>> {
+    // A damaged list is taken as "all" rather than failing the report.
+    text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceHealthProfile {
+    pub name: String,
+    /// (panel id, service id) pairs; `None` is every service.
+    pub services: Option<Vec<(i64, i64)>>,
+    pub stuck_after_h: f64,
+    pub slow_multiplier: f64,
+    pub min_orders: i64,
+    pub window_hours: f64,
+    pub created_at: i64,
+}
+
+impl ServiceHealthProfile {
+    /// A profile with the default thresholds and window, over every service.
+    pub fn new(name: impl Into<String>, created_at: i64) -> Self {
+        ServiceHealthProfile {
+            name: name.into(),
+            services: None,
+            stuck_after_h: ServiceHealthParams::DEFAULT_STUCK_AFTER_H,
+            slow_multiplier: ServiceHealthParams::DEFAULT_SLOW_MULTIPLIER,
+            min_orders: ServiceHealthParams::DEFAULT_MIN_ORDERS,
+            window_hours: super::DEFAULT_WINDOW_HOURS,
+            created_at,
+        }
+    }
+
+    /// The report's parameters from this profile (its window unless one is given).
+    pub fn params(
+        &self,
+        panel: Option<i64>,
+        at: i64,
+        window_hours: Option<f64>,
+    ) -> ServiceHealthParams {
+        ServiceHealthParams {
+            panel,
+            window_hours: window_hours.unwrap_or(self.window_hours),
+            at,
+            stuck_after_h: self.stuck_after_h,
+            slow_multiplier: self.slow_multiplier,
+            min_orders: self.min_orders,
+            services: self.services.clone(),
+        }
+    }
+
+    fn from_row(r: &Row) -> rusqlite::Result<Self> {
+        Ok(ServiceHealthProfile {
+            name: r.get(0)?,
+            services: pairs_from_json(r.get(1)?),
+            stuck_after_h: r.get(2)?,
+            slow_multiplier: r.get(3)?,
+            min_orders: r.get(4)?,
+            window_hours: r.get(5)?,
+            created_at: r.get(6)?,
+        })
+    }
+}
+
+const SH_COLUMNS: &str =
+    "name, services, stuck_after_h, slow_multiplier, min_orders, window_hours, created_at";
+
+/// Saves a new profile; a name already taken is a database (UNIQUE) error,
+/// so look it up with [`service_health_profile`] first to say so nicely.
+pub fn create_service_health_profile(local: &Connection, p: &ServiceHealthProfile) -> Result<()> {
+    local
+        .execute(
+            &format!("INSERT INTO service_health_profiles ({SH_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+            params![
+                p.name,
+                pairs_to_json(&p.services),
+                p.stuck_after_h,
+                p.slow_multiplier,
+                p.min_orders,
+                p.window_hours,
+                p.created_at
+            ],
+        )
+        .map_err(sql)?;
+    Ok(())
+}
+
+/// Every service health profile, by name.
+pub fn service_health_profiles(local: &Connection) -> Result<Vec<ServiceHealthProfile>> {
+    let mut st = local
+        .prepare(&format!(
+            "SELECT {SH_COLUMNS} FROM service_health_profiles ORDER BY name"
+        ))
+        .map_err(sql)?;
+    let rows = st
+        .query_map([], ServiceHealthProfile::from_row)
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+pub fn service_health_profile(
+    local: &Connection,
+    name: &str,
+) -> Result<Option<ServiceHealthProfile>> {
+    local
+        .query_row(
+            &format!("SELECT {SH_COLUMNS} FROM service_health_profiles WHERE name = ?1"),
+            [name],
+            ServiceHealthProfile::from_row,
+        )
+        .optional()
+        .map_err(sql)
+}
+
+/// Whether there was such a profile.
+pub fn delete_service_health_profile(local: &Connection, name: &str) -> Result<bool> {
+    let n = local
+        .execute(
+            "DELETE FROM service_health_profiles WHERE name = ?1",
+            [name],
+        )
+        .map_err(sql)?;
+    Ok(n > 0)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopSpenderProfile {
+    pub name: String,
+    /// (panel id, user id) pairs; `None` is every user.
+    pub users: Option<Vec<(i64, i64)>>,
+    pub min_payments: i64,
+    /// In micro-units of each row's own currency.
+    pub min_spend_micros: i64,
+    pub window_hours: f64,
+    pub created_at: i64,
+}
+
+impl TopSpenderProfile {
+    /// A profile with no filters and the default window, over every user.
+    pub fn new(name: impl Into<String>, created_at: i64) -> Self {
+        TopSpenderProfile {
+            name: name.into(),
+            users: None,
+            min_payments: 0,
+            min_spend_micros: 0,
+            window_hours: super::DEFAULT_WINDOW_HOURS,
+            created_at,
+        }
+    }
+
+    /// The report's parameters from this profile (its window unless one is given).
+    pub fn params(
+        &self,
+        panel: Option<i64>,
+        at: i64,
+        window_hours: Option<f64>,
+    ) -> TopSpendersParams {
+        TopSpendersParams {
+            panel,
+            window_hours: window_hours.unwrap_or(self.window_hours),
+            at,
+            users: self.users.clone(),
+            min_payments: self.min_payments,
+            min_spend_micros: self.min_spend_micros,
+        }
+    }
+
+    fn from_row(r: &Row) -> rusqlite::Result<Self> {
+        Ok(TopSpenderProfile {
+            name: r.get(0)?,
+            users: pairs_from_json(r.get(1)?),
+            min_payments: r.get(2)?,
+            min_spend_micros: r.get(3)?,
+            window_hours: r.get(4)?,
+            created_at: r.get(5)?,
+        })
+    }
+}
+
+const TS_COLUMNS: &str = "name, users, min_payments, min_spend, window_hours, created_at";
+
+/// Saves a new profile; a name already taken is a database (UNIQUE) error.
+pub fn create_top_spender_profile(local: &Connection, p: &TopSpenderProfile) -> Result<()> {
+    local
+        .execute(
+            &format!(
+                "INSERT INTO top_spender_profiles ({TS_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+            ),
+            params![
+                p.name,
+                pairs_to_json(&p.users),
+                p.min_payments,
+                p.min_spend_micros,
+                p.window_hours,
+                p.created_at
+            ],
+        )
+        .map_err(sql)?;
+    Ok(())
+}
+
+/// Every top spenders profile, by name.
+pub fn top_spender_profiles(local: &Connection) -> Result<Vec<TopSpenderProfile>> {
+    let mut st = local
+        .prepare(&format!(
+            "SELECT {TS_COLUMNS} FROM top_spender_profiles ORDER BY name"
+        ))
+        .map_err(sql)?;
+    let rows = st.query_map([], TopSpenderProfile::from_row).map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+pub fn top_spender_profile(local: &Connection, name: &str) -> Result<Option<TopSpenderProfile>> {
+    local
+        .query_row(
+            &format!("SELECT {TS_COLUMNS} FROM top_spender_profiles WHERE name = ?1"),
+            [name],
+            TopSpenderProfile::from_row,
+        )
+        .optional()
+        .map_err(sql)
+}
+
+/// Whether there was such a profile.
+pub fn delete_top_spender_profile(local: &Connection, name: &str) -> Result<bool> {
+    let n = local
+        .execute("DELETE FROM top_spender_profiles WHERE name = ?1", [name])
+        .map_err(sql)?;
+    Ok(n > 0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snooze {
+    pub panel_id: i64,
+    pub service_id: i64,
+    pub snoozed_until: i64,
+}
+
+/// Hides a service from service health until `at` + 24 h; returns that time.
+pub fn snooze(local: &Connection, panel_id: i64, service_id: i64, at: i64) -> Result<i64> {
+    let until = at + SNOOZE_SECONDS;
+    local
+        .execute(
+            "INSERT INTO snoozes (panel_id, service_id, snoozed_until) VALUES (?1, ?2, ?3)
+             ON CONFLICT (panel_id, service_id) DO UPDATE SET snoozed_until = excluded.snoozed_until",
+            params![panel_id, service_id, until],
+        )
+        .map_err(sql)?;
+    Ok(until)
+}
+
+/// Whether the service was snoozed.
+pub fn unsnooze(local: &Connection, panel_id: i64, service_id: i64) -> Result<bool> {
+    let n = local
+        .execute(
+            "DELETE FROM snoozes WHERE panel_id = ?1 AND service_id = ?2",
+            params![panel_id, service_id],
+        )
+        .map_err(sql)?;
+    Ok(n > 0)
+}
+
+/// The services still snoozed at `at`.
+pub fn snoozes(local: &Connection, at: i64) -> Result<Vec<Snooze>> {
+    let mut st = local
+        .prepare(
+            "SELECT panel_id, service_id, snoozed_until FROM snoozes WHERE snoozed_until > ?1
+             ORDER BY panel_id, service_id",
+        )
+        .map_err(sql)?;
+    let rows = st
+        .query_map([at], |r| {
+            Ok(Snooze {
+                panel_id: r.get(0)?,
+                service_id: r.get(1)?,
+                snoozed_until: r.get(2)?,
+            })
+        })
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffMember {
+    pub name: String,
+    pub role: String,
+    /// The staff names panels write that mean this member.
+    pub aliases: Vec<String>,
+}
+
+/// Adds a staff member or changes their role ([`ROLE_STAFF`], [`ROLE_BOT`]...; stored lower case).
+pub fn set_staff_role(local: &Connection, name: &str, role: &str) -> Result<()> {
+    local
+        .execute(
+            "INSERT INTO staff (name, role) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET role = excluded.role",
+            params![name, role.trim().to_lowercase()],
+        )
+        .map_err(sql)?;
+    Ok(())
+}
+
+/// Removes a staff member and the aliases that name them; whether there was one.
+pub fn remove_staff(local: &Connection, name: &str) -> Result<bool> {
+    local
+        .execute("DELETE FROM staff_aliases WHERE staff = ?1", [name])
+        .map_err(sql)?;
+    let n = local
+        .execute("DELETE FROM staff WHERE name = ?1", [name])
+        .map_err(sql)?;
+    Ok(n > 0)
+}
+
+/// Makes `alias` (a staff name as a panel writes it) count as `staff`; the
+/// member is added to the directory (role staff) if missing.
+pub fn set_staff_alias(local: &Connection, alias: &str, staff: &str) -> Result<()> {
+    local
+        .execute(
+            "INSERT INTO staff (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![staff, ROLE_STAFF],
+        )
+        .map_err(sql)?;
+    local
+        .execute(
+            "INSERT INTO staff_aliases (alias, staff) VALUES (?1, ?2)
+             ON CONFLICT (alias) DO UPDATE SET staff = excluded.staff",
+            params![alias, staff],
+        )
+        .map_err(sql)?;
+    Ok(())
+}
+
+/// Whether there was such an alias.
+pub fn remove_staff_alias(local: &Connection, alias: &str) -> Result<bool> {
+    let n = local
+        .execute("DELETE FROM staff_aliases WHERE alias = ?1", [alias])
+        .map_err(sql)?;
+    Ok(n > 0)
+}
+
+/// Every alias and the staff member it names, by alias.
+pub fn staff_aliases(local: &Connection) -> Result<Vec<(String, String)>> {
+    let mut st = local
+        .prepare("SELECT alias, staff FROM staff_aliases ORDER BY alias")
+        .map_err(sql)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// The staff directory with each member's aliases, by name.
+pub fn staff_directory(local: &Connection) -> Result<Vec<StaffMember>> {
+    let mut st = local
+        .prepare("SELECT name, role FROM staff ORDER BY name")
+        .map_err(sql)?;
+    let members: Vec<(String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(sql)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(sql)?;
+    let aliases = staff_aliases(local)?;
+    Ok(members
+        .into_iter()
+        .map(|(name, role)| StaffMember {
+            aliases: aliases
+                .iter()
+                .filter(|(_, s)| *s == name)
+                .map(|(a, _)| a.clone())
+                .collect(),
+            name,
+            role,
+        })
+        .collect())
+}

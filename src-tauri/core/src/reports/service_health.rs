@@ -1,0 +1,391 @@
+//! Service health: stuck and slow orders per service, scored.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::{csv_text, opt, panels, window_start, PanelInfo};
+use crate::{store::sql, text::parse_speed, Result};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceHealthParams {
+    /// One panel (its id), or every configured panel.
+    pub panel: Option<i64>,
+    pub window_hours: f64,
+    /// "Now", unix seconds.
+    pub at: i64,
+    /// An order open longer than this (strictly) is stuck. Default 12.
+    pub stuck_after_h: f64,
+    /// Slow: took longer than quantity / speed x this (strictly). Default 2.
+    pub slow_multiplier: f64,
+    /// Fewer orders created in the window (and none stuck): not enough data. Default 5.
+    pub min_orders: i64,
+    /// A profile's (panel id, service id) pairs; `None` is every service of the panels.
+    pub services: Option<Vec<(i64, i64)>>,
+}
+
+impl ServiceHealthParams {
+    pub const DEFAULT_STUCK_AFTER_H: f64 = 12.0;
+    pub const DEFAULT_SLOW_MULTIPLIER: f64 = 2.0;
+    pub const DEFAULT_MIN_ORDERS: i64 = 5;
+
+    /// Every panel and service, the default window and thresholds, at `at`.
+    pub fn new(at: i64) -> Self {
+        ServiceHealthParams {
+            panel: None,
+            window_hours: super::DEFAULT_WINDOW_HOURS,
+            at,
+            stuck_after_h: Self::DEFAULT_STUCK_AFTER_H,
+            slow_multiplier: Self::DEFAULT_SLOW_MULTIPLIER,
+            min_orders: Self::DEFAULT_MIN_ORDERS,
+            services: None,
+        }
+    }
+
+    /// What is wrong with the parameters, for a usage error.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        super::check_window(self.window_hours)?;
+        if !(self.stuck_after_h.is_finite() && self.stuck_after_h >= 0.0) {
+            return Err(format!(
+                "\"stuck after\" must be a number of hours (0 or more), not {}",
+                self.stuck_after_h
+            ));
+        }
+        if !(self.slow_multiplier.is_finite() && self.slow_multiplier > 0.0) {
+            return Err(format!(
+                "the slow multiplier must be a positive number, not {}",
+                self.slow_multiplier
+            ));
+        }
+        if self.min_orders < 0 {
+            return Err(format!(
+                "min orders must be 0 or more, not {}",
+                self.min_orders
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Healthy,
+    Warning,
+    Critical,
+    NotEnoughData,
+}
+
+impl HealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Healthy => "healthy",
+            HealthStatus::Warning => "warning",
+            HealthStatus::Critical => "critical",
+            HealthStatus::NotEnoughData => "not_enough_data",
+        }
+    }
+
+    /// Decided on the exact score: above 70 healthy, 40 to 70 warning, below 40 critical.
+    pub fn of_score(score: f64) -> Self {
+        if score > 70.0 {
+            HealthStatus::Healthy
+        } else if score >= 40.0 {
+            HealthStatus::Warning
+        } else {
+            HealthStatus::Critical
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceHealthRow {
+    #[serde(skip)]
+    pub panel_id: i64,
+    /// The panel's name.
+    pub panel: String,
+    pub service_id: i64,
+    /// The catalogue's name, else the name on the service's latest order.
+    pub service_name: String,
+    pub orders_in_window: i64,
+    pub finished_in_window: i64,
+    pub stuck: i64,
+    pub slow: i64,
+    pub slow_pct: f64,
+    /// `None` when there is not enough data. Not rounded.
+    pub score: Option<f64>,
+    pub status: HealthStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceHealthReport {
+    pub window_hours: f64,
+    pub at: i64,
+    pub services: Vec<ServiceHealthRow>,
+}
+
+impl ServiceHealthReport {
+    /// The rows of the red bar.
+    pub fn critical(&self) -> impl Iterator<Item = &ServiceHealthRow> {
+        self.services
+            .iter()
+            .filter(|r| r.status == HealthStatus::Critical)
+    }
+
+    pub fn to_csv(&self) -> String {
+        csv_text(
+            &[
+                "panel",
+                "service_id",
+                "service_name",
+                "orders_in_window",
+                "finished_in_window",
+                "stuck",
+                "slow",
+                "slow_pct",
+                "score",
+                "status",
+            ],
+            self.services.iter().map(|r| {
+                vec![
+                    r.panel.clone(),
+                    r.service_id.to_string(),
+                    r.service_name.clone(),
+                    r.orders_in_window.to_string(),
+                    r.finished_in_window.to_string(),
+                    r.stuck.to_string(),
+                    r.slow.to_string(),
+                    r.slow_pct.to_string(),
+                    opt(&r.score),
+                    r.status.as_str().to_owned(),
+                ]
+            }),
+        )
+    }
+}
+
+/// The service health report by the rules (see [`super::help::SERVICE_HEALTH`]).
+pub fn service_health(conn: &Connection, p: &ServiceHealthParams) -> Result<ServiceHealthReport> {
+    let from = window_start(p.at, p.window_hours);
+    // The min speed of each listed service goes to a temp table, so the slow
+    // check runs in SQL beside the finished count.
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS report_speeds (
+             panel_id   INTEGER NOT NULL,
+             service_id INTEGER NOT NULL,
+             amount     REAL    NOT NULL,
+             per_s      INTEGER NOT NULL,
+             PRIMARY KEY (panel_id, service_id)
+         );
+         DELETE FROM temp.report_speeds;",
+    )
+    .map_err(sql)?;
+    let mut rows = Vec::new();
+    for panel in panels(conn, p.panel)? {
+        rows.extend(panel_rows(conn, &panel, p, from)?);
+    }
+    conn.execute("DELETE FROM temp.report_speeds", [])
+        .map_err(sql)?;
+    rows.sort_by(|a, b| {
+        a.score
+            .is_none()
+            .cmp(&b.score.is_none())
+            .then_with(|| a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)))
+            .then_with(|| a.panel.cmp(&b.panel))
+            .then_with(|| a.panel_id.cmp(&b.panel_id))
+            .then_with(|| a.service_id.cmp(&b.service_id))
+    });
+    Ok(ServiceHealthReport {
+        window_hours: p.window_hours,
+        at: p.at,
+        services: rows,
+    })
+}
+
+/// Two counts per service id from a `SELECT service_id, a, b ...` query.
+fn counts(
+    conn: &Connection,
+    query: &str,
+    params: impl rusqlite::Params,
+) -> Result<HashMap<i64, (i64, i64)>> {
+    let mut st = conn.prepare_cached(query).map_err(sql)?;
+    let rows = st
+        .query_map(params, |r| {
+            Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?)))
+        })
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+fn panel_rows(
+    conn: &Connection,
+    panel: &PanelInfo,
+    p: &ServiceHealthParams,
+    from: f64,
+) -> Result<Vec<ServiceHealthRow>> {
+    // The services: the catalogue plus every service id seen in orders
+    // (or the profile's), less the snoozed ones.
+    let mut names: BTreeMap<i64, String> = BTreeMap::new();
+    {
+        let mut st = conn
+            .prepare_cached("SELECT id, name FROM services WHERE panel_id = ?1")
+            .map_err(sql)?;
+        let rows = st
+            .query_map([panel.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sql)?;
+        for row in rows {
+            let (id, name) = row.map_err(sql)?;
+            names.insert(id, name);
+        }
+    }
+    let selected: BTreeSet<i64> = match &p.services {
+        Some(list) => list
+            .iter()
+            .filter(|(pid, _)| *pid == panel.id)
+            .map(|(_, sid)| *sid)
+            .collect(),
+        None => {
+            let mut all: BTreeSet<i64> = names.keys().copied().collect();
+            all.extend(order_service_ids(conn, panel.id, p.at)?);
+            all
+        }
+    };
+    let snoozed: BTreeSet<i64> = {
+        let mut st = conn
+            .prepare_cached(
+                "SELECT service_id FROM local.snoozes WHERE panel_id = ?1 AND snoozed_until > ?2",
+            )
+            .map_err(sql)?;
+        let rows = st
+            .query_map(params![panel.id, p.at], |r| r.get(0))
+            .map_err(sql)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(sql)?
+    };
+    let services: Vec<(i64, String)> = selected
+        .difference(&snoozed)
+        .map(|&sid| {
+            let name = match names.get(&sid) {
+                Some(name) => name.clone(),
+                None => latest_order_name(conn, panel.id, sid, p.at)?.unwrap_or_default(),
+            };
+            Ok((sid, name))
+        })
+        .collect::<Result<_>>()?;
+    if services.is_empty() {
+        return Ok(Vec::new());
+    }
+    {
+        let mut st = conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO temp.report_speeds (panel_id, service_id, amount, per_s) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(sql)?;
+        for (sid, name) in &services {
+            if let Some(speed) = parse_speed(name) {
+                st.execute(params![panel.id, sid, speed.amount, speed.per_seconds])
+                    .map_err(sql)?;
+            }
+        }
+    }
+
+    let in_window = counts(
+        conn,
+        "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_created
+         WHERE panel_id = ?1 AND created > ?2 AND created <= ?3 AND service_id IS NOT NULL
+         GROUP BY service_id",
+        params![panel.id, from, p.at],
+    )?;
+    // Stuck: open, opened more than `stuck_after` hours before now (strictly),
+    // something left to deliver; over the whole cache.
+    let stuck = counts(
+        conn,
+        "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_status
+         WHERE panel_id = ?1 AND status IN ('in_progress', 'pending', 'processing', 'awaiting')
+           AND created < ?2 AND created <= ?3 AND remains > 0 AND service_id IS NOT NULL
+         GROUP BY service_id",
+        params![panel.id, p.at as f64 - p.stuck_after_h * 3600.0, p.at],
+    )?;
+    // Finished in the window, and of those the slow: duration x amount >
+    // quantity x period x multiplier is "duration > quantity / speed x
+    // multiplier" without a division (exact at the limit). An order with no
+    // recorded finish time has a NULL finished_at and is in neither count.
+    let finished = counts(
+        conn,
+        "SELECT o.service_id, count(*),
+                COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
+         FROM orders o
+         LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
+         WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
+           AND o.status IN ('completed', 'partial') AND o.service_id IS NOT NULL
+         GROUP BY o.service_id",
+        params![panel.id, from, p.at, p.slow_multiplier],
+    )?;
+
+    Ok(services
+        .into_iter()
+        .map(|(sid, name)| {
+            let orders_in_window = in_window.get(&sid).map_or(0, |c| c.0);
+            let stuck = stuck.get(&sid).map_or(0, |c| c.0);
+            let (finished, slow) = finished.get(&sid).copied().unwrap_or((0, 0));
+            let slow_pct = if finished > 0 {
+                slow as f64 * 100.0 / finished as f64
+            } else {
+                0.0
+            };
+            let score = (orders_in_window >= p.min_orders || stuck > 0)
+                .then(|| (100.0 - (stuck.saturating_mul(5)).min(60) as f64 - slow_pct).max(0.0));
+            ServiceHealthRow {
+                panel_id: panel.id,
+                panel: panel.name.clone(),
+                service_id: sid,
+                service_name: name,
+                orders_in_window,
+                finished_in_window: finished,
+                stuck,
+                slow,
+                slow_pct,
+                score,
+                status: score.map_or(HealthStatus::NotEnoughData, HealthStatus::of_score),
+            }
+        })
+        .collect())
+}
+
+/// The distinct service ids of a panel's orders created by `at`: a skip scan
+/// of the (panel_id, service_id, created) index, one seek per service.
+fn order_service_ids(conn: &Connection, panel_id: i64, at: i64) -> Result<Vec<i64>> {
+    let mut st = conn
+        .prepare_cached(
+            "WITH RECURSIVE s(id) AS (
+                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1)
+                 UNION ALL
+                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1 AND service_id > s.id)
+                 FROM s WHERE s.id IS NOT NULL
+             )
+             SELECT id FROM s WHERE id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM orders WHERE panel_id = ?1 AND service_id = s.id AND created <= ?2)",
+        )
+        .map_err(sql)?;
+    let rows = st
+        .query_map(params![panel_id, at], |r| r.get(0))
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+fn latest_order_name(
+    conn: &Connection,
+    panel_id: i64,
+    service_id: i64,
+    at: i64,
+) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(
+        "SELECT service_name FROM orders WHERE panel_id = ?1 AND service_id = ?2 AND created <= ?3
+         ORDER BY created DESC, id DESC LIMIT 1",
+    )
+    .map_err(sql)?
+    .query_row(params![panel_id, service_id, at], |r| r.get(0))
+    .optional()
+    .map_err(sql)
+}

@@ -1,0 +1,1447 @@
+//! The reports on small hand-built caches: each rule of PRODUCT.md's "Report
+//! rules", with the expected numbers worked out by hand beside the data.
+
+use paneldesk_core::db::{migrate_to, Db, Schema};
+use paneldesk_core::paths::DataDir;
+use paneldesk_core::reports::{
+    self, HealthStatus, ServiceHealthParams, TopSpendersParams, WindowParams,
+};
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+
+/// "Now" in every test.
+const AT: i64 = 1_700_000_000;
+const H: i64 = 3_600;
+const D: i64 = 86_400;
+/// The excluded start of the default 24 h window.
+const FROM: i64 = AT - D;
+
+struct Fx {
+    _tmp: tempfile::TempDir,
+    db: Db,
+    conn: Connection,
+}
+
+fn fx() -> Fx {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let conn = reports::open(&db).unwrap();
+    Fx {
+        _tmp: tmp,
+        db,
+        conn,
+    }
+}
+
+impl Fx {
+    fn panel(&self, name: &str, currency: &str) -> i64 {
+        self.conn
+            .execute(
+                "INSERT INTO local.panels (name, base_url, created_at, currency) VALUES (?1, ?2, 0, ?3)",
+                params![name, format!("https://{name}.example/adminapi/v2"), currency],
+            )
+            .unwrap();
+        self.conn.last_insert_rowid()
+    }
+
+    fn service(&self, panel: i64, id: i64, name: &str) {
+        self.conn
+            .execute(
+                "INSERT INTO services (panel_id, id, name, synced_at) VALUES (?1, ?2, ?3, 0)",
+                params![panel, id, name],
+            )
+            .unwrap();
+    }
+
+    fn order(&self, panel: i64, o: O) {
+        self.conn
+            .execute(
+                "INSERT INTO orders (panel_id, id, user, charge, link, quantity, remains, service_id, service_name,
+                    status, created, last_update, finished_at, synced_at)
+                 VALUES (?1, ?2, ?3, ?4, 'https://x', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, 0)",
+                params![
+                    panel, o.id, o.user, o.charge, o.quantity, o.remains, o.service, o.name, o.status, o.created,
+                    o.finished
+                ],
+            )
+            .unwrap();
+    }
+
+    fn user(&self, panel: i64, id: i64, username: &str, created: i64, spent: Option<i64>) {
+        self.conn
+            .execute(
+                "INSERT INTO users (panel_id, id, username, email, spent, status, created, synced_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6, 0)",
+                params![panel, id, username, format!("{username}@mail.example"), spent, created],
+            )
+            .unwrap();
+    }
+
+    fn payment(&self, panel: i64, id: i64, user: &str, amount: i64, status: &str, created: i64) {
+        self.conn
+            .execute(
+                "INSERT INTO payments (panel_id, id, user, amount, method, status, memo, created, synced_at)
+                 VALUES (?1, ?2, ?3, ?4, 'card', ?5, '', ?6, 0)",
+                params![panel, id, user, amount, status, created],
+            )
+            .unwrap();
+    }
+
+    /// A ticket; `fetched` says whether its messages are cached.
+    fn ticket(&self, panel: i64, id: i64, subject: &str, created: i64, fetched: bool) {
+        self.conn
+            .execute(
+                "INSERT INTO tickets (panel_id, id, username, subject, status, created, last_update, messages_at, synced_at)
+                 VALUES (?1, ?2, 'cust', ?3, 'pending', ?4, ?4, ?5, 0)",
+                params![panel, id, subject, created, fetched.then_some(created)],
+            )
+            .unwrap();
+    }
+
+    /// The ticket's next message; `staff` is the staff name of a staff message.
+    fn msg(&self, panel: i64, ticket: i64, staff: Option<&str>, created: Option<i64>, html: &str) {
+        self.conn
+            .execute(
+                "INSERT INTO ticket_messages (panel_id, ticket_id, seq, message, is_staff, staff_name, created)
+                 VALUES (?1, ?2, (SELECT count(*) FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2),
+                         ?3, ?4, ?5, ?6)",
+                params![panel, ticket, html, staff.is_some(), staff, created],
+            )
+            .unwrap();
+    }
+
+    fn customer(&self, panel: i64, ticket: i64, created: i64, html: &str) {
+        self.msg(panel, ticket, None, Some(created), html);
+    }
+
+    fn staff(&self, panel: i64, ticket: i64, name: &str, created: i64, html: &str) {
+        self.msg(panel, ticket, Some(name), Some(created), html);
+    }
+}
+
+/// An order row; `finished` is its recorded finish time.
+#[derive(Clone)]
+struct O {
+    id: i64,
+    user: &'static str,
+    charge: Option<i64>,
+    quantity: i64,
+    remains: i64,
+    service: Option<i64>,
+    name: &'static str,
+    status: &'static str,
+    created: i64,
+    finished: Option<i64>,
+}
+
+impl Default for O {
+    fn default() -> Self {
+        O {
+            id: 0,
+            user: "someone",
+            charge: None,
+            quantity: 1_000,
+            remains: 0,
+            service: None,
+            name: "",
+            status: "canceled",
+            created: AT - H,
+            finished: None,
+        }
+    }
+}
+
+/// Numbered orders, so each test can write `next()` for an id.
+struct Ids(i64);
+impl Ids {
+    fn next(&mut self) -> i64 {
+        self.0 += 1;
+        self.0
+    }
+}
+
+fn usd(units: f64) -> Option<i64> {
+    Some((units * 1_000_000.0).round() as i64)
+}
+
+fn health(fx: &Fx, p: &ServiceHealthParams) -> Vec<(String, i64, Option<f64>, HealthStatus)> {
+    reports::service_health(&fx.conn, p)
+        .unwrap()
+        .services
+        .into_iter()
+        .map(|r| (r.panel, r.service_id, r.score, r.status))
+        .collect()
+}
+
+#[test]
+fn service_health_by_the_rules() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    let beta = fx.panel("Beta", "EUR");
+    let mut ids = Ids(1_000);
+    let mut o = |panel: i64, o: O| {
+        let id = ids.next();
+        fx.order(panel, O { id, ..o });
+    };
+    // A service's filler: `n` canceled orders created inside the window (they
+    // only count toward orders_in_window).
+    let filler = |o: &mut dyn FnMut(i64, O), panel: i64, service: i64, n: usize| {
+        for _ in 0..n {
+            o(
+                panel,
+                O {
+                    service: Some(service),
+                    ..O::default()
+                },
+            );
+        }
+    };
+
+    // Service 1: 1K/Day, multiplier 2 => a 1000-order may take 172,800 s.
+    fx.service(main, 1, "Likes [Speed: 1K/Day]");
+    let s1 = O {
+        service: Some(1),
+        ..O::default()
+    };
+    // orders_in_window: created exactly at the window's start is out, at its end in, after `at` ignored.
+    o(
+        main,
+        O {
+            created: FROM,
+            ..s1.clone()
+        },
+    ); // out
+    o(
+        main,
+        O {
+            created: AT,
+            ..s1.clone()
+        },
+    ); // in (1)
+    o(
+        main,
+        O {
+            created: AT + 1,
+            ..s1.clone()
+        },
+    ); // ignored
+       // Stuck: open, more than 12 h (strictly), remains > 0, over the whole cache.
+    o(
+        main,
+        O {
+            status: "in_progress",
+            created: AT - 12 * H,
+            remains: 10,
+            ..s1.clone()
+        },
+    ); // exactly 12 h: not stuck; in window (2)
+    o(
+        main,
+        O {
+            status: "pending",
+            created: AT - 12 * H - 1,
+            remains: 10,
+            ..s1.clone()
+        },
+    ); // stuck; in window (3)
+    o(
+        main,
+        O {
+            status: "processing",
+            created: AT - 20 * H,
+            remains: 0,
+            ..s1.clone()
+        },
+    ); // remains 0: not stuck; in window (4)
+    o(
+        main,
+        O {
+            status: "awaiting",
+            created: AT - 30 * D,
+            remains: 5,
+            ..s1.clone()
+        },
+    ); // stuck (old, still counts)
+    o(
+        main,
+        O {
+            status: "canceled",
+            created: AT - 30 * D,
+            remains: 5,
+            ..s1.clone()
+        },
+    ); // not open
+       // Finished: finish time in (FROM, AT].
+    o(
+        main,
+        O {
+            status: "completed",
+            created: FROM - 1_000,
+            finished: Some(FROM),
+            ..s1.clone()
+        },
+    ); // start: out
+    o(
+        main,
+        O {
+            status: "completed",
+            created: AT - 172_800,
+            finished: Some(AT),
+            ..s1.clone()
+        },
+    ); // end: in; exactly at the limit: not slow
+    o(
+        main,
+        O {
+            status: "partial",
+            created: AT - 100 - 172_801,
+            finished: Some(AT - 100),
+            ..s1.clone()
+        },
+    ); // in; 1 s over: slow
+    o(
+        main,
+        O {
+            status: "completed",
+            created: AT - 1_000,
+            finished: None,
+            ..s1.clone()
+        },
+    ); // no finish time: neither; in window (5)
+    o(
+        main,
+        O {
+            status: "completed",
+            created: AT - 10,
+            finished: Some(AT + 1),
+            ..s1.clone()
+        },
+    ); // finished after `at`: out; in window (6)
+       // => orders 6, stuck 2, finished 2, slow 1, slow% 50, score 100 - 10 - 50 = 40: warning (40 is warning).
+
+    // Service 2: a range takes its lower end, K applying to both: 5,000/day;
+    // a 2500-order may take 2500/5000 day x 2 = 86,400 s.
+    fx.service(main, 2, "Views [Speed: 5-10K/Day]");
+    let s2 = O {
+        service: Some(2),
+        quantity: 2_500,
+        status: "completed",
+        ..O::default()
+    };
+    o(
+        main,
+        O {
+            created: AT - 1_000 - 86_400,
+            finished: Some(AT - 1_000),
+            ..s2.clone()
+        },
+    ); // at the limit: not slow
+    o(
+        main,
+        O {
+            created: AT - 1_000 - 86_401,
+            finished: Some(AT - 1_000),
+            ..s2.clone()
+        },
+    ); // slow
+    filler(&mut o, main, 2, 5);
+    // => orders 5 (= min orders: enough), finished 2, slow 1, 50%, score 50: warning.
+    // (Read as the upper end, 10,000/day, both would be slow: score 0.)
+
+    // Service 3: M = 1,000,000: 1M/Day.
+    fx.service(main, 3, "Followers [1M/Day]");
+    let s3 = O {
+        service: Some(3),
+        status: "completed",
+        ..O::default()
+    };
+    o(
+        main,
+        O {
+            quantity: 1_000_000,
+            created: AT - 10 - 172_800,
+            finished: Some(AT - 10),
+            ..s3.clone()
+        },
+    ); // limit 172,800: not slow
+    o(
+        main,
+        O {
+            quantity: 1_000_000,
+            created: AT - 20 - 172_801,
+            finished: Some(AT - 20),
+            ..s3.clone()
+        },
+    ); // slow
+    o(
+        main,
+        O {
+            quantity: 500_000,
+            created: AT - 30 - 86_400,
+            finished: Some(AT - 30),
+            ..s3.clone()
+        },
+    ); // limit 86,400: not slow
+    o(
+        main,
+        O {
+            quantity: 2_000_000,
+            created: AT - 40 - 345_600,
+            finished: Some(AT - 40),
+            ..s3.clone()
+        },
+    ); // limit 345,600: not slow
+    filler(&mut o, main, 3, 5);
+    // => finished 4, slow 1, 25%, score 75: healthy.
+
+    // Service 4: no speed in the name: never slow.
+    fx.service(main, 4, "Comments [Custom]");
+    o(
+        main,
+        O {
+            service: Some(4),
+            status: "completed",
+            created: AT - 100 * D,
+            finished: Some(AT - 5),
+            ..O::default()
+        },
+    );
+    filler(&mut o, main, 4, 5);
+    // => finished 1, slow 0, score 100: healthy.
+
+    // Service 5: 4 orders in the window and none stuck: not enough data.
+    fx.service(main, 5, "Shares [Speed: 100/Hour]");
+    filler(&mut o, main, 5, 4);
+
+    // Service 6: only seen in orders (named by its latest order); 13 stuck
+    // orders cost min(60, 65) = 60: score 40, warning.
+    for _ in 0..13 {
+        o(
+            main,
+            O {
+                service: Some(6),
+                name: "Old Name",
+                status: "in_progress",
+                remains: 1,
+                created: AT - 13 * H,
+                ..O::default()
+            },
+        );
+    }
+    o(
+        main,
+        O {
+            service: Some(6),
+            name: "Newer Name",
+            created: AT - H,
+            ..O::default()
+        },
+    );
+
+    // Service 7: 3 stuck (15) and 100% slow: 100 - 15 - 100 < 0, so 0: critical.
+    // Scored although no order was created in the window, because some are stuck.
+    fx.service(main, 7, "Saves [speed: 1k/h]");
+    for _ in 0..3 {
+        o(
+            main,
+            O {
+                service: Some(7),
+                status: "pending",
+                remains: 1,
+                created: AT - 48 * H,
+                ..O::default()
+            },
+        );
+    }
+    o(
+        main,
+        O {
+            service: Some(7),
+            status: "completed",
+            created: AT - 30 * H,
+            finished: Some(AT - 50),
+            ..O::default()
+        },
+    );
+
+    // Service 8: snoozed an hour ago (until AT + 23 h): hidden.
+    fx.service(main, 8, "Snoozed");
+    for _ in 0..5 {
+        o(
+            main,
+            O {
+                service: Some(8),
+                status: "pending",
+                remains: 1,
+                created: AT - 48 * H,
+                ..O::default()
+            },
+        );
+    }
+    reports::snooze(&fx.conn, main, 8, AT - H).unwrap();
+    // Service 9: snoozed 25 h ago, so the snooze ended an hour ago: shown.
+    fx.service(main, 9, "Snooze over");
+    filler(&mut o, main, 9, 5);
+    reports::snooze(&fx.conn, main, 9, AT - 25 * H).unwrap();
+
+    // Service 10: 6 stuck: 100 - 30 = 70 exactly: warning, not healthy.
+    fx.service(main, 10, "Seventy");
+    for _ in 0..6 {
+        o(
+            main,
+            O {
+                service: Some(10),
+                status: "processing",
+                remains: 3,
+                created: AT - 13 * H,
+                ..O::default()
+            },
+        );
+    }
+
+    // Another panel, same service id: its own row.
+    fx.service(beta, 1, "Beta Likes");
+    filler(&mut o, beta, 1, 5);
+
+    let p = ServiceHealthParams::new(AT);
+    let report = reports::service_health(&fx.conn, &p).unwrap();
+    let by_id = |panel: &str, id: i64| {
+        report
+            .services
+            .iter()
+            .find(|r| r.panel == panel && r.service_id == id)
+            .unwrap()
+            .clone()
+    };
+    let s1 = by_id("Main", 1);
+    assert_eq!(
+        (
+            s1.orders_in_window,
+            s1.stuck,
+            s1.finished_in_window,
+            s1.slow,
+            s1.slow_pct,
+            s1.score
+        ),
+        (6, 2, 2, 1, 50.0, Some(40.0))
+    );
+    assert_eq!(s1.status, HealthStatus::Warning);
+    let s6 = by_id("Main", 6);
+    assert_eq!(s6.service_name, "Newer Name");
+    assert_eq!((s6.orders_in_window, s6.stuck), (14, 13));
+    let s7 = by_id("Main", 7);
+    assert_eq!(
+        (
+            s7.orders_in_window,
+            s7.stuck,
+            s7.finished_in_window,
+            s7.slow
+        ),
+        (0, 3, 1, 1)
+    );
+    let s5 = by_id("Main", 5);
+    assert_eq!(
+        (s5.orders_in_window, s5.score, s5.status),
+        (4, None, HealthStatus::NotEnoughData)
+    );
+
+    use HealthStatus::*;
+    let m = |id, score, status| ("Main".to_owned(), id, score, status);
+    assert_eq!(
+        health(&fx, &p),
+        vec![
+            m(7, Some(0.0), Critical),
+            // Ties by panel, then service id.
+            m(1, Some(40.0), Warning),
+            m(6, Some(40.0), Warning),
+            m(2, Some(50.0), Warning),
+            m(10, Some(70.0), Warning),
+            m(3, Some(75.0), Healthy),
+            ("Beta".to_owned(), 1, Some(100.0), Healthy),
+            m(4, Some(100.0), Healthy),
+            m(9, Some(100.0), Healthy),
+            // Not enough data last.
+            m(5, None, NotEnoughData),
+        ]
+    );
+    assert_eq!(
+        report.critical().map(|r| r.service_id).collect::<Vec<_>>(),
+        vec![7]
+    );
+
+    // One panel; a profile's services; a longer window re-aggregates.
+    let only_beta = ServiceHealthParams {
+        panel: Some(beta),
+        ..p.clone()
+    };
+    assert_eq!(
+        health(&fx, &only_beta),
+        vec![("Beta".to_owned(), 1, Some(100.0), Healthy)]
+    );
+    let profile = ServiceHealthParams {
+        services: Some(vec![(main, 2), (main, 5), (beta, 1)]),
+        ..p.clone()
+    };
+    assert_eq!(
+        health(&fx, &profile)
+            .into_iter()
+            .map(|r| (r.0, r.1))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Main".to_owned(), 2),
+            ("Beta".to_owned(), 1),
+            ("Main".to_owned(), 5)
+        ]
+    );
+    // 48 h: service 1 gains the orders created at FROM and at FROM - 1000, and the
+    // one finished at FROM (not slow: 1000 s): orders 8, finished 3, slow 1,
+    // score 100 - 10 - 33.33...
+    let wide = ServiceHealthParams {
+        window_hours: 48.0,
+        ..p.clone()
+    };
+    let r = reports::service_health(&fx.conn, &wide).unwrap();
+    let s1 = r
+        .services
+        .iter()
+        .find(|r| r.panel == "Main" && r.service_id == 1)
+        .unwrap();
+    assert_eq!(
+        (s1.orders_in_window, s1.finished_in_window, s1.slow),
+        (8, 3, 1)
+    );
+    assert_eq!(s1.slow_pct, 100.0 / 3.0);
+    assert_eq!(s1.score, Some(90.0 - 100.0 / 3.0));
+
+    // The JSON contract.
+    let v = serde_json::to_value(&report).unwrap();
+    assert_eq!(v["window_hours"], json!(24.0));
+    assert_eq!(v["at"], json!(AT));
+    let row = |id: i64| {
+        v["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["panel"] == "Main" && r["service_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row(1),
+        json!({"panel": "Main", "service_id": 1, "service_name": "Likes [Speed: 1K/Day]", "orders_in_window": 6,
+               "finished_in_window": 2, "stuck": 2, "slow": 1, "slow_pct": 50.0, "score": 40.0, "status": "warning"})
+    );
+    assert_eq!(row(5)["score"], Value::Null);
+    assert_eq!(row(5)["status"], "not_enough_data");
+    let csv = report.to_csv();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "panel,service_id,service_name,orders_in_window,finished_in_window,stuck,slow,slow_pct,score,status"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "Main,7,Saves [speed: 1k/h],0,1,3,1,100,0,critical"
+    );
+    assert!(
+        csv.contains("\nMain,5,Shares [Speed: 100/Hour],4,0,0,0,0,,not_enough_data\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn service_health_min_orders_and_thresholds_are_parameters() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    fx.service(main, 1, "A [Speed: 100/H]");
+    // 2 orders in the window, one open for 7 h.
+    fx.order(
+        main,
+        O {
+            id: 1,
+            service: Some(1),
+            status: "pending",
+            remains: 5,
+            created: AT - 7 * H,
+            ..O::default()
+        },
+    );
+    fx.order(
+        main,
+        O {
+            id: 2,
+            service: Some(1),
+            created: AT - H,
+            ..O::default()
+        },
+    );
+    let p = ServiceHealthParams::new(AT);
+    assert_eq!(
+        health(&fx, &p),
+        vec![("Main".into(), 1, None, HealthStatus::NotEnoughData)]
+    );
+    let p2 = ServiceHealthParams {
+        min_orders: 2,
+        ..p.clone()
+    };
+    assert_eq!(
+        health(&fx, &p2),
+        vec![("Main".into(), 1, Some(100.0), HealthStatus::Healthy)]
+    );
+    // Stuck after 6 h: the 7 h order is stuck, and a stuck order means enough data.
+    let p3 = ServiceHealthParams {
+        stuck_after_h: 6.0,
+        ..p.clone()
+    };
+    assert_eq!(
+        health(&fx, &p3),
+        vec![("Main".into(), 1, Some(95.0), HealthStatus::Healthy)]
+    );
+    assert!(ServiceHealthParams {
+        slow_multiplier: 0.0,
+        ..p.clone()
+    }
+    .validate()
+    .is_err());
+    assert!(ServiceHealthParams {
+        window_hours: -1.0,
+        ..p.clone()
+    }
+    .validate()
+    .is_err());
+    assert!(p.validate().is_ok());
+}
+
+#[test]
+fn service_health_slow_multiplier_moves_the_limit() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    fx.service(main, 1, "A [Speed: 50/Min]");
+    // 3000 at 50/min = 3,600 s; x 1.5 = 5,400 s.
+    fx.order(
+        main,
+        O {
+            id: 1,
+            service: Some(1),
+            quantity: 3_000,
+            status: "completed",
+            created: AT - 5_400 - 9,
+            finished: Some(AT - 9),
+            ..O::default()
+        },
+    );
+    fx.order(
+        main,
+        O {
+            id: 2,
+            service: Some(1),
+            quantity: 3_000,
+            status: "completed",
+            created: AT - 5_401 - 9,
+            finished: Some(AT - 9),
+            ..O::default()
+        },
+    );
+    let p = ServiceHealthParams {
+        slow_multiplier: 1.5,
+        min_orders: 0,
+        ..ServiceHealthParams::new(AT)
+    };
+    let r = reports::service_health(&fx.conn, &p).unwrap();
+    assert_eq!(
+        (r.services[0].finished_in_window, r.services[0].slow),
+        (2, 1)
+    );
+    // With the default 2 (7,200 s) neither is slow.
+    let p = ServiceHealthParams {
+        min_orders: 0,
+        ..ServiceHealthParams::new(AT)
+    };
+    assert_eq!(
+        reports::service_health(&fx.conn, &p).unwrap().services[0].slow,
+        0
+    );
+}
+
+fn spenders(fx: &Fx, p: &TopSpendersParams) -> Vec<(String, i64, f64, Option<String>)> {
+    reports::top_spenders(&fx.conn, p)
+        .unwrap()
+        .users
+        .into_iter()
+        .map(|r| (r.panel, r.user_id, r.spend_micros as f64 / 1e6, r.currency))
+        .collect()
+}
+
+#[test]
+fn top_spenders_by_the_rules() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    let beta = fx.panel("Beta", "EUR");
+    let mut ids = Ids(0);
+
+    // alice (Main, 10): spend 10.00 + 2.50 = 12.50 (the canceled 5.00 is out, the
+    // order at the window's start is out, the one after `at` ignored); 1 completed
+    // payment of 20.00 in the window (the one at the start and the pending one are out).
+    fx.user(main, 10, "alice", AT - 100 * D, usd(500.0));
+    for (charge, status, service, created) in [
+        (10.0, "completed", 101, AT - H),
+        (5.0, "canceled", 102, AT - H),
+        (2.5, "pending", 101, AT - 2 * H),
+        (100.0, "completed", 103, FROM),
+        (100.0, "completed", 103, AT + 1),
+    ] {
+        fx.order(
+            main,
+            O {
+                id: ids.next(),
+                user: "alice",
+                charge: usd(charge),
+                status,
+                service: Some(service),
+                created,
+                ..O::default()
+            },
+        );
+    }
+    fx.payment(main, 1, "alice", usd(20.0).unwrap(), "completed", AT - H);
+    fx.payment(main, 2, "alice", usd(30.0).unwrap(), "completed", FROM);
+    fx.payment(main, 3, "alice", usd(40.0).unwrap(), "pending", AT - H);
+    // Top services: 101 (2 orders), 102 (1; canceled counts).
+
+    // bob (Main, 5), signed up an hour ago: only a canceled order: still a row, spend 0.
+    fx.user(main, 5, "bob", AT - H, Some(0));
+    fx.order(
+        main,
+        O {
+            id: ids.next(),
+            user: "bob",
+            charge: usd(8.0),
+            status: "canceled",
+            service: Some(103),
+            ..O::default()
+        },
+    );
+
+    // carol (Main, 7): 12.50 too, a tie with alice: the lower ID first. One order
+    // each of 107, 105, 104, 106: top 3 by count tie, lower IDs first: 104, 105, 106.
+    fx.user(main, 7, "carol", AT - 50 * D, None);
+    for (service, charge) in [(107, None), (105, None), (104, usd(12.5)), (106, None)] {
+        fx.order(
+            main,
+            O {
+                id: ids.next(),
+                user: "carol",
+                charge,
+                status: "completed",
+                service: Some(service),
+                ..O::default()
+            },
+        );
+    }
+
+    // dave (Main, 8): only a completed payment: a row with spend 0.
+    fx.user(main, 8, "dave", AT - 10 * D, usd(1.0));
+    fx.payment(main, 4, "dave", usd(50.0).unwrap(), "completed", AT);
+
+    // erin (Main, 9): nothing inside the window.
+    fx.user(main, 9, "erin", AT - 10 * D, None);
+    fx.order(
+        main,
+        O {
+            id: ids.next(),
+            user: "erin",
+            charge: usd(1.0),
+            status: "completed",
+            created: AT - 2 * D,
+            ..O::default()
+        },
+    );
+    // An order by a username with no cached user: no ID, no row.
+    fx.order(
+        main,
+        O {
+            id: ids.next(),
+            user: "ghost",
+            charge: usd(99.0),
+            status: "completed",
+            ..O::default()
+        },
+    );
+
+    // Beta's alice (also ID 10), in EUR: 12.50 EUR, never added to Main's USD.
+    fx.user(beta, 10, "alice", AT - 100 * D, usd(70.0));
+    fx.order(
+        beta,
+        O {
+            id: 1,
+            user: "alice",
+            charge: usd(12.5),
+            status: "completed",
+            service: Some(201),
+            ..O::default()
+        },
+    );
+
+    let p = TopSpendersParams::new(AT);
+    let s = |panel: &str, id, spend, cur: &str| (panel.to_owned(), id, spend, Some(cur.to_owned()));
+    assert_eq!(
+        spenders(&fx, &p),
+        vec![
+            s("Main", 7, 12.5, "USD"),
+            // Same spend, same ID: by panel name.
+            s("Beta", 10, 12.5, "EUR"),
+            s("Main", 10, 12.5, "USD"),
+            s("Main", 5, 0.0, "USD"),
+            s("Main", 8, 0.0, "USD"),
+        ]
+    );
+
+    let report = reports::top_spenders(&fx.conn, &p).unwrap();
+    let v = serde_json::to_value(&report).unwrap();
+    let row = |panel: &str, id: i64| {
+        v["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["panel"] == panel && r["user_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row("Main", 10),
+        json!({"panel": "Main", "user_id": 10, "username": "alice", "joined": AT - 100 * D, "is_new": false,
+               "payments_count": 1, "payments_total": 20.0, "spend": 12.5, "lifetime": 500.0, "currency": "USD",
+               "top_services": [101, 102]})
+    );
+    assert_eq!(row("Main", 5)["is_new"], json!(true));
+    assert_eq!(row("Main", 5)["top_services"], json!([103]));
+    assert_eq!(row("Main", 7)["top_services"], json!([104, 105, 106]));
+    assert_eq!(row("Main", 7)["lifetime"], Value::Null);
+    assert_eq!(row("Main", 8)["payments_total"], json!(50.0));
+    assert_eq!(row("Beta", 10)["currency"], json!("EUR"));
+    assert_eq!(row("Beta", 10)["lifetime"], json!(70.0));
+
+    // Filters: payments_count >= N, spend >= X, users.
+    let ids_of = |p: &TopSpendersParams| {
+        spenders(&fx, p)
+            .into_iter()
+            .map(|r| (r.0, r.1))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids_of(&TopSpendersParams {
+            min_payments: 1,
+            ..p.clone()
+        }),
+        vec![("Main".to_owned(), 10), ("Main".to_owned(), 8)]
+    );
+    assert_eq!(
+        ids_of(&TopSpendersParams {
+            min_spend_micros: 12_500_000,
+            ..p.clone()
+        }),
+        vec![
+            ("Main".to_owned(), 7),
+            ("Beta".to_owned(), 10),
+            ("Main".to_owned(), 10)
+        ]
+    );
+    assert_eq!(
+        ids_of(&TopSpendersParams {
+            users: Some(vec![(main, 5), (beta, 10)]),
+            ..p.clone()
+        }),
+        vec![("Beta".to_owned(), 10), ("Main".to_owned(), 5)]
+    );
+    assert_eq!(
+        ids_of(&TopSpendersParams {
+            panel: Some(beta),
+            ..p.clone()
+        }),
+        vec![("Beta".to_owned(), 10)]
+    );
+
+    let csv = report.to_csv();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "panel,user_id,username,joined,is_new,payments_count,payments_total,spend,lifetime,currency,top_services"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        format!(
+            "Main,7,carol,{},false,0,0.00,12.50,,USD,104 105 106",
+            AT - 50 * D
+        )
+    );
+}
+
+#[test]
+fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    let local = fx.db.local().unwrap();
+    reports::set_staff_alias(&local, "mira_pp", "Mira").unwrap();
+    reports::set_staff_role(&local, "AutoBot", reports::ROLE_BOT).unwrap();
+
+    // Ticket 1, Mira (as "mira_pp" and "Mira"):
+    fx.ticket(main, 1, "Orders - Speed", AT - 1_000, true);
+    fx.customer(main, 1, AT - 1_000, "Where is my order 550039?");
+    // 60 s after the customer; "Hello, your order is in progress and will finish today." = 55
+    // characters; then the customer writes twice before staff does: repeated.
+    fx.staff(
+        main,
+        1,
+        "mira_pp",
+        AT - 940,
+        "<p>Hello, your order is <b>in progress</b> and will finish today.</p>",
+    );
+    fx.customer(main, 1, AT - 900, "??");
+    fx.customer(main, 1, AT - 800, "hello??");
+    // 10 s after the customer: quick fire; 35 characters.
+    fx.staff(
+        main,
+        1,
+        "Mira",
+        AT - 790,
+        "Sorry for the wait, it is done now.",
+    );
+    // After a staff message: no response time; 2 characters: quick fire. One customer message after: not repeated.
+    fx.staff(main, 1, "Mira", AT - 780, "<div>ok</div>");
+    fx.customer(main, 1, AT - 700, "thanks");
+
+    // Ticket 3: a bot's reply is left out of the rows but still is a staff
+    // message: Mira's reply after it has no response time (41 characters, not a quick fire).
+    fx.ticket(main, 3, "Other", AT - 600, true);
+    fx.customer(main, 3, AT - 600, "hi");
+    fx.staff(main, 3, "AutoBot", AT - 599, "Auto");
+    fx.staff(
+        main,
+        3,
+        "Mira",
+        AT - 500,
+        "We are looking into it right now for you.",
+    );
+    // Mira: 4 replies, lengths 55 + 35 + 2 + 41 = 133 (avg 33.25), responses 60 and 10
+    // (avg 35 s), 2 quick fires, 1 repeated: 100 - 25 - 12.5 = 62.5, rounded up: 63.
+
+    // Ticket 2, Zed: 4 replies, the last one short: 100 - 12.5 = 87.5 => 88.
+    // Responses 1000, 1000, 100, 100: avg 550 s.
+    fx.ticket(main, 2, "Orders - Refill", AT - 5_000, true);
+    fx.customer(main, 2, AT - 5_000, "My order 1234567 is stuck");
+    fx.staff(
+        main,
+        2,
+        "Zed",
+        AT - 4_000,
+        "Long enough reply text for the checker here.",
+    );
+    fx.customer(main, 2, AT - 3_000, "ok");
+    fx.staff(
+        main,
+        2,
+        "Zed",
+        AT - 2_000,
+        "Another long enough reply for the customer.",
+    );
+    fx.customer(main, 2, AT - 1_900, "thanks");
+    fx.staff(
+        main,
+        2,
+        "Zed",
+        AT - 1_800,
+        "A third long enough reply to this ticket now.",
+    );
+    fx.customer(main, 2, AT - 1_700, "bye");
+    fx.staff(main, 2, "Zed", AT - 1_600, "short");
+
+    // Ticket 4, Kim: a reply exactly at the window's start is out, one exactly at
+    // `at` is in (60 s after the customer, 36 characters), one after `at` ignored.
+    // A message with no time is skipped and counted.
+    fx.ticket(main, 4, "Orders - Cancel", AT - D - 100, true);
+    fx.customer(main, 4, AT - D - 100, "cancel please");
+    fx.staff(main, 4, "Kim", FROM, "x");
+    fx.msg(main, 4, None, None, "a message with no time");
+    fx.customer(main, 4, AT - 60, "any news?");
+    fx.staff(main, 4, "Kim", AT, "Thank you for waiting, all is fixed.");
+    fx.staff(main, 4, "Kim", AT + 1, "y");
+    // Kim: 1 reply, 36 characters, 60 s: score 100.
+
+    // Ticket 5, Abe: a ticket opened by staff: no response time; 44 characters: score 100.
+    fx.ticket(main, 5, "Notice", AT - 50, true);
+    fx.staff(
+        main,
+        5,
+        "Abe",
+        AT - 50,
+        "Hello, we noticed a problem with your order.",
+    );
+
+    let p = WindowParams {
+        panel: None,
+        window_hours: 24.0,
+        at: AT,
+    };
+    let report = reports::flagged_by_staff(&fx.conn, &p).unwrap();
+    assert_eq!(report.skipped_messages, 1);
+    let v = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        v["staff"],
+        json!([
+            {"staff": "Mira", "replies": 4, "avg_length": 33.25, "avg_response_s": 35.0, "quick_fires": 2, "repeated": 1, "score": 63},
+            {"staff": "Zed", "replies": 4, "avg_length": report.staff[1].avg_length, "avg_response_s": 550.0, "quick_fires": 1, "repeated": 0, "score": 88},
+            // Equal scores: by name.
+            {"staff": "Abe", "replies": 1, "avg_length": 44.0, "avg_response_s": null, "quick_fires": 0, "repeated": 0, "score": 100},
+            {"staff": "Kim", "replies": 1, "avg_length": 36.0, "avg_response_s": 60.0, "quick_fires": 0, "repeated": 0, "score": 100},
+        ])
+    );
+    // Zed's lengths: 44 + 43 + 45 + 5 = 137.
+    assert_eq!(report.staff[1].avg_length, 137.0 / 4.0);
+    assert_eq!(
+        report.staff[0]
+            .flagged_tickets
+            .iter()
+            .map(|t| t.ticket_id)
+            .collect::<Vec<_>>(),
+        vec![1]
+    );
+    assert!(report.staff[2].flagged_tickets.is_empty());
+    assert_eq!(
+        report.to_csv().lines().next().unwrap(),
+        "staff,replies,avg_length,avg_response_s,quick_fires,repeated,score"
+    );
+
+    // Staff statistics: answered = distinct tickets; Mira answered 1 and 3.
+    let stats = reports::staff_stats(&fx.conn, &p).unwrap();
+    assert_eq!(stats.skipped_messages, 1);
+    let v = serde_json::to_value(&stats).unwrap();
+    assert_eq!(
+        v["staff"],
+        json!([
+            {"staff": "Mira", "answered": 2, "avg_response_min": 35.0 / 60.0},
+            // Equal counts: by name.
+            {"staff": "Abe", "answered": 1, "avg_response_min": null},
+            {"staff": "Kim", "answered": 1, "avg_response_min": 1.0},
+            {"staff": "Zed", "answered": 1, "avg_response_min": 550.0 / 60.0},
+        ])
+    );
+    assert_eq!(
+        stats.to_csv().lines().next().unwrap(),
+        "staff,answered,avg_response_min"
+    );
+
+    // Without the alias, "mira_pp" is a staff member of their own; a bot is
+    // never a row, and a window that starts after Kim's reply drops it.
+    reports::remove_staff_alias(&local, "mira_pp").unwrap();
+    let names: Vec<String> = reports::flagged_by_staff(&fx.conn, &p)
+        .unwrap()
+        .staff
+        .into_iter()
+        .map(|r| r.staff)
+        .collect();
+    assert!(
+        names.contains(&"mira_pp".to_owned()) && !names.iter().any(|n| n == "AutoBot"),
+        "{names:?}"
+    );
+    let short = WindowParams {
+        window_hours: 0.5,
+        ..p.clone()
+    };
+    let names: Vec<String> = reports::staff_stats(&fx.conn, &short)
+        .unwrap()
+        .staff
+        .into_iter()
+        .map(|r| r.staff)
+        .collect();
+    // 30 min, (AT - 1800, AT]: mira_pp's and Mira's replies, Zed's last one
+    // (AT - 1600; the one at AT - 1800 is out), Kim's at AT and Abe's.
+    assert_eq!(names, vec!["Mira", "Abe", "Kim", "Zed", "mira_pp"]);
+}
+
+#[test]
+fn flagged_replies_by_service_by_the_rules() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    let beta = fx.panel("Beta", "USD");
+    fx.service(main, 100, "IG Likes");
+    fx.service(main, 200, "IG Views");
+    fx.service(main, 300, "IG Saves");
+    for (id, service, name) in [
+        (550039, Some(100), "x"),
+        (550040, Some(200), "x"),
+        (550041, Some(100), "x"),
+        (550050, Some(300), "x"),
+        (550051, Some(300), "x"),
+        (550060, Some(400), "Old Service"),
+        (550070, None, "no service"),
+        (12345678901, Some(200), "x"),
+    ] {
+        fx.order(
+            main,
+            O {
+                id,
+                service,
+                name,
+                created: AT - 2 * D,
+                ..O::default()
+            },
+        );
+    }
+
+    let t = |id: i64, subject: &str, created: i64, html: &str| {
+        fx.ticket(main, id, subject, created, true);
+        fx.customer(main, id, created, html);
+    };
+    // Two order IDs in block tags; services 100 and 200.
+    t(
+        1,
+        "Orders - Refill",
+        AT - 100,
+        "<div><b>Orders - Refill</b></div><div><b>Order ID</b>: 550039</div><div>550040</div>",
+    );
+    // Service 100 twice (orders 550041 and 550039); a later message (after `at`) is ignored.
+    t(
+        2,
+        "Orders - Cancel",
+        AT - 200,
+        "please cancel 550041 and 550039",
+    );
+    fx.customer(main, 2, AT + 5, "and 550060");
+    // A subject with no " - " is kept whole.
+    t(3, "Refill", AT - 300, "order <b>550039</b>");
+    // 11 digits: no order ID; unresolved.
+    t(
+        4,
+        "Payment - Other",
+        AT - 400,
+        "I paid 12345678901 yesterday",
+    );
+    // An ID not in the cache: unresolved.
+    t(5, "Orders - Speed", AT - 500, "order 999999 please");
+    // Created at the window's start: out.
+    t(6, "Orders - Speed", FROM, "550039");
+    // Service 300: complaints tie 1-1: alphabetical, "Drop".
+    t(10, "Orders - Speed", AT - 600, "550050");
+    t(11, "Orders - Drop", AT - 700, "550051");
+    // Service 400, seen only in orders; one ticket, like service 200.
+    t(12, "Orders - Refill", AT - 800, "550060");
+    // An order with no service: resolved, but no row.
+    t(13, "Orders - Other", AT - 900, "550070");
+    // The staff's messages count too.
+    fx.ticket(main, 14, "Orders - Refill", AT - 950, true);
+    fx.customer(main, 14, AT - 950, "help");
+    fx.staff(
+        main,
+        14,
+        "Mira",
+        AT - 940,
+        "Your order 550041 was refilled.",
+    );
+    // Not fetched: no messages cached (two in the window, one before it).
+    fx.ticket(main, 7, "Orders - Speed", AT - 100, false);
+    fx.ticket(main, 8, "Orders - Speed", AT - 10, false);
+    fx.ticket(main, 9, "Orders - Speed", AT - 3 * D, false);
+    // Another panel's ticket quoting 550039: looked up in Beta's orders only: unresolved.
+    fx.ticket(beta, 1, "Orders - Refill", AT - 100, true);
+    fx.customer(beta, 1, AT - 100, "550039");
+
+    // Service 100: tickets 1, 2, 3, 14 (4); orders 550039, 550041 (2);
+    //   complaints Refill (1, 3, 14), Cancel (2): "Refill".
+    // Service 300: tickets 10, 11; orders 2; "Drop".
+    // Service 200: ticket 1; order 550040; "Refill". Service 400: ticket 12; "Refill".
+    // Unresolved: 4, 5 and Beta's 1 = 3. Not fetched: 7, 8 = 2.
+    let p = WindowParams {
+        panel: None,
+        window_hours: 24.0,
+        at: AT,
+    };
+    let report = reports::flagged_by_service(&fx.conn, &p).unwrap();
+    let v = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        v,
+        json!({
+            "window_hours": 24.0, "at": AT, "unresolved": 3, "not_fetched": 2,
+            "services": [
+                {"panel": "Main", "service_id": 100, "service_name": "IG Likes", "tickets": 4, "orders": 2, "top_complaint": "Refill"},
+                {"panel": "Main", "service_id": 300, "service_name": "IG Saves", "tickets": 2, "orders": 2, "top_complaint": "Drop"},
+                // Equal tickets: by panel, then service id.
+                {"panel": "Main", "service_id": 200, "service_name": "IG Views", "tickets": 1, "orders": 1, "top_complaint": "Refill"},
+                {"panel": "Main", "service_id": 400, "service_name": "Old Service", "tickets": 1, "orders": 1, "top_complaint": "Refill"},
+            ]
+        })
+    );
+    let samples = &report.services[0].samples;
+    assert_eq!(
+        samples.iter().map(|s| s.ticket_id).collect::<Vec<_>>(),
+        vec![14, 3, 2, 1]
+    );
+    assert_eq!(samples[3].order_ids, vec![550039, 550040]);
+    assert_eq!(
+        report.to_csv().lines().next().unwrap(),
+        "panel,service_id,service_name,tickets,orders,top_complaint"
+    );
+
+    // What a run would fetch: newest first, at most the limit, only the window's.
+    assert_eq!(
+        reports::tickets_missing_messages(&fx.conn, None, 24.0, AT, reports::MAX_TICKET_FETCHES)
+            .unwrap(),
+        vec![(main, 8), (main, 7)]
+    );
+    assert_eq!(
+        reports::tickets_missing_messages(&fx.conn, None, 24.0, AT, 1).unwrap(),
+        vec![(main, 8)]
+    );
+    assert_eq!(
+        reports::tickets_missing_messages(&fx.conn, Some(beta), 24.0, AT, 80).unwrap(),
+        vec![]
+    );
+    let only_beta = WindowParams {
+        panel: Some(beta),
+        ..p
+    };
+    let r = reports::flagged_by_service(&fx.conn, &only_beta).unwrap();
+    assert_eq!((r.unresolved, r.not_fetched, r.services.len()), (1, 0, 0));
+}
+
+#[test]
+fn profiles_snoozes_and_the_staff_directory_are_kept() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    let local = fx.db.local().unwrap();
+
+    let mut sh = reports::ServiceHealthProfile::new("Instagram", 123);
+    sh.services = Some(vec![(main, 1), (main, 2)]);
+    sh.stuck_after_h = 6.0;
+    sh.window_hours = 48.0;
+    reports::create_service_health_profile(&local, &sh).unwrap();
+    assert!(
+        reports::create_service_health_profile(&local, &sh).is_err(),
+        "names are unique"
+    );
+    reports::create_service_health_profile(&local, &reports::ServiceHealthProfile::new("All", 124))
+        .unwrap();
+    let names: Vec<String> = reports::service_health_profiles(&local)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, vec!["All", "Instagram"]);
+    let got = reports::service_health_profile(&local, "Instagram")
+        .unwrap()
+        .unwrap();
+    assert_eq!(got, sh);
+    let params = got.params(Some(main), AT, None);
+    assert_eq!(
+        (
+            params.window_hours,
+            params.stuck_after_h,
+            params.slow_multiplier,
+            params.min_orders
+        ),
+        (48.0, 6.0, 2.0, 5)
+    );
+    assert_eq!(params.services, Some(vec![(main, 1), (main, 2)]));
+    assert_eq!(got.params(None, AT, Some(2.0)).window_hours, 2.0);
+    assert!(reports::delete_service_health_profile(&local, "Instagram").unwrap());
+    assert!(!reports::delete_service_health_profile(&local, "Instagram").unwrap());
+    assert_eq!(
+        reports::service_health_profile(&local, "Instagram").unwrap(),
+        None
+    );
+
+    let mut ts = reports::TopSpenderProfile::new("Whales", 1);
+    ts.min_payments = 2;
+    ts.min_spend_micros = 100_000_000;
+    ts.users = Some(vec![(main, 10)]);
+    reports::create_top_spender_profile(&local, &ts).unwrap();
+    assert_eq!(
+        reports::top_spender_profiles(&local).unwrap(),
+        vec![ts.clone()]
+    );
+    let tp = reports::top_spender_profile(&local, "Whales")
+        .unwrap()
+        .unwrap()
+        .params(None, AT, None);
+    assert_eq!(
+        (tp.min_payments, tp.min_spend_micros, tp.window_hours),
+        (2, 100_000_000, 24.0)
+    );
+    assert!(reports::delete_top_spender_profile(&local, "Whales").unwrap());
+
+    // A snooze lasts 24 h from when it was made; snoozing again moves it.
+    assert_eq!(reports::snooze(&local, main, 7, AT).unwrap(), AT + D);
+    assert_eq!(
+        reports::snooze(&local, main, 7, AT + 10).unwrap(),
+        AT + 10 + D
+    );
+    assert_eq!(reports::snoozes(&local, AT).unwrap().len(), 1);
+    assert!(reports::snoozes(&local, AT + 10 + D).unwrap().is_empty());
+    assert!(reports::unsnooze(&local, main, 7).unwrap());
+    // Removing the panel removes its snoozes.
+    reports::snooze(&local, main, 7, AT).unwrap();
+    local
+        .execute("DELETE FROM panels WHERE id = ?1", [main])
+        .unwrap();
+    assert!(reports::snoozes(&local, AT).unwrap().is_empty());
+
+    reports::set_staff_alias(&local, "mira_pp", "Mira").unwrap();
+    reports::set_staff_alias(&local, "mira2", "Mira").unwrap();
+    reports::set_staff_role(&local, "Bot", "BOT").unwrap();
+    let dir = reports::staff_directory(&local).unwrap();
+    assert_eq!(dir.len(), 2);
+    assert_eq!((dir[0].name.as_str(), dir[0].role.as_str()), ("Bot", "bot"));
+    assert_eq!(dir[1].aliases, vec!["mira2", "mira_pp"]);
+    assert!(reports::remove_staff(&local, "Mira").unwrap());
+    assert!(reports::staff_aliases(&local).unwrap().is_empty());
+}
+
+#[test]
+fn migration_3_runs_on_a_version_2_local_file_holding_a_panel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    let mut local = Connection::open(dir.local_db()).unwrap();
+    migrate_to(&mut local, Schema::Local, 2).unwrap();
+    local
+        .execute(
+            "INSERT INTO panels (id, name, base_url, currency, created_at) VALUES (4, 'Main', 'https://panel.example/adminapi/v2', 'USD', 0)",
+            [],
+        )
+        .unwrap();
+    local
+        .execute(
+            "INSERT INTO install (id, install_id, created_at) VALUES (1, 'feedface', 0)",
+            [],
+        )
+        .unwrap();
+    drop(local);
+
+    let db = Db::open(&dir).unwrap();
+    assert_eq!(db.schema_versions().unwrap().local, 3);
+    assert_eq!(Schema::Local.latest(), 3);
+    let local = db.local().unwrap();
+    let name: String = local
+        .query_row("SELECT name FROM panels WHERE id = 4", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "Main");
+    for table in [
+        "service_health_profiles",
+        "top_spender_profiles",
+        "snoozes",
+        "staff",
+        "staff_aliases",
+    ] {
+        let n: i64 = local
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    // The new tables work against the kept panel.
+    assert_eq!(reports::snooze(&local, 4, 1, AT).unwrap(), AT + D);
+    assert!(
+        reports::snooze(&local, 99, 1, AT).is_err(),
+        "a snooze needs its panel"
+    );
+    let conn = reports::open(&db).unwrap();
+    let r = reports::service_health(&conn, &ServiceHealthParams::new(AT)).unwrap();
+    assert!(r.services.is_empty());
+}
