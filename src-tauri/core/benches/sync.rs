@@ -5,7 +5,6 @@ use std::{process::Command, time::Instant};
 
 use paneldesk_core::{
     db::{Db, Writer},
-    model::{Money, Order},
     panels::{self, NewPanel},
     paths::DataDir,
     secrets::Keychain,
@@ -13,6 +12,9 @@ use paneldesk_core::{
     sync::{set_per_fetch_everywhere, Engine, EngineOptions, Resource},
 };
 use paneldesk_fakepanel::{Config, FakePanel, Faults, Quirks, World};
+
+mod common;
+use common::to_model;
 
 fn rss_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -22,38 +24,6 @@ fn rss_kb(field: &str) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
-}
-
-fn to_model(w: &World) -> Vec<Order> {
-    w.orders
-        .iter()
-        .map(|o| Order {
-            id: o.id,
-            external_id: o.external_id.clone(),
-            user: o.user.clone(),
-            creation_type: Some(o.creation_type.clone()),
-            charge: Some(Money {
-                micros: o.charge_micros,
-                currency: Some("USD".into()),
-            }),
-            provider_charge: Some(Money {
-                micros: o.provider_charge_micros,
-                currency: Some("USD".into()),
-            }),
-            link: o.link.clone(),
-            start_count: o.start_count,
-            quantity: o.quantity,
-            remains: o.remains,
-            service_id: Some(o.service_id),
-            service_name: o.service_name.clone(),
-            status: o.status.clone(),
-            provider: o.provider.clone(),
-            mode: Some(o.mode.clone()),
-            created: o.created,
-            last_update: Some(o.last_update),
-            ip_address: Some(o.ip_address.clone()),
-        })
-        .collect()
 }
 
 fn csv_field(v: Option<String>) -> String {

@@ -186,8 +186,8 @@ pub fn replace_messages(
     .map_err(sql)?;
     let mut st = tx
         .prepare_cached(
-            "INSERT INTO ticket_messages (panel_id, ticket_id, seq, id, message, is_staff, staff_name, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO ticket_messages (panel_id, ticket_id, seq, id, message, is_staff, staff_name, created, plain)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .map_err(sql)?;
     for (seq, m) in messages.iter().enumerate() {
@@ -199,7 +199,8 @@ pub fn replace_messages(
             m.message,
             m.is_staff,
             m.staff_name,
-            m.created
+            m.created,
+            crate::text::strip_html(&m.message)
         ])
         .map_err(sql)?;
     }

@@ -119,7 +119,7 @@ fn migration_2_runs_on_a_version_1_file_holding_data() {
     drop((cache, local));
 
     let db = Db::open(&dir).unwrap();
-    assert_eq!(db.schema_versions().unwrap().cache, 2);
+    assert_eq!(db.schema_versions().unwrap().cache, Schema::Cache.latest());
     assert_eq!(db.install_id(), "feedface", "the keychain prefix survives");
     let local = db.local().unwrap();
     let days: String = local
@@ -147,4 +147,35 @@ fn migration_2_runs_on_a_version_1_file_holding_data() {
             .unwrap();
         assert_eq!(n, 0, "{table}");
     }
+}
+
+#[test]
+fn migration_3_keeps_cached_messages_and_reports_still_read_them() {
+    use paneldesk_core::db::migrate_to;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    migrate_to(&mut cache, Schema::Cache, 2).unwrap();
+    cache
+        .execute(
+            "INSERT INTO ticket_messages (panel_id, ticket_id, seq, message, is_staff, created) VALUES (1, 9, 0, '<p>Order <b>5500391</b></p>', 0, 100)",
+            [],
+        )
+        .unwrap();
+    drop(cache);
+    let db = Db::open(&dir).unwrap();
+    let (message, plain): (String, Option<String>) = db
+        .cache()
+        .unwrap()
+        .query_row(
+            "SELECT message, plain FROM ticket_messages WHERE ticket_id = 9",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(message, "<p>Order <b>5500391</b></p>");
+    assert_eq!(
+        plain, None,
+        "old rows are stripped by the reports on the fly"
+    );
 }

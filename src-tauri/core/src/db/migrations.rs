@@ -14,6 +14,12 @@ const CACHE: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/cache/0002_panel_data.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/cache/0003_message_text.sql"
+    )),
+    M::up(include_str!(
+        "../../../../migrations/cache/0004_orders_created_covering.sql"
+    )),
 ];
 
 const LOCAL: &[M<'static>] = &[

@@ -181,7 +181,7 @@ fn panel_rows(
     {
         let mut st = conn
             .prepare_cached(
-                "SELECT t.id, t.subject, tm.message FROM tickets t INDEXED BY tickets_created
+                "SELECT t.id, t.subject, tm.message, tm.plain FROM tickets t INDEXED BY tickets_created
                  LEFT JOIN ticket_messages tm ON tm.panel_id = t.panel_id AND tm.ticket_id = t.id
                       AND (tm.created IS NULL OR tm.created <= ?3)
                  WHERE t.panel_id = ?1 AND t.created > ?2 AND t.created <= ?3 AND t.messages_at IS NOT NULL
@@ -199,8 +199,14 @@ fn panel_rows(
                 });
             }
             let ticket = tickets.last_mut().expect("pushed above");
-            if let Some(message) = r.get::<_, Option<String>>(2).map_err(sql)? {
-                for id in order_ids(&strip_html(&message)) {
+            let plain: Option<String> = r.get(3).map_err(sql)?;
+            let text = match (plain, r.get::<_, Option<String>>(2).map_err(sql)?) {
+                (Some(p), _) => Some(p),
+                (None, Some(html)) => Some(strip_html(&html)),
+                (None, None) => None,
+            };
+            if let Some(text) = text {
+                for id in order_ids(&text) {
                     if !ticket.order_ids.contains(&id) {
                         ticket.order_ids.push(id);
                     }

@@ -66,7 +66,7 @@ fn replies(conn: &Connection, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                      WHERE panel_id = ?1 AND is_staff = 1 AND created > ?2 AND created <= ?3
                  ),
                  m AS (
-                     SELECT tm.ticket_id, tm.seq, tm.is_staff, tm.staff_name, tm.created, tm.message,
+                     SELECT tm.ticket_id, tm.seq, tm.is_staff, tm.staff_name, tm.created, tm.message, tm.plain,
                             lag(tm.is_staff) OVER w AS prev_staff,
                             lag(tm.created) OVER w AS prev_created,
                             sum(tm.is_staff) OVER w AS grp
@@ -75,23 +75,30 @@ fn replies(conn: &Connection, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                      WHERE +tm.created <= ?3
                      WINDOW w AS (PARTITION BY tm.ticket_id ORDER BY tm.seq)
                  ),
+                 -- Customer messages after a staff message until the next one share its
+                 -- group: count them with a window, not a join back onto m (which
+                 -- SQLite would run as a nested loop).
                  c AS (
-                     SELECT ticket_id, grp, count(*) AS n FROM m WHERE is_staff = 0 GROUP BY ticket_id, grp
+                     SELECT m.*, sum(1 - is_staff) OVER (PARTITION BY ticket_id, grp) AS customer_after FROM m
                  )
-                 SELECT m.ticket_id, COALESCE(a.staff, m.staff_name), m.created, m.message,
-                        m.prev_staff, m.prev_created, COALESCE(c.n, 0)
-                 FROM m
-                 LEFT JOIN c ON c.ticket_id = m.ticket_id AND c.grp = m.grp
-                 LEFT JOIN local.staff_aliases a ON a.alias = m.staff_name
-                 LEFT JOIN local.staff s ON s.name = COALESCE(a.staff, m.staff_name)
-                 WHERE m.is_staff = 1 AND m.created > ?2 AND s.role IS NOT 'bot'
-                 ORDER BY m.ticket_id, m.seq",
+                 SELECT c.ticket_id, COALESCE(a.staff, c.staff_name), c.created, c.message,
+                        c.prev_staff, c.prev_created, c.customer_after, c.plain
+                 FROM c
+                 LEFT JOIN local.staff_aliases a ON a.alias = c.staff_name
+                 LEFT JOIN local.staff s ON s.name = COALESCE(a.staff, c.staff_name)
+                 WHERE c.is_staff = 1 AND c.created > ?2 AND s.role IS NOT 'bot'
+                 ORDER BY c.ticket_id, c.seq",
             )
             .map_err(sql)?;
         let rows = st
             .query_map(params![panel.id, from, p.at], |r| {
                 let created: i64 = r.get(2)?;
-                let message: String = r.get(3)?;
+                // Stripped at write time; rows from before that are stripped here.
+                let plain: Option<String> = r.get(7)?;
+                let text = match plain {
+                    Some(p) => p,
+                    None => strip_html(&r.get::<_, String>(3)?),
+                };
                 let prev_staff: Option<bool> = r.get(4)?;
                 let prev_created: Option<i64> = r.get(5)?;
                 Ok(Reply {
@@ -104,7 +111,7 @@ fn replies(conn: &Connection, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                         .get::<_, Option<String>>(1)?
                         .filter(|s| !s.is_empty())
                         .unwrap_or_else(|| UNKNOWN_STAFF.to_owned()),
-                    length: strip_html(&message).chars().count(),
+                    length: text.chars().count(),
                     response_s: match (prev_staff, prev_created) {
                         (Some(false), Some(prev)) => Some(created - prev),
                         _ => None,
