@@ -381,13 +381,13 @@ fn faults_slow_answers_and_a_rate_limit_still_end_equal_to_the_panel() {
         ..Config::with_orders(2_000)
     };
     let fake = FakePanel::spawn(config).unwrap();
-    // Orders also arrive while pages are read (pages shift under the reader).
+    // Orders also arrive during every order list read (pages shift under the reader).
     fake.set_faults(Faults {
         rate_limit: Some(5.0),
         fail_rate: 0.05,
         malformed_rate: 0.02,
         latency_ms: 30,
-        shift_rate: 0.2,
+        shift_rate: 1.0,
         ..Faults::default()
     });
     let dir = DataDir::new();

@@ -3,11 +3,11 @@
 //! Every function takes the transaction it runs in: the sync engine commits a
 //! page and its cursor together, so a crash loses nothing and duplicates nothing.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::{
-    db::DbError,
-    model::{Order, Payment, Service, Ticket, TicketMessage, User},
+    db::{DbError, Writer},
+    model::{Order, Payment, Service, Ticket, TicketMessage, TicketWithMessages, User},
     Error, Result,
 };
 
@@ -211,6 +211,30 @@ pub fn replace_messages(
     )
     .map_err(sql)?;
     Ok(())
+}
+
+/// Stores a fetched conversation through the writer, in one transaction.
+pub async fn save_conversation(
+    writer: &Writer,
+    panel_id: i64,
+    detail: TicketWithMessages,
+) -> Result<()> {
+    writer
+        .run(move |w| {
+            let tx = w
+                .cache
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sql)?;
+            replace_messages(
+                &tx,
+                panel_id,
+                &detail.ticket,
+                &detail.messages,
+                chrono::Utc::now().timestamp(),
+            )?;
+            tx.commit().map_err(sql)
+        })
+        .await
 }
 
 /// The services catalogue is replaced whole: a service the panel dropped goes.

@@ -1445,3 +1445,56 @@ fn migration_3_runs_on_a_version_2_local_file_holding_a_panel() {
     let r = reports::service_health(&conn, &ServiceHealthParams::new(AT)).unwrap();
     assert!(r.services.is_empty());
 }
+
+#[test]
+fn the_red_bar_copies_and_snoozes_its_critical_services_and_profiles_are_edited_in_place() {
+    use paneldesk_core::reports::{
+        self, service_health_profile, update_service_health_profile, ServiceHealthParams,
+        ServiceHealthProfile,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let db =
+        paneldesk_core::db::Db::open(&paneldesk_core::paths::DataDir::new(tmp.path())).unwrap();
+    let at = 1_800_000_000;
+    db.local()
+        .unwrap()
+        .execute("INSERT INTO panels (id, name, base_url, created_at, currency) VALUES (1, 'Main', 'https://panel.example/adminapi/v2', 0, 'USD')", [])
+        .unwrap();
+    let cache = db.cache().unwrap();
+    cache.execute("INSERT INTO services (panel_id, id, name, synced_at) VALUES (1, 5, 'X [Speed: 1K/Day]', 0)", []).unwrap();
+    // Service 5: 1 stuck order (open 13 h) and 1 finished order that took 3 days
+    // for 1000 at 1K/Day (limit 2 days): slow 1/1 = 100 %, score max(0, 100 - 5 - 100) = 0: critical.
+    cache
+        .execute_batch(&format!(
+            "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_id, service_name, status, created, last_update, finished_at, synced_at)
+             VALUES (1, 1, 'u', 'l', 1000, 0, 5, 'X', 'completed', {c1}, {f}, {f}, 0),
+                    (1, 2, 'u', 'l', 1000, 10, 5, 'X', 'in_progress', {c2}, {c2}, NULL, 0);",
+            c1 = at - 3 * 86_400 - 3600,
+            f = at - 3600,
+            c2 = at - 13 * 3600
+        ))
+        .unwrap();
+    let conn = reports::open(&db).unwrap();
+    let report = reports::service_health(&conn, &ServiceHealthParams::new(at)).unwrap();
+    assert_eq!(report.critical_ids(), "5");
+    assert_eq!(report.snooze_critical(&db.local().unwrap(), at).unwrap(), 1);
+    let after = reports::service_health(&conn, &ServiceHealthParams::new(at + 3600)).unwrap();
+    assert!(after.services.is_empty(), "snoozed for 24 h");
+    let later = reports::service_health(&conn, &ServiceHealthParams::new(at + 25 * 3600)).unwrap();
+    assert_eq!(later.services.len(), 1, "the snooze ends after 24 h");
+
+    let local = db.local().unwrap();
+    let mut profile = ServiceHealthProfile::new("Watch", at);
+    reports::create_service_health_profile(&local, &profile).unwrap();
+    profile.window_hours = 72.0;
+    profile.min_orders = 9;
+    assert!(update_service_health_profile(&local, &profile).unwrap());
+    let saved = service_health_profile(&local, "Watch").unwrap().unwrap();
+    assert_eq!(
+        (saved.window_hours, saved.min_orders, saved.created_at),
+        (72.0, 9, at)
+    );
+    assert!(
+        !update_service_health_profile(&local, &ServiceHealthProfile::new("Nope", at)).unwrap()
+    );
+}

@@ -2,16 +2,13 @@
 //! window: the missing ones are fetched here (at most 80 a run, newest
 //! first) and stored, so once none is missing a run reads the cache only.
 
-use rusqlite::TransactionBehavior;
-
 use super::{tickets_missing_messages, MAX_TICKET_FETCHES};
 use crate::{
     db::{Db, Writer},
     panel::PanelError,
     panels,
     secrets::Keychain,
-    store::{self, sql},
-    Result,
+    store, Result,
 };
 
 /// Fetches what the window lacks; returns how many conversations were stored.
@@ -57,22 +54,7 @@ pub async fn fetch_missing_tickets(
                 continue;
             }
         };
-        writer
-            .run(move |w| {
-                let tx = w
-                    .cache
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(sql)?;
-                store::replace_messages(
-                    &tx,
-                    panel_id,
-                    &detail.ticket,
-                    &detail.messages,
-                    chrono::Utc::now().timestamp(),
-                )?;
-                tx.commit().map_err(sql)
-            })
-            .await?;
+        store::save_conversation(writer, panel_id, detail).await?;
         stored += 1;
     }
     Ok(stored)

@@ -111,6 +111,19 @@ pub fn create_service_health_profile(local: &Connection, p: &ServiceHealthProfil
     Ok(())
 }
 
+/// Edits a profile in place (found by name; its creation time stays).
+/// False when there is no such profile.
+pub fn update_service_health_profile(local: &Connection, p: &ServiceHealthProfile) -> Result<bool> {
+    let n = local
+        .execute(
+            "UPDATE service_health_profiles SET services = ?2, stuck_after_h = ?3, slow_multiplier = ?4,
+                 min_orders = ?5, window_hours = ?6 WHERE name = ?1",
+            params![p.name, pairs_to_json(&p.services), p.stuck_after_h, p.slow_multiplier, p.min_orders, p.window_hours],
+        )
+        .map_err(sql)?;
+    Ok(n == 1)
+}
+
 /// Every service health profile, by name.
 pub fn service_health_profiles(local: &Connection) -> Result<Vec<ServiceHealthProfile>> {
     let mut st = local
@@ -223,6 +236,18 @@ pub fn create_top_spender_profile(local: &Connection, p: &TopSpenderProfile) -> 
         )
         .map_err(sql)?;
     Ok(())
+}
+
+/// Edits a profile in place (found by name; its creation time stays).
+/// False when there is no such profile.
+pub fn update_top_spender_profile(local: &Connection, p: &TopSpenderProfile) -> Result<bool> {
+    let n = local
+        .execute(
+            "UPDATE top_spender_profiles SET users = ?2, min_payments = ?3, min_spend = ?4, window_hours = ?5 WHERE name = ?1",
+            params![p.name, pairs_to_json(&p.users), p.min_payments, p.min_spend_micros, p.window_hours],
+        )
+        .map_err(sql)?;
+    Ok(n == 1)
 }
 
 /// Every top spenders profile, by name.

@@ -133,6 +133,24 @@ impl ServiceHealthReport {
             .filter(|r| r.status == HealthStatus::Critical)
     }
 
+    /// "Copy all critical IDs": the red bar's service ids, one per line.
+    pub fn critical_ids(&self) -> String {
+        self.critical()
+            .map(|r| r.service_id.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// "Snooze all critical": each critical service hidden for 24 h from `at`.
+    pub fn snooze_critical(&self, local: &Connection, at: i64) -> Result<usize> {
+        let mut n = 0;
+        for r in self.critical() {
+            super::snooze(local, r.panel_id, r.service_id, at)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
     pub fn to_csv(&self) -> String {
         csv_text(
             &[

@@ -702,24 +702,7 @@ impl PanelSync {
                 }
                 Err(e) => return Err(e.into()),
             };
-            let panel_id = self.panel.id;
-            self.inner
-                .writer
-                .run(move |w| {
-                    let tx = w
-                        .cache
-                        .transaction_with_behavior(TransactionBehavior::Immediate)
-                        .map_err(sql)?;
-                    store::replace_messages(
-                        &tx,
-                        panel_id,
-                        &detail.ticket,
-                        &detail.messages,
-                        now(),
-                    )?;
-                    tx.commit().map_err(sql)
-                })
-                .await?;
+            store::save_conversation(&self.inner.writer, self.panel.id, detail).await?;
             progress.add(1);
         }
         Ok(progress.fetched)
