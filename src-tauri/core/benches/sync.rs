@@ -42,7 +42,7 @@ fn ingest(rows: usize) {
     let tmp = tempfile::tempdir().unwrap();
     let db = Db::open(&DataDir::new(tmp.path())).unwrap();
     let mut conn = db.cache().unwrap();
-    conn.pragma_update(None, "cache_size", -64 * 1024).unwrap(); // as the writer has it
+    conn.pragma_update(None, "cache_size", -16 * 1024).unwrap(); // as the writer has it
     let t = Instant::now();
     for chunk in orders.chunks(1000) {
         let tx = conn

@@ -19,7 +19,7 @@ pub struct WriteConns {
 type Job = Box<dyn FnOnce(&mut WriteConns) + Send>;
 
 /// Page cache of the writer's cache.sqlite3 connection, in KiB.
-const WRITER_CACHE_KIB: i64 = 64 * 1024;
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
 
 /// A handle to the writer thread; cheap to clone. The thread ends when the
 /// last handle is dropped.

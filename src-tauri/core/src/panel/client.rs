@@ -142,11 +142,11 @@ fn limiter(rate: f64) -> DefaultDirectRateLimiter {
     };
     // The panel counts arrivals, and the network can bunch requests closer
     // than they were sent (the first of a burst waits for its connection).
-    // One token less than the panel's bucket holds, and a period 3 % longer,
+    // One token less than the panel's bucket holds, and a period 1 % longer,
     // absorb up to one period of such jitter while keeping the panel's rule
     // (at most max(1, floor(R)) + R x t in any span t).
     let capacity = NonZeroU32::new((rate.floor() - 1.0).max(1.0) as u32).unwrap_or(NonZeroU32::MIN);
-    let period = Duration::from_secs_f64(1.03 / rate);
+    let period = Duration::from_secs_f64(1.01 / rate);
     let quota = Quota::with_period(period)
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
         .allow_burst(capacity);
