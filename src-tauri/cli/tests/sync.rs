@@ -749,3 +749,61 @@ fn export_writes_rfc4180_csv_with_the_contract_header() {
     );
     assert_eq!(csv.lines().count(), 201);
 }
+
+/// Runs inside `make test`'s D-Bus session with an unlocked keyring: the key
+/// goes to the real OS keychain, and nowhere in the data dir.
+#[test]
+fn after_a_full_run_the_admin_key_appears_nowhere_in_the_data_dir() {
+    let key = format!("pk_live_SECRET_{}_7f3a9c2e", std::process::id());
+    let fake = FakePanel::spawn(Config {
+        admin_key: key.clone(),
+        ..Config::with_orders(2_000)
+    })
+    .unwrap();
+    let dir = DataDir::new();
+    dir.ok(
+        &[
+            "panel",
+            "add",
+            "--name",
+            "Keyed",
+            "--url",
+            fake.url(),
+            "--rate-limit",
+            "100000",
+        ],
+        &[("PANELDESK_ADMIN_KEY", &key)],
+    );
+    sync_ok(&dir, &[], &[]);
+    let out = dir.run(&["panel", "test", "Keyed"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["panel", "list", "--json"], &[])).unwrap();
+    assert_eq!(list[0]["admin_key_last4"], "9c2e");
+
+    let mut files = 0;
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(p) = stack.pop() {
+        for entry in std::fs::read_dir(&p).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            files += 1;
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+                "the admin key is written in {}",
+                path.display()
+            );
+        }
+    }
+    // The databases, their WAL files and the log were all read.
+    assert!(files >= 4, "{files} files");
+    dir.ok(&["panel", "remove", "Keyed"], &[]);
+}
