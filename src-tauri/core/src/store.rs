@@ -420,16 +420,6 @@ pub fn forget_panel(cache: &Connection, panel_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Rows cached for a panel, per resource table.
-pub fn count(conn: &Connection, table: &str, panel_id: i64) -> Result<i64> {
-    conn.query_row(
-        &format!("SELECT count(*) FROM {table} WHERE panel_id = ?1"),
-        [panel_id],
-        |r| r.get(0),
-    )
-    .map_err(sql)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,21 +67,6 @@ impl Writer {
             .map_err(|_| writer_gone())?;
         answer.await.map_err(|_| writer_gone())?
     }
-
-    /// The same, from synchronous code (the CLI's set-up commands).
-    pub fn run_blocking<T, F>(&self, job: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut WriteConns) -> Result<T> + Send + 'static,
-    {
-        let (reply, answer) = mpsc::channel();
-        self.tx
-            .send(Box::new(move |conns| {
-                let _ = reply.send(job(conns));
-            }))
-            .map_err(|_| writer_gone())?;
-        answer.recv().map_err(|_| writer_gone())?
-    }
 }
 
 fn writer_gone() -> Error {

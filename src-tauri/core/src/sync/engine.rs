@@ -272,10 +272,13 @@ async fn sync_panel(
             }
         }
     }
-    let (status, error) = match (stopped, &report.error) {
-        (Some(s), Some(e)) => (s, Some(format!("{e}. {}", e.fix().unwrap_or_default()))),
-        _ => (PanelStatus::Connected, None),
-    };
+    // A wrong key or a dead panel changes its status; any other error is
+    // still shown as the panel's last error, with its fix.
+    let error = report
+        .error
+        .as_ref()
+        .map(|e| format!("{e}. {}", e.fix().unwrap_or_default()));
+    let status = stopped.unwrap_or(PanelStatus::Connected);
     let id = panel.id;
     let _ = inner
         .writer
