@@ -43,6 +43,8 @@ fn ingest(rows: usize) {
     let db = Db::open(&DataDir::new(tmp.path())).unwrap();
     let mut conn = db.cache().unwrap();
     conn.pragma_update(None, "cache_size", -16 * 1024).unwrap(); // as the writer has it
+    conn.pragma_update(None, "wal_autocheckpoint", 16_384)
+        .unwrap(); // as the writer has it
     let t = Instant::now();
     for chunk in orders.chunks(1000) {
         let tx = conn
@@ -203,7 +205,15 @@ async fn rate_limited(orders: usize, rate: f64) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    ingest(200_000);
+    // PANELDESK_BENCH_INGEST_ROWS measures ingest at another size (default 200,000).
+    let rows = std::env::var("PANELDESK_BENCH_INGEST_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    ingest(rows);
+    if std::env::var_os("PANELDESK_BENCH_INGEST_ONLY").is_some() {
+        return;
+    }
     full_sync(1_000_000).await;
     rate_limited(50_000, 5.0).await;
 }

@@ -20,6 +20,8 @@ type Job = Box<dyn FnOnce(&mut WriteConns) + Send>;
 
 /// Page cache of the writer's cache.sqlite3 connection, in KiB.
 const WRITER_CACHE_KIB: i64 = 16 * 1024;
+/// WAL pages (4 KiB each) written before the writer checkpoints.
+const WAL_CHECKPOINT_PAGES: i64 = 16_384;
 
 /// A handle to the writer thread; cheap to clone. The thread ends when the
 /// last handle is dropped.
@@ -39,6 +41,13 @@ impl Writer {
         conns
             .cache
             .pragma_update(None, "cache_size", -WRITER_CACHE_KIB)
+            .map_err(|e| super::DbError::sqlite("cache.sqlite3", e))?;
+        // Checkpoint the WAL every 64 MB rather than every 4 MB: during a
+        // backfill the default checkpoints copy the same index pages back
+        // again and again (ingest at 1M rows: 54k -> 85k rows/s).
+        conns
+            .cache
+            .pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
             .map_err(|e| super::DbError::sqlite("cache.sqlite3", e))?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()

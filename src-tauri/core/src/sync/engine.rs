@@ -517,8 +517,10 @@ impl PanelSync {
         let client = self.client.clone();
         let mut pages = stream::iter((0u64..).map(move |k| start + k * per as u64))
             .map(move |offset| {
-                let fetch = T::fetch(client.clone(), query(per, offset, from, to, false));
-                async move { (offset, fetch.await) }
+                ahead(
+                    T::fetch(client.clone(), query(per, offset, from, to, false)),
+                    offset,
+                )
             })
             .buffered(self.inner.options.in_flight.max(1));
         while let Some((offset, page)) = pages.next().await {
@@ -617,10 +619,10 @@ impl PanelSync {
                     limit: Some(100),
                     ..ListQuery::default()
                 };
-                Order::fetch(client.clone(), q)
+                ahead(Order::fetch(client.clone(), q), ())
             })
             .buffered(self.inner.options.in_flight.max(1));
-        while let Some(page) = pages.next().await {
+        while let Some(((), page)) = pages.next().await {
             let n = self.commit(page?, |_| {}).await?;
             progress.add(n);
         }
@@ -692,7 +694,7 @@ impl PanelSync {
         let mut details = stream::iter(tickets)
             .map(move |t| {
                 let client = client.clone();
-                async move { (t.id, client.ticket(t.id).await) }
+                ahead(async move { client.ticket(t.id).await }, t.id)
             })
             .buffered(self.inner.options.in_flight.max(1));
         while let Some((id, detail)) = details.next().await {
@@ -740,6 +742,25 @@ impl PanelSync {
         let mut progress = self.progress(Resource::Services);
         progress.add(n as usize);
         Ok(n)
+    }
+}
+
+/// Runs a request as a task of its own, so it is fetched and parsed while
+/// the caller is busy writing earlier pages (a stream only polls what it
+/// buffers when it is itself polled). Answers `(tag, result)`.
+async fn ahead<G, T, E>(
+    fetch: impl Future<Output = Result<T, E>> + Send + 'static,
+    tag: G,
+) -> (G, Result<T, E>)
+where
+    G: Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    match tokio::spawn(async move { (tag, fetch.await) }).await {
+        Ok(answer) => answer,
+        // The task only awaits a request: it can fail only by panicking.
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
 }
 
