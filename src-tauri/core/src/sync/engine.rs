@@ -566,30 +566,38 @@ impl PanelSync {
         let horizon = Some(self.horizon);
         if !state.backfill_done {
             let per = self.per_fetch(Resource::Orders)?;
-            let (bound, start) = match state.backfill_to {
-                Some(to) => (Some(to), 0),
+            let bound = match state.backfill_to {
+                Some(to) => Some(to),
                 None => {
-                    // The newest page first: its newest row bounds the rest of the
-                    // backfill (orders arriving meanwhile are the head's), and
-                    // starts the head cursor.
+                    // The newest page first: it starts the head cursor at its
+                    // newest row, and the backfill takes what is older than
+                    // that row. Orders arriving meanwhile are at least that new:
+                    // they are the head's (which starts 5 minutes earlier), and
+                    // they never shift the backfill's pages, so pages fetched
+                    // side by side or retried out of order lose nothing.
                     let page =
                         Order::fetch(self.client.clone(), query(per, 0, horizon, None, false))
                             .await?;
                     progress.total = page.count;
                     let info = PageInfo::of(&page, 0, per);
+                    let bound = if info.short {
+                        None
+                    } else {
+                        info.max.map(|m| m - 1)
+                    };
                     let n = self
                         .commit(page, move |s| {
                             s.head_from = s.head_from.or(info.max);
-                            s.backfill_to = info.min.or(s.backfill_to);
+                            s.backfill_to = bound;
                             s.backfill_done = info.short;
                         })
                         .await?;
                     progress.add(n);
-                    (if info.short { None } else { info.max }, per as u64)
+                    bound
                 }
             };
             if bound.is_some() {
-                self.pages_desc::<Order>(&mut progress, horizon, bound, start, |s, info| {
+                self.pages_desc::<Order>(&mut progress, horizon, bound, 0, |s, info| {
                     s.backfill_to = info.min.or(s.backfill_to);
                     s.backfill_done = info.short;
                 })
@@ -660,23 +668,34 @@ impl PanelSync {
         // Payments are dated: the horizon bounds the request itself.
         let from = (T::RESOURCE == Resource::Payments).then_some(self.horizon);
         if due {
-            self.pages_desc::<T>(
-                &mut progress,
-                from,
-                None,
-                state.reconcile_offset.max(0) as u64,
-                |s, info| {
-                    s.head_from = s.head_from.max(info.max);
-                    if info.short {
-                        s.reconcile_offset = 0;
-                        s.reconciled_at = Some(now());
-                    } else {
-                        s.reconcile_offset = (info.offset + info.len as u64) as i64;
-                    }
-                },
-            )
+            // The reconcile pages rows older than the newest one when it
+            // started (kept in `backfill_to`, so a resumed run pages the same
+            // set): rows arriving meanwhile are the head's, and never shift
+            // its pages.
+            let (newest, bound, start) = match (state.reconcile_offset, state.backfill_to) {
+                (offset, Some(bound)) if offset > 0 => (None, Some(bound), offset as u64),
+                _ => {
+                    let probe =
+                        T::fetch(self.client.clone(), query(1, 0, from, None, false)).await?;
+                    let newest = span(&probe.rows).1;
+                    (newest, newest.map(|n| n - 1), 0)
+                }
+            };
+            self.pages_desc::<T>(&mut progress, from, bound, start, move |s, info| {
+                // The head takes over from the newest row seen, the probe's included.
+                s.head_from = s.head_from.max(info.max).max(newest);
+                if info.short {
+                    s.reconcile_offset = 0;
+                    s.reconciled_at = Some(now());
+                    s.backfill_to = None;
+                } else {
+                    s.reconcile_offset = (info.offset + info.len as u64) as i64;
+                    s.backfill_to = bound;
+                }
+            })
             .await?;
-        } else if let Some(h) = state.head_from {
+        }
+        if let Some(h) = self.state(T::RESOURCE)?.head_from {
             self.head::<T>(&mut progress, h - self.inner.options.head_margin_s)
                 .await?;
         }
