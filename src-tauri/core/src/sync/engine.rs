@@ -224,17 +224,14 @@ async fn sync_panel(
             return report;
         }
     };
-    let Ok(local) = inner.db.local() else {
-        return report;
-    };
-    let horizon = match retention_days(&local) {
+    // A local file that cannot be read is this panel's error, not a silent skip.
+    let horizon = match inner.db.local().and_then(|l| retention_days(&l)) {
         Ok(days) => now() - days * 86_400,
         Err(e) => {
             report.error = Some(e);
             return report;
         }
     };
-    drop(local);
     let run = PanelSync {
         inner: inner.clone(),
         panel: panel.clone(),
