@@ -5,7 +5,9 @@ mod commands;
 mod error;
 mod state;
 
+use paneldesk_core::sync::SyncEvent;
 use specta_typescript::{BigIntExportBehavior, Typescript};
+use tauri::{Emitter, Manager};
 use tauri_specta::{collect_commands, Builder};
 
 pub use error::AppError;
@@ -13,8 +15,45 @@ pub use error::AppError;
 /// Where the generated TypeScript bindings live, relative to the repo root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/backend/bindings.ts";
 
+/// The event carrying the sync engine's progress and state changes.
+pub const SYNC_EVENT: &str = "sync";
+
 fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app_info])
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::dashboard,
+            commands::facets,
+            commands::search,
+            commands::orders_list,
+            commands::orders_count,
+            commands::users_list,
+            commands::users_count,
+            commands::payments_list,
+            commands::payments_count,
+            commands::tickets_list,
+            commands::tickets_count,
+            commands::services_list,
+            commands::services_count,
+            commands::export_csv,
+            commands::order_detail,
+            commands::user_detail,
+            commands::payment_detail,
+            commands::note_add,
+            commands::note_delete,
+            commands::panels_list,
+            commands::panel_add,
+            commands::panel_update,
+            commands::panel_remove,
+            commands::panel_test,
+            commands::panel_probe,
+            commands::demo_start,
+            commands::sync_overview,
+            commands::sync_settings_set,
+            commands::retention_set,
+            commands::sync_now,
+        ])
+        .typ::<SyncEvent>()
 }
 
 /// Writes the TypeScript bindings of every command and type the UI uses.
@@ -30,6 +69,36 @@ pub fn export_bindings(path: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Runs the sync engine for the window's lifetime, forwarding its events.
+fn start_sync(app: &tauri::AppHandle) {
+    let state = app.state::<state::AppState>();
+    let Ok(core) = state.core() else { return };
+    let Some(engine) = core.engine.clone() else {
+        return;
+    };
+    let mut events = engine.subscribe();
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    let _ = handle.emit(SYNC_EVENT, &event);
+                }
+                // A slow window missed some progress: the next event catches up.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    tauri::async_runtime::spawn(async move {
+        // Never told to stop: the engine ends with the process.
+        let (_keep, stop) = tokio::sync::watch::channel(false);
+        if let Err(e) = engine.watch(stop).await {
+            tracing::error!(code = e.code().as_str(), "the sync engine stopped: {e}");
+        }
+    });
+}
+
 pub fn run() {
     let state = state::AppState::open();
     let builder = specta_builder();
@@ -39,6 +108,7 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            start_sync(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -12,7 +12,6 @@ use paneldesk_core::{
     db::{Db, Writer},
     export,
     lock::SyncLock,
-    panel::{ListQuery, PanelError},
     panels::{self, NewPanel, PanelStatus},
     secrets::Keychain,
     store,
@@ -267,32 +266,10 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
         }
         PanelCmd::Test { name } => {
             let p = panels::by_name(&db.local()?, &name)?;
-            let client = panels::client(db.install_id(), &keychain, &p)?;
-            let rt = runtime()?;
-            let outcome: Result<(u64, u64), PanelError> = rt.block_on(async {
-                let orders = client.orders(&ListQuery::page(1, 0)).await?;
-                let users = client.users(&ListQuery::page(1, 0)).await?;
-                Ok((
-                    orders.count.unwrap_or(orders.len as u64),
-                    users.count.unwrap_or(users.len as u64),
-                ))
-            });
-            let (status, error) = match &outcome {
-                Ok(_) => (PanelStatus::Connected, None),
-                Err(PanelError::WrongKey) => (
-                    PanelStatus::AuthError,
-                    outcome.as_ref().err().map(|e| e.to_string()),
-                ),
-                Err(e) if e.code() == ErrorCode::Unreachable => {
-                    (PanelStatus::Unreachable, Some(e.to_string()))
-                }
-                Err(e) => (PanelStatus::Connected, Some(e.to_string())),
-            };
-            panels::set_status(&db.local()?, p.id, status, error.as_deref())?;
-            let (orders, users) = outcome?;
+            let probe = runtime()?.block_on(panels::test(db, &keychain, p.id))?;
             println!(
-                "{}: connected to {} ({orders} orders, {users} users visible)",
-                p.name, p.url
+                "{}: connected to {} ({} orders, {} users visible)",
+                p.name, p.url, probe.orders, probe.users
             );
         }
         PanelCmd::Remove { name } => {

@@ -2,7 +2,10 @@
 //!
 //! The UI and the CLI decide what to do by [`ErrorCode`], never by matching text.
 
-use crate::{db::DbError, panel::PanelError, panels::PanelConfigError, secrets::SecretError};
+use crate::{
+    browse::BrowseError, db::DbError, panel::PanelError, panels::PanelConfigError,
+    secrets::SecretError,
+};
 
 /// Stable, machine-readable error codes. Serialized as snake_case strings;
 /// never rename one (the UI and scripts depend on them).
@@ -23,6 +26,8 @@ pub enum ErrorCode {
     Unsupported,
     Config,
     Busy,
+    NotFound,
+    InvalidRequest,
 }
 
 impl ErrorCode {
@@ -43,6 +48,8 @@ impl ErrorCode {
             ErrorCode::Unsupported => "unsupported",
             ErrorCode::Config => "config",
             ErrorCode::Busy => "busy",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidRequest => "invalid_request",
         }
     }
 }
@@ -59,6 +66,8 @@ pub enum Error {
     Config(#[from] PanelConfigError),
     #[error("{0}")]
     Busy(String),
+    #[error(transparent)]
+    Browse(#[from] BrowseError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -82,6 +91,8 @@ impl Error {
             Error::Panel(e) => e.code(),
             Error::Config(_) => ErrorCode::Config,
             Error::Busy(_) => ErrorCode::Busy,
+            Error::Browse(BrowseError::NotFound { .. }) => ErrorCode::NotFound,
+            Error::Browse(_) => ErrorCode::InvalidRequest,
             Error::Io { .. } => ErrorCode::Io,
         }
     }
@@ -95,6 +106,8 @@ impl Error {
             Error::Config(PanelConfigError::Unknown(_)) => Some("`paneldesk-cli panel list` shows the panels.".into()),
             Error::Config(PanelConfigError::MissingKey) => Some("Give the key in PANELDESK_ADMIN_KEY or on standard input.".into()),
             Error::Config(_) => None,
+            Error::Browse(BrowseError::NotFound { .. }) => Some("It is not in the cache: it may not be synced yet, or the retention removed it. Sync, then try again.".into()),
+            Error::Browse(_) => None,
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())

@@ -3,7 +3,10 @@
 
 use std::io::Write;
 
-use rusqlite::{types::ValueRef, Connection};
+use rusqlite::{
+    types::{Value, ValueRef},
+    Connection,
+};
 
 use crate::{model::format_micros, store::sql, sync::Resource, Error, Result};
 
@@ -83,13 +86,29 @@ pub fn csv(
     only_panel: Option<i64>,
     out: impl Write,
 ) -> Result<u64> {
+    csv_where(cache, panels, resource, only_panel, "", Vec::new(), out)
+}
+
+/// As [`csv`], for the rows matching `filter` too: SQL conditions, each
+/// starting with " AND ", over the table's own columns, with `?` parameters.
+pub fn csv_where(
+    cache: &Connection,
+    panels: &[(i64, String)],
+    resource: Resource,
+    only_panel: Option<i64>,
+    filter: &str,
+    filter_params: Vec<Value>,
+    out: impl Write,
+) -> Result<u64> {
     let cols = columns(resource);
     let select: Vec<&str> = cols.iter().map(|c| c.1).collect();
     let sql_text = format!(
-        "SELECT o.panel_id, {} FROM {} o WHERE (?1 IS NULL OR o.panel_id = ?1) ORDER BY o.panel_id, o.id",
+        "SELECT o.panel_id, {} FROM {} o WHERE (?1 IS NULL OR o.panel_id = ?1){filter} ORDER BY o.panel_id, o.id",
         select.join(", "),
         resource.as_str()
     );
+    let mut params = vec![only_panel.map_or(Value::Null, Value::Integer)];
+    params.extend(filter_params);
     let mut w = ::csv::Writer::from_writer(out);
     let write_err = |e: ::csv::Error| match e.into_kind() {
         ::csv::ErrorKind::Io(io) => Error::io("writing CSV", io),
@@ -99,7 +118,7 @@ pub fn csv(
     header.extend(cols.iter().map(|c| c.0));
     w.write_record(&header).map_err(write_err)?;
     let mut st = cache.prepare(&sql_text).map_err(sql)?;
-    let mut rows = st.query([only_panel]).map_err(sql)?;
+    let mut rows = st.query(rusqlite::params_from_iter(params)).map_err(sql)?;
     let mut n = 0;
     let mut record: Vec<String> = Vec::with_capacity(cols.len() + 1);
     while let Some(r) = rows.next().map_err(sql)? {
@@ -127,4 +146,29 @@ pub fn csv(
     }
     w.flush().map_err(|e| Error::io("writing CSV", e))?;
     Ok(n)
+}
+
+/// A new, dated file for an export of `table`: in PANELDESK_EXPORT_DIR when
+/// set, else the Downloads folder (else the home folder). Never overwrites.
+pub fn new_file(table: &str) -> Result<std::path::PathBuf> {
+    let dir = std::env::var_os("PANELDESK_EXPORT_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(dirs::download_dir)
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| {
+            Error::io(
+                "finding the Downloads folder",
+                std::io::Error::other("there is neither a Downloads nor a home folder"),
+            )
+        })?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
+    (0..)
+        .map(|n| match n {
+            0 => dir.join(format!("paneldesk-{table}-{stamp}.csv")),
+            n => dir.join(format!("paneldesk-{table}-{stamp}-{n}.csv")),
+        })
+        .find(|p| !p.exists())
+        .ok_or_else(|| Error::io("naming the export", std::io::Error::other("no free name")))
 }

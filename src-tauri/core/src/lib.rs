@@ -3,7 +3,9 @@
 //! The app (`src-tauri/app`), the CLI and the tests all call this crate, so
 //! there is one code path for each thing. It never depends on Tauri.
 
+pub mod browse;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod lock;

@@ -2,17 +2,18 @@
 //! their keys in the OS keychain (or the environment, with `--no-keychain`).
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     db::DbError,
-    panel::{normalize_base_url, ClientOptions, PanelClient, DEFAULT_RATE_LIMIT},
+    panel::{normalize_base_url, ClientOptions, ListQuery, PanelClient, DEFAULT_RATE_LIMIT},
     secrets::{last4, panel_account, Keychain, PanelKey, SecretError},
     Error, Result,
 };
 
 /// What the operator last saw of a panel, as `panel list --json` prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PanelStatus {
     Connected,
@@ -42,6 +43,7 @@ impl PanelStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Panel {
     pub id: i64,
     pub name: String,
@@ -55,6 +57,8 @@ pub struct Panel {
     pub has_services_key: bool,
     pub no_keychain: bool,
     pub currency: Option<String>,
+    /// The built-in demo panel (a fake panel inside the app).
+    pub demo: bool,
 }
 
 /// A panel to add.
@@ -84,7 +88,7 @@ pub enum PanelConfigError {
     MissingKey,
 }
 
-const COLUMNS: &str = "id, name, base_url, staff_name, rate_limit, enabled, status, last_error, admin_key_last4, has_services_key, no_keychain, currency";
+const COLUMNS: &str = "id, name, base_url, staff_name, rate_limit, enabled, status, last_error, admin_key_last4, has_services_key, no_keychain, currency, demo";
 
 fn from_row(r: &Row) -> rusqlite::Result<Panel> {
     Ok(Panel {
@@ -100,6 +104,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Panel> {
         has_services_key: r.get(9)?,
         no_keychain: r.get(10)?,
         currency: r.get(11)?,
+        demo: r.get(12)?,
     })
 }
 
@@ -113,6 +118,18 @@ pub fn list(local: &Connection) -> Result<Vec<Panel>> {
         .map_err(sql)?;
     let rows = st.query_map([], from_row).map_err(sql)?;
     rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+pub fn by_id(local: &Connection, id: i64) -> Result<Panel> {
+    local
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM panels WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()
+        .map_err(sql)?
+        .ok_or_else(|| PanelConfigError::Unknown(format!("#{id}")).into())
 }
 
 pub fn by_name(local: &Connection, name: &str) -> Result<Panel> {
@@ -220,7 +237,7 @@ pub fn remove(
     name: &str,
 ) -> Result<Panel> {
     let panel = by_name(local, name)?;
-    if !panel.no_keychain {
+    if !panel.no_keychain && !panel.demo {
         keychain.delete(&panel_account(install_id, panel.id, PanelKey::Admin))?;
         keychain.delete(&panel_account(install_id, panel.id, PanelKey::Services))?;
     }
@@ -257,6 +274,9 @@ pub fn set_currency(local: &Connection, panel_id: i64, currency: &str) -> Result
 
 /// The admin key: from the keychain, or the environment for `--no-keychain` panels.
 pub fn admin_key(install_id: &str, keychain: &Keychain, panel: &Panel) -> Result<String> {
+    if panel.demo {
+        return Ok(crate::demo::ADMIN_KEY.to_owned());
+    }
     if panel.no_keychain {
         let var = env_key_var(&panel.name);
         return std::env::var(&var)
@@ -272,6 +292,9 @@ pub fn services_key(
     keychain: &Keychain,
     panel: &Panel,
 ) -> Result<Option<String>> {
+    if panel.demo {
+        return Ok(Some(crate::demo::SERVICES_KEY.to_owned()));
+    }
     if !panel.has_services_key || panel.no_keychain {
         return Ok(std::env::var(format!("{}_SERVICES", env_key_var(&panel.name))).ok());
     }
@@ -293,4 +316,151 @@ pub fn client(install_id: &str, keychain: &Keychain, panel: &Panel) -> Result<Pa
             ..ClientOptions::default()
         },
     )?)
+}
+
+/// What the operator changes on a panel; `None` keeps the current value. An
+/// empty key keeps the stored one (keys are never shown back to be edited).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PanelEdit {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub staff_name: Option<String>,
+    pub rate_limit: Option<f64>,
+    pub admin_key: Option<String>,
+    pub services_key: Option<String>,
+    pub enabled: Option<bool>,
+}
+
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Applies an edit: checked whole before anything is written, keys to the
+/// keychain first so a keychain failure changes nothing in the file.
+pub fn update(
+    local: &mut Connection,
+    install_id: &str,
+    keychain: &Keychain,
+    id: i64,
+    edit: PanelEdit,
+) -> Result<Panel> {
+    let panel = by_id(local, id)?;
+    let name = match non_empty(edit.name.as_deref()) {
+        Some(n) => n.to_owned(),
+        None if edit.name.is_some() => return Err(PanelConfigError::EmptyName.into()),
+        None => panel.name.clone(),
+    };
+    let rate = edit.rate_limit.unwrap_or(panel.rate_limit);
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(PanelConfigError::BadRateLimit(rate).into());
+    }
+    let url = match edit.url.as_deref() {
+        Some(u) if !panel.demo => normalize_base_url(u)?.to_string(),
+        _ => panel.url.clone(),
+    };
+    let staff_name = match edit.staff_name.as_deref() {
+        Some(s) => non_empty(Some(s)).map(str::to_owned),
+        None => panel.staff_name.clone(),
+    };
+    let admin_key = non_empty(edit.admin_key.as_deref()).filter(|_| !panel.demo);
+    let services_key = non_empty(edit.services_key.as_deref()).filter(|_| !panel.demo);
+    let tx = local.transaction().map_err(sql)?;
+    let taken: bool = tx
+        .query_row(
+            "SELECT count(*) FROM panels WHERE name = ?1 AND id <> ?2",
+            params![name, id],
+            |r| r.get(0),
+        )
+        .map_err(sql)?;
+    if taken {
+        return Err(PanelConfigError::Duplicate(name).into());
+    }
+    tx.execute(
+        "UPDATE panels SET name = ?2, base_url = ?3, staff_name = ?4, rate_limit = ?5, enabled = ?6,
+            admin_key_last4 = coalesce(?7, admin_key_last4),
+            has_services_key = has_services_key OR ?8,
+            no_keychain = no_keychain AND ?7 IS NULL
+         WHERE id = ?1",
+        params![
+            id,
+            name,
+            url,
+            staff_name,
+            rate,
+            edit.enabled.unwrap_or(panel.enabled),
+            admin_key.map(last4),
+            services_key.is_some(),
+        ],
+    )
+    .map_err(sql)?;
+    if let Some(key) = admin_key {
+        keychain.set(&panel_account(install_id, id, PanelKey::Admin), key)?;
+    }
+    if let Some(key) = services_key {
+        keychain.set(&panel_account(install_id, id, PanelKey::Services), key)?;
+    }
+    tx.commit().map_err(sql)?;
+    by_id(local, id)
+}
+
+/// What a connection test could read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Probe {
+    pub orders: u64,
+    pub users: u64,
+    /// Services visible with the services key; None without one.
+    pub services: Option<u64>,
+}
+
+/// Reads one order and one user (and the services catalogue when a services
+/// key is given): the cheapest proof that the URL and keys work.
+pub async fn probe(
+    url: &str,
+    admin_key: &str,
+    services_key: Option<&str>,
+    rate_limit: f64,
+) -> Result<Probe> {
+    let client = PanelClient::new(
+        url,
+        admin_key,
+        ClientOptions {
+            rate_limit,
+            read_retries: 1,
+            ..ClientOptions::default()
+        },
+    )?;
+    let orders = client.orders(&ListQuery::page(1, 0)).await?;
+    let users = client.users(&ListQuery::page(1, 0)).await?;
+    let services = match non_empty(services_key) {
+        Some(key) => Some(client.services(key).await?.len() as u64),
+        None => None,
+    };
+    Ok(Probe {
+        orders: orders.count.unwrap_or(orders.len as u64),
+        users: users.count.unwrap_or(users.len as u64),
+        services,
+    })
+}
+
+/// Tests a configured panel with its stored keys and records the outcome as
+/// its status, so the panel list shows what the test found.
+pub async fn test(db: &crate::db::Db, keychain: &Keychain, id: i64) -> Result<Probe> {
+    let panel = by_id(&db.local()?, id)?;
+    let key = admin_key(db.install_id(), keychain, &panel)?;
+    let services = services_key(db.install_id(), keychain, &panel)?;
+    let outcome = probe(&panel.url, &key, services.as_deref(), panel.rate_limit).await;
+    let status = match outcome.as_ref().map_err(Error::code) {
+        Ok(_) => PanelStatus::Connected,
+        Err(crate::ErrorCode::WrongKey) => PanelStatus::AuthError,
+        Err(crate::ErrorCode::Unreachable) => PanelStatus::Unreachable,
+        Err(_) => PanelStatus::Connected,
+    };
+    let error = outcome
+        .as_ref()
+        .err()
+        .map(|e| format!("{e}. {}", e.fix().unwrap_or_default()));
+    set_status(&db.local()?, id, status, error.as_deref())?;
+    outcome
 }

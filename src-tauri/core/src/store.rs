@@ -364,7 +364,8 @@ pub fn tickets_needing_messages(
 }
 
 /// How many rows were removed by [`apply_retention`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Removed {
     pub orders: usize,
     pub payments: usize,

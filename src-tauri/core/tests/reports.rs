@@ -1416,8 +1416,7 @@ fn migration_3_runs_on_a_version_2_local_file_holding_a_panel() {
     drop(local);
 
     let db = Db::open(&dir).unwrap();
-    assert_eq!(db.schema_versions().unwrap().local, 3);
-    assert_eq!(Schema::Local.latest(), 3);
+    assert_eq!(db.schema_versions().unwrap().local, Schema::Local.latest());
     let local = db.local().unwrap();
     let name: String = local
         .query_row("SELECT name FROM panels WHERE id = 4", [], |r| r.get(0))

@@ -113,6 +113,9 @@ pub struct Config {
     pub faults: Faults,
     /// 0 picks a free port.
     pub port: u16,
+    /// The clock when the world is generated (unix seconds): data is spread
+    /// back from it. Tests use the fixed BASE_NOW; the demo panel, real time.
+    pub now: i64,
 }
 
 impl Config {
@@ -128,6 +131,7 @@ impl Config {
             quirks: Quirks::all(),
             faults: Faults::default(),
             port: 0,
+            now: crate::BASE_NOW,
         }
     }
 }

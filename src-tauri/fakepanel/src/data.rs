@@ -310,7 +310,7 @@ impl World {
     pub fn generate(config: &Config) -> World {
         let mut rng = StdRng::seed_from_u64(config.seed);
         let quirks = config.quirks.clone();
-        let now = BASE_NOW;
+        let now = config.now;
         let services = SERVICES
             .iter()
             .enumerate()

@@ -28,6 +28,9 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0003_reports.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/local/0004_console.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,12 +6,14 @@
 
 mod connection;
 mod migrations;
+mod readers;
 mod writer;
 
 use rusqlite::{Connection, OptionalExtension};
 
 pub use connection::open_connection;
 pub use migrations::{migrate, migrate_to, Schema};
+pub use readers::Readers;
 pub use writer::{WriteConns, Writer};
 
 use crate::{paths::DataDir, Error, ErrorCode, Result};

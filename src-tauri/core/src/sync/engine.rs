@@ -60,6 +60,8 @@ struct Inner {
     writer: Writer,
     keychain: Keychain,
     events: broadcast::Sender<SyncEvent>,
+    /// Bumped by `nudge`: watching panels sync at once and re-read settings.
+    nudges: watch::Sender<u64>,
     options: EngineOptions,
 }
 
@@ -76,12 +78,14 @@ fn now() -> i64 {
 impl Engine {
     pub fn new(db: Db, writer: Writer, keychain: Keychain, options: EngineOptions) -> Engine {
         let (events, _) = broadcast::channel(1024);
+        let (nudges, _) = watch::channel(0);
         Engine {
             inner: Arc::new(Inner {
                 db,
                 writer,
                 keychain,
                 events,
+                nudges,
                 options,
             }),
         }
@@ -89,6 +93,12 @@ impl Engine {
 
     pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
         self.inner.events.subscribe()
+    }
+
+    /// Wakes `watch`: new or re-enabled panels start, every panel syncs now
+    /// with its current settings (a settings change applies at once).
+    pub fn nudge(&self) {
+        self.inner.nudges.send_modify(|n| *n += 1);
     }
 
     fn enabled_panels(&self, only: Option<&str>) -> Result<Vec<Panel>> {
@@ -141,6 +151,7 @@ impl Engine {
         self.apply_retention().await?;
         let mut tasks: HashMap<i64, tokio::task::JoinHandle<()>> = HashMap::new();
         let mut stop_main = stop.clone();
+        let mut nudged = self.inner.nudges.subscribe();
         loop {
             for p in self.enabled_panels(None)? {
                 if tasks.get(&p.id).is_none_or(|t| t.is_finished()) {
@@ -151,6 +162,7 @@ impl Engine {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(10)) => {}
                 _ = stop_main.changed() => {}
+                _ = nudged.changed() => {}
             }
             if *stop_main.borrow() {
                 break;
@@ -167,6 +179,7 @@ async fn watch_panel(inner: Arc<Inner>, panel_id: i64, mut stop: watch::Receiver
     let mut due: HashMap<Resource, Instant> =
         Resource::ALL.iter().map(|r| (*r, Instant::now())).collect();
     let mut factor: HashMap<Resource, f64> = Resource::ALL.iter().map(|r| (*r, 1.0)).collect();
+    let mut nudged = inner.nudges.subscribe();
     while !*stop.borrow() {
         let Ok(local) = inner.db.local() else { return };
         let panel = match panels::list(&local).map(|ps| ps.into_iter().find(|p| p.id == panel_id)) {
@@ -202,6 +215,11 @@ async fn watch_panel(inner: Arc<Inner>, panel_id: i64, mut stop: watch::Receiver
         tokio::select! {
             _ = tokio::time::sleep_until(next.into()) => {}
             _ = stop.changed() => {}
+            _ = nudged.changed() => {
+                let now_i = Instant::now();
+                due.values_mut().for_each(|d| *d = now_i);
+                factor.values_mut().for_each(|f| *f = 1.0);
+            }
         }
     }
 }

@@ -12,7 +12,7 @@
 mod engine;
 mod settings;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use engine::{Engine, EngineOptions, PanelReport};
 pub use settings::{
@@ -20,7 +20,8 @@ pub use settings::{
     ResourceSettings, DEFAULT_RETENTION_DAYS,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Resource {
     Orders,
@@ -57,6 +58,7 @@ impl Resource {
 
 /// What a UI or the CLI shows while a sync runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SyncEvent {
     Progress {

@@ -2,7 +2,7 @@
 //! the global retention. Read at every step, so a change applies at once.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Resource;
 use crate::{panels, Result};
@@ -10,7 +10,8 @@ use crate::{panels, Result};
 /// Days of finished orders, payments and closed tickets kept.
 pub const DEFAULT_RETENTION_DAYS: i64 = 365;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ResourceSettings {
     pub interval_s: i64,
     /// Rows a request asks for, 1..=1000.

@@ -13,6 +13,271 @@ async appInfo() : Promise<Result<AppInfo, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async dashboard() : Promise<Result<Dashboard, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("dashboard") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async facets() : Promise<Result<Facets, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("facets") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async search(query: string) : Promise<Result<SearchHit[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async ordersList(filter: OrderFilter, page: PageRequest) : Promise<Result<Page<OrderRow>, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("orders_list", { filter, page }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async ordersCount(filter: OrderFilter) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("orders_count", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async usersList(filter: UserFilter, page: PageRequest) : Promise<Result<Page<UserRow>, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("users_list", { filter, page }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async usersCount(filter: UserFilter) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("users_count", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async paymentsList(filter: PaymentFilter, page: PageRequest) : Promise<Result<Page<PaymentRow>, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payments_list", { filter, page }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async paymentsCount(filter: PaymentFilter) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payments_count", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async ticketsList(filter: TicketFilter, page: PageRequest) : Promise<Result<Page<TicketRow>, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("tickets_list", { filter, page }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async ticketsCount(filter: TicketFilter) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("tickets_count", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async servicesList(filter: ServiceFilter, page: PageRequest) : Promise<Result<Page<ServiceRow>, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("services_list", { filter, page }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async servicesCount(filter: ServiceFilter) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("services_count", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes the filtered view as CSV into the Downloads folder (the home
+ * folder without one) under a dated, unique name, and says where.
+ */
+async exportCsv(request: ExportRequest) : Promise<Result<Exported, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_csv", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async orderDetail(panelId: number, id: number) : Promise<Result<OrderDetail, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("order_detail", { panelId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async userDetail(panelId: number, id: number) : Promise<Result<UserDetail, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("user_detail", { panelId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async paymentDetail(panelId: number, id: number) : Promise<Result<PaymentDetail, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_detail", { panelId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async noteAdd(panelId: number, userId: number, body: string) : Promise<Result<Note, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("note_add", { panelId, userId, body }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async noteDelete(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("note_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async panelsList() : Promise<Result<Panel[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("panels_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async panelAdd(input: PanelInput) : Promise<Result<Panel, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("panel_add", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async panelUpdate(id: number, edit: PanelEdit) : Promise<Result<Panel, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("panel_update", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes the panel, its keys, its settings, its notes and its cached rows.
+ */
+async panelRemove(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("panel_remove", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Tests a saved panel with its stored keys; the outcome becomes its status.
+ */
+async panelTest(id: number) : Promise<Result<Probe, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("panel_test", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Tests an address and keys before anything is saved.
+ */
+async panelProbe(input: PanelInput) : Promise<Result<Probe, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("panel_probe", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Explore the demo panel": starts the built-in fake panel and adds it.
+ */
+async demoStart() : Promise<Result<Panel, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("demo_start") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async syncOverview() : Promise<Result<SyncOverview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_overview") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes one resource's interval and page size; applies at once.
+ */
+async syncSettingsSet(panelId: number, resource: Resource, settings: ResourceSettings) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_settings_set", { panelId, resource, settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the retention: what falls outside it is deleted at once.
+ */
+async retentionSet(days: number) : Promise<Result<Removed, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("retention_set", { days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Syncs every enabled panel now instead of at its next interval.
+ */
+async syncNow() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -35,6 +300,222 @@ code: string; message: string; fix: string | null }
  * What the About box shows.
  */
 export type AppInfo = { app_version: string; cache_schema_version: number; local_schema_version: number; data_dir: string; log_dir: string }
+/**
+ * A service of the red bar (critical in the default service health report).
+ */
+export type CriticalService = { panel_id: number; service_id: number; service_name: string; stuck: number; score: number | null }
+/**
+ * Where a page ended: the next page starts strictly after this row.
+ */
+export type Cursor = { key: SortKey; panel_id: number; id: number }
+export type Dashboard = { panels: PanelTotals[]; 
+/**
+ * Open tickets whose customer waits for an answer, longest first.
+ */
+waiting: TicketRow[]; critical: CriticalService[] }
+/**
+ * The filter of the table to export.
+ */
+export type ExportRequest = { table: "orders"; filter: OrderFilter } | { table: "users"; filter: UserFilter } | { table: "payments"; filter: PaymentFilter } | { table: "tickets"; filter: TicketFilter } | { table: "services"; filter: ServiceFilter }
+export type Exported = { path: string; rows: number }
+/**
+ * The values the filters offer, read from what is cached.
+ */
+export type Facets = { order_statuses: string[]; modes: string[]; sources: string[]; providers: string[]; services: ServiceOption[]; user_statuses: string[]; payment_statuses: string[]; payment_methods: string[]; ticket_statuses: string[]; assignees: string[]; service_kinds: string[] }
+export type Note = { id: number; panel_id: number; user_id: number; body: string; created_at: number }
+export type OrderDetail = { order: OrderRow; 
+/**
+ * The customer, when cached (matched by username on the same panel).
+ */
+user: UserRow | null; mentions: TicketMention[] }
+/**
+ * The orders screen's filters; every field is optional.
+ */
+export type OrderFilter = { panel_id: number | null; status: string | null; mode: string | null; source: string | null; service_id: number | null; provider: string | null; 
+/**
+ * Unix seconds, inclusive.
+ */
+created_from: number | null; 
+/**
+ * Unix seconds, exclusive.
+ */
+created_to: number | null; 
+/**
+ * An order ID, or part of a link or username.
+ */
+text: string | null; 
+/**
+ * Only these users' orders (a user's detail pane).
+ */
+user: string | null }
+export type OrderRow = { panel_id: number; id: number; external_id: string | null; user: string; 
+/**
+ * `creation_type`: how the order was placed (api, web).
+ */
+source: string | null; 
+/**
+ * Micro-units of `currency`.
+ */
+charge: number | null; provider_charge: number | null; currency: string | null; link: string; start_count: number | null; quantity: number; remains: number; service_id: number | null; service_name: string; status: string; provider: string | null; mode: string | null; created: number; last_update: number | null; finished_at: number | null; ip_address: string | null }
+/**
+ * A page of rows and the cursor to ask for the next one (None: the end).
+ */
+export type Page<T> = { rows: T[]; next: Cursor | null }
+/**
+ * What a list asks: its sort, where the previous page ended, how many rows.
+ */
+export type PageRequest = { sort: Sort | null; after: Cursor | null; limit: number | null }
+export type Panel = { id: number; name: string; url: string; staff_name: string | null; rate_limit: number; enabled: boolean; status: PanelStatus; last_error: string | null; admin_key_last4: string | null; has_services_key: boolean; no_keychain: boolean; currency: string | null; 
+/**
+ * The built-in demo panel (a fake panel inside the app).
+ */
+demo: boolean }
+/**
+ * What the operator changes on a panel; `None` keeps the current value. An
+ * empty key keeps the stored one (keys are never shown back to be edited).
+ */
+export type PanelEdit = { name: string | null; url: string | null; staff_name: string | null; rate_limit: number | null; admin_key: string | null; services_key: string | null; enabled: boolean | null }
+/**
+ * A panel to add, as the form sends it.
+ */
+export type PanelInput = { name: string; url: string; admin_key: string; services_key: string | null; staff_name: string | null; rate_limit: number | null }
+/**
+ * What the operator last saw of a panel, as `panel list --json` prints it.
+ */
+export type PanelStatus = "connected" | "auth_error" | "unreachable" | "disabled"
+/**
+ * One panel's totals, as the dashboard's cards show them.
+ */
+export type PanelTotals = { panel_id: number; orders: number; 
+/**
+ * Orders not finished: pending, in progress, processing...
+ */
+open_orders: number; tickets: number; open_tickets: number; users: number; payments: number; 
+/**
+ * The newest successful fetch of any resource (unix seconds).
+ */
+last_synced: number | null }
+export type PaymentDetail = { payment: PaymentRow; user: UserRow | null }
+export type PaymentFilter = { panel_id: number | null; status: string | null; method: string | null; mode: string | null; created_from: number | null; created_to: number | null; 
+/**
+ * A payment ID, or part of a username or memo.
+ */
+text: string | null; 
+/**
+ * Only this user's payments (a user's detail pane).
+ */
+user: string | null }
+export type PaymentRow = { panel_id: number; id: number; user: string; balance: number | null; amount: number | null; currency: string | null; method: string; status: string; fraud_risk: string | null; memo: string; mode: string | null; created: number | null; updated: number | null }
+/**
+ * What a connection test could read.
+ */
+export type Probe = { orders: number; users: number; 
+/**
+ * Services visible with the services key; None without one.
+ */
+services: number | null }
+/**
+ * How many rows were removed by [`apply_retention`].
+ */
+export type Removed = { orders: number; payments: number; tickets: number }
+export type Resource = "orders" | "users" | "payments" | "tickets" | "services"
+export type ResourceSettings = { interval_s: number; 
+/**
+ * Rows a request asks for, 1..=1000.
+ */
+per_fetch: number }
+/**
+ * One row of Settings > Sync engine.
+ */
+export type ResourceStatus = { panel_id: number; resource: string; interval_s: number; per_fetch: number; 
+/**
+ * Rows of this resource in the cache.
+ */
+cached: number; last_fetched: number | null; 
+/**
+ * idle, running, ok or error.
+ */
+status: string; last_error: string | null }
+export type SearchHit = { kind: SearchKind; panel_id: number; id: number; 
+/**
+ * What the palette shows first: "Order #123456", the username...
+ */
+title: string; 
+/**
+ * A line of context: the service and status, the email...
+ */
+detail: string }
+export type SearchKind = "order" | "user" | "ticket" | "payment"
+export type ServiceFilter = { panel_id: number | null; kind: string | null; category: string | null; 
+/**
+ * A service ID, or part of its name or category.
+ */
+text: string | null }
+/**
+ * A service as a filter offers it.
+ */
+export type ServiceOption = { panel_id: number; id: number; name: string }
+export type ServiceRow = { panel_id: number; id: number; name: string; kind: string | null; category: string | null; 
+/**
+ * Micro-units per 1000, in the panel's currency.
+ */
+rate: number | null; min: number | null; max: number | null }
+/**
+ * A column to sort by (one the table allows) and its direction.
+ */
+export type Sort = { column: string; dir: SortDir }
+export type SortDir = "asc" | "desc"
+/**
+ * A row's sort value: every sortable column is an integer or a text.
+ */
+export type SortKey = number | string
+/**
+ * What a UI or the CLI shows while a sync runs.
+ */
+export type SyncEvent = { kind: "progress"; panel: string; resource: Resource; fetched: number; total: number | null; rows_per_s: number } | { kind: "state"; panel: string; resource: Resource; status: string; error: string | null }
+export type SyncOverview = { resources: ResourceStatus[]; retention_days: number; 
+/**
+ * False when another process owns the sync; `note` says which and why.
+ */
+running: boolean; note: string | null }
+export type TicketFilter = { panel_id: number | null; status: string | null; assignee: string | null; created_from: number | null; created_to: number | null; 
+/**
+ * A ticket ID, or part of a username or subject.
+ */
+text: string | null; 
+/**
+ * Only this user's tickets (a user's detail pane).
+ */
+username: string | null }
+/**
+ * A ticket that quotes an order's ID.
+ */
+export type TicketMention = { ticket: TicketRow; 
+/**
+ * When the customer or staff first quoted the order in it.
+ */
+quoted_at: number | null }
+export type TicketRow = { panel_id: number; id: number; user_id: number | null; username: string; subject: string; status: string; assignee: string | null; created: number | null; last_update: number | null; 
+/**
+ * For a ticket not closed whose last message is the customer's: when
+ * the customer first wrote after the last staff message.
+ */
+waiting_since: number | null }
+export type UserDetail = { user: UserRow; 
+/**
+ * The newest orders, at most RECENT.
+ */
+orders: OrderRow[]; order_count: number; payments: PaymentRow[]; payment_count: number; tickets: TicketRow[]; notes: Note[] }
+export type UserFilter = { panel_id: number | null; status: string | null; created_from: number | null; created_to: number | null; 
+/**
+ * A user ID, or part of a username or email.
+ */
+text: string | null }
+export type UserRow = { panel_id: number; id: number; username: string; email: string | null; balance: number | null; spent: number | null; currency: string | null; status: string; created: number | null; last_auth: number | null; 
+/**
+ * Percent.
+ */
+discount: number | null }
 
 /** tauri-specta globals **/
 

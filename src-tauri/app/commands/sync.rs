@@ -1,0 +1,74 @@
+//! Settings > Sync engine: the status table, its settings, sync now.
+
+use paneldesk_core::{
+    browse::{self, ResourceStatus},
+    store::Removed,
+    sync::{self, Resource, ResourceSettings},
+};
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use crate::{state::AppState, AppError};
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SyncOverview {
+    pub resources: Vec<ResourceStatus>,
+    pub retention_days: i64,
+    /// False when another process owns the sync; `note` says which and why.
+    pub running: bool,
+    pub note: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, AppError> {
+    let core = state.core()?;
+    let running = core.engine.is_some();
+    let note = core.engine_note.clone();
+    state
+        .read(move |c| {
+            Ok(SyncOverview {
+                resources: browse::sync_status(c)?,
+                retention_days: sync::retention_days(c)?,
+                running,
+                note,
+            })
+        })
+        .await
+}
+
+/// Changes one resource's interval and page size; applies at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_settings_set(
+    state: State<'_, AppState>,
+    panel_id: i64,
+    resource: Resource,
+    settings: ResourceSettings,
+) -> Result<(), AppError> {
+    state
+        .blocking(move |core| {
+            sync::set_resource_settings(&core.db().local()?, panel_id, resource, settings)?;
+            core.nudge();
+            Ok(())
+        })
+        .await
+}
+
+/// Changes the retention: what falls outside it is deleted at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn retention_set(state: State<'_, AppState>, days: i64) -> Result<Removed, AppError> {
+    state
+        .blocking(move |core| sync::set_retention_days(core.db(), days))
+        .await
+}
+
+/// Syncs every enabled panel now instead of at its next interval.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(state: State<'_, AppState>) -> Result<(), AppError> {
+    state.core()?.nudge();
+    Ok(())
+}

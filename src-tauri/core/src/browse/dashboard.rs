@@ -1,0 +1,173 @@
+//! The dashboard and the sync engine's status table.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::{
+    filters::{ticket_row, TICKET_COLUMNS},
+    TicketRow,
+};
+use crate::{
+    panels,
+    reports::{self, ServiceHealthParams},
+    store::sql,
+    sync::{resource_settings, Resource},
+    Result,
+};
+
+/// One panel's totals, as the dashboard's cards show them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PanelTotals {
+    pub panel_id: i64,
+    pub orders: u64,
+    /// Orders not finished: pending, in progress, processing...
+    pub open_orders: u64,
+    pub tickets: u64,
+    pub open_tickets: u64,
+    pub users: u64,
+    pub payments: u64,
+    /// The newest successful fetch of any resource (unix seconds).
+    pub last_synced: Option<i64>,
+}
+
+/// A service of the red bar (critical in the default service health report).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CriticalService {
+    pub panel_id: i64,
+    pub service_id: i64,
+    pub service_name: String,
+    pub stuck: i64,
+    pub score: Option<f64>,
+}
+
+pub type WaitingTicket = TicketRow;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Dashboard {
+    pub panels: Vec<PanelTotals>,
+    /// Open tickets whose customer waits for an answer, longest first.
+    pub waiting: Vec<WaitingTicket>,
+    pub critical: Vec<CriticalService>,
+}
+
+/// Tickets the dashboard lists as waiting longest.
+const WAITING: i64 = 10;
+
+/// `conn` is the cache with local.sqlite3 attached (`reports::open`).
+pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
+    let mut panels_out = Vec::new();
+    for p in panels::list(conn)? {
+        let count = |q: &str| -> Result<u64> {
+            conn.query_row(q, [p.id], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(sql)
+        };
+        panels_out.push(PanelTotals {
+            panel_id: p.id,
+            orders: count("SELECT count(*) FROM orders WHERE panel_id = ?1")?,
+            open_orders: count(
+                "SELECT count(*) FROM orders WHERE panel_id = ?1
+                 AND status IN ('pending', 'in_progress', 'processing', 'awaiting')",
+            )?,
+            tickets: count("SELECT count(*) FROM tickets WHERE panel_id = ?1")?,
+            open_tickets: count(
+                "SELECT count(*) FROM tickets WHERE panel_id = ?1 AND lower(status) <> 'closed'",
+            )?,
+            users: count("SELECT count(*) FROM users WHERE panel_id = ?1")?,
+            payments: count("SELECT count(*) FROM payments WHERE panel_id = ?1")?,
+            last_synced: conn
+                .query_row(
+                    "SELECT max(last_fetched) FROM sync_state WHERE panel_id = ?1",
+                    [p.id],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?,
+        });
+    }
+    let mut st = conn
+        .prepare_cached(&format!(
+            "SELECT * FROM (SELECT {TICKET_COLUMNS} FROM tickets WHERE lower(status) <> 'closed')
+             WHERE waiting_since IS NOT NULL ORDER BY waiting_since, panel_id, id LIMIT ?1"
+        ))
+        .map_err(sql)?;
+    let waiting = st
+        .query_map([WAITING], ticket_row)
+        .map_err(sql)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(sql)?;
+    let health = reports::service_health(conn, &ServiceHealthParams::new(at))?;
+    let critical = health
+        .critical()
+        .map(|r| CriticalService {
+            panel_id: r.panel_id,
+            service_id: r.service_id,
+            service_name: r.service_name.clone(),
+            stuck: r.stuck,
+            score: r.score,
+        })
+        .collect();
+    Ok(Dashboard {
+        panels: panels_out,
+        waiting,
+        critical,
+    })
+}
+
+/// One row of Settings > Sync engine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ResourceStatus {
+    pub panel_id: i64,
+    pub resource: String,
+    pub interval_s: i64,
+    pub per_fetch: u32,
+    /// Rows of this resource in the cache.
+    pub cached: u64,
+    pub last_fetched: Option<i64>,
+    /// idle, running, ok or error.
+    pub status: String,
+    pub last_error: Option<String>,
+}
+
+/// Every panel's resources, with their settings and where their sync stands.
+/// `conn` is the cache with local.sqlite3 attached.
+pub fn sync_status(conn: &Connection) -> Result<Vec<ResourceStatus>> {
+    let mut out = Vec::new();
+    for p in panels::list(conn)? {
+        for r in Resource::ALL {
+            let settings = resource_settings(conn, p.id, r)?;
+            let cached: i64 = conn
+                .query_row(
+                    &format!("SELECT count(*) FROM {} WHERE panel_id = ?1", r.as_str()),
+                    [p.id],
+                    |row| row.get(0),
+                )
+                .map_err(sql)?;
+            let (last_fetched, status, last_error) = conn
+                .query_row(
+                    "SELECT last_fetched, status, last_error FROM sync_state WHERE panel_id = ?1 AND resource = ?2",
+                    params![p.id, r.as_str()],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok((None, "idle".to_owned(), None)),
+                    e => Err(e),
+                })
+                .map_err(sql)?;
+            out.push(ResourceStatus {
+                panel_id: p.id,
+                resource: r.as_str().to_owned(),
+                interval_s: settings.interval_s,
+                per_fetch: settings.per_fetch,
+                cached: cached as u64,
+                last_fetched,
+                status,
+                last_error,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,265 @@
+//! The detail panes: an order, a user, a payment; and private notes.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::{
+    filters::{
+        order_row, payment_row, ticket_row, user_row, ORDER_COLUMNS, PAYMENT_COLUMNS,
+        TICKET_COLUMNS, USER_COLUMNS,
+    },
+    BrowseError, OrderRow, PaymentRow, TicketRow, UserRow,
+};
+use crate::{db::DbError, store::sql, text::order_ids, Error, Result};
+
+/// A ticket that quotes an order's ID.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TicketMention {
+    pub ticket: TicketRow,
+    /// When the customer or staff first quoted the order in it.
+    pub quoted_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderDetail {
+    pub order: OrderRow,
+    /// The customer, when cached (matched by username on the same panel).
+    pub user: Option<UserRow>,
+    pub mentions: Vec<TicketMention>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Note {
+    pub id: i64,
+    pub panel_id: i64,
+    pub user_id: i64,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UserDetail {
+    pub user: UserRow,
+    /// The newest orders, at most RECENT.
+    pub orders: Vec<OrderRow>,
+    pub order_count: u64,
+    pub payments: Vec<PaymentRow>,
+    pub payment_count: u64,
+    pub tickets: Vec<TicketRow>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PaymentDetail {
+    pub payment: PaymentRow,
+    pub user: Option<UserRow>,
+}
+
+/// Rows of each kind a user's pane lists (the tables filtered by user show all).
+const RECENT: i64 = 50;
+
+fn not_found(what: &'static str, id: i64) -> Error {
+    BrowseError::NotFound { what, id }.into()
+}
+
+fn user_by_name(cache: &Connection, panel_id: i64, username: &str) -> Result<Option<UserRow>> {
+    cache
+        .query_row(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE panel_id = ?1 AND username = ?2"),
+            params![panel_id, username],
+            user_row,
+        )
+        .optional()
+        .map_err(sql)
+}
+
+pub fn order_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<OrderDetail> {
+    let order = cache
+        .query_row(
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE panel_id = ?1 AND id = ?2"),
+            params![panel_id, id],
+            order_row,
+        )
+        .optional()
+        .map_err(sql)?
+        .ok_or_else(|| not_found("order", id))?;
+    let user = user_by_name(cache, panel_id, &order.user)?;
+    // LIKE narrows to messages holding the digits; the extractor then keeps
+    // only those quoting the ID itself (not a longer number containing it).
+    let mut st = cache
+        .prepare_cached(
+            "SELECT ticket_id, min(created), group_concat(coalesce(plain, message), ' ')
+             FROM ticket_messages
+             WHERE panel_id = ?1 AND coalesce(plain, message) LIKE ?2
+             GROUP BY ticket_id ORDER BY ticket_id DESC",
+        )
+        .map_err(sql)?;
+    let quoted: Vec<(i64, Option<i64>)> = st
+        .query_map(params![panel_id, format!("%{id}%")], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?))
+        })
+        .map_err(sql)?
+        .filter_map(|r| match r {
+            Ok((t, at, text)) => order_ids(&text).contains(&id).then_some(Ok((t, at))),
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()
+        .map_err(sql)?;
+    let mut mentions = Vec::with_capacity(quoted.len());
+    for (ticket_id, quoted_at) in quoted {
+        if let Some(ticket) = ticket(cache, panel_id, ticket_id)? {
+            mentions.push(TicketMention { ticket, quoted_at });
+        }
+    }
+    Ok(OrderDetail {
+        order,
+        user,
+        mentions,
+    })
+}
+
+fn ticket(cache: &Connection, panel_id: i64, id: i64) -> Result<Option<TicketRow>> {
+    cache
+        .query_row(
+            &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE panel_id = ?1 AND id = ?2"),
+            params![panel_id, id],
+            ticket_row,
+        )
+        .optional()
+        .map_err(sql)
+}
+
+pub fn user_detail(
+    cache: &Connection,
+    local: &Connection,
+    panel_id: i64,
+    id: i64,
+) -> Result<UserDetail> {
+    let user = cache
+        .query_row(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE panel_id = ?1 AND id = ?2"),
+            params![panel_id, id],
+            user_row,
+        )
+        .optional()
+        .map_err(sql)?
+        .ok_or_else(|| not_found("user", id))?;
+    let name = user.username.as_str();
+    let rows =
+        |q: &str| -> Result<rusqlite::CachedStatement<'_>> { cache.prepare_cached(q).map_err(sql) };
+    let orders = rows(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE panel_id = ?1 AND user = ?2 ORDER BY created DESC, id DESC LIMIT ?3"
+    ))?
+    .query_map(params![panel_id, name, RECENT], order_row)
+    .map_err(sql)?
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .map_err(sql)?;
+    let count_of = |table: &str| -> Result<u64> {
+        cache
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE panel_id = ?1 AND user = ?2"),
+                params![panel_id, name],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(sql)
+    };
+    let payments = rows(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE panel_id = ?1 AND user = ?2 ORDER BY created DESC, id DESC LIMIT ?3"
+    ))?
+    .query_map(params![panel_id, name, RECENT], payment_row)
+    .map_err(sql)?
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .map_err(sql)?;
+    let tickets = rows(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE panel_id = ?1 AND (user_id = ?2 OR username = ?3) ORDER BY id DESC LIMIT ?4"
+    ))?
+    .query_map(params![panel_id, id, name, RECENT], ticket_row)
+    .map_err(sql)?
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .map_err(sql)?;
+    Ok(UserDetail {
+        order_count: count_of("orders")?,
+        payment_count: count_of("payments")?,
+        orders,
+        payments,
+        tickets,
+        notes: notes(local, panel_id, id)?,
+        user,
+    })
+}
+
+pub fn payment_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<PaymentDetail> {
+    let payment = cache
+        .query_row(
+            &format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE panel_id = ?1 AND id = ?2"),
+            params![panel_id, id],
+            payment_row,
+        )
+        .optional()
+        .map_err(sql)?
+        .ok_or_else(|| not_found("payment", id))?;
+    let user = user_by_name(cache, panel_id, &payment.user)?;
+    Ok(PaymentDetail { payment, user })
+}
+
+fn local_sql(e: rusqlite::Error) -> Error {
+    DbError::sqlite("local.sqlite3", e).into()
+}
+
+/// A user's private notes, newest first. They live in local.sqlite3 only.
+pub fn notes(local: &Connection, panel_id: i64, user_id: i64) -> Result<Vec<Note>> {
+    let mut st = local
+        .prepare_cached(
+            "SELECT id, panel_id, user_id, body, created_at FROM user_notes
+             WHERE panel_id = ?1 AND user_id = ?2 ORDER BY created_at DESC, id DESC",
+        )
+        .map_err(local_sql)?;
+    let notes = st
+        .query_map(params![panel_id, user_id], |r| {
+            Ok(Note {
+                id: r.get(0)?,
+                panel_id: r.get(1)?,
+                user_id: r.get(2)?,
+                body: r.get(3)?,
+                created_at: r.get(4)?,
+            })
+        })
+        .map_err(local_sql)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(local_sql)?;
+    Ok(notes)
+}
+
+pub fn add_note(local: &Connection, panel_id: i64, user_id: i64, body: &str) -> Result<Note> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(BrowseError::EmptyNote.into());
+    }
+    let now = chrono::Utc::now().timestamp();
+    local
+        .execute(
+            "INSERT INTO user_notes (panel_id, user_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![panel_id, user_id, body, now],
+        )
+        .map_err(local_sql)?;
+    Ok(Note {
+        id: local.last_insert_rowid(),
+        panel_id,
+        user_id,
+        body: body.to_owned(),
+        created_at: now,
+    })
+}
+
+pub fn delete_note(local: &Connection, id: i64) -> Result<()> {
+    local
+        .execute("DELETE FROM user_notes WHERE id = ?1", [id])
+        .map_err(local_sql)?;
+    Ok(())
+}

@@ -1,0 +1,666 @@
+//! Each table's rows, filters and sortable columns.
+
+use rusqlite::{types::Value, Connection, Row};
+use serde::{Deserialize, Serialize};
+
+use super::{count, page, panel_ids, KeyKind, Page, PageRequest, SortColumn, Table, Where};
+use crate::{export, store::sql, sync::Resource, Result};
+
+macro_rules! sort {
+    ($name:literal, $expr:literal, $kind:ident) => {
+        SortColumn {
+            name: $name,
+            expr: $expr,
+            kind: KeyKind::$kind,
+        }
+    };
+}
+
+// ---------------------------------------------------------------- orders
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderRow {
+    pub panel_id: i64,
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub user: String,
+    /// `creation_type`: how the order was placed (api, web).
+    pub source: Option<String>,
+    /// Micro-units of `currency`.
+    pub charge: Option<i64>,
+    pub provider_charge: Option<i64>,
+    pub currency: Option<String>,
+    pub link: String,
+    pub start_count: Option<i64>,
+    pub quantity: i64,
+    pub remains: i64,
+    pub service_id: Option<i64>,
+    pub service_name: String,
+    pub status: String,
+    pub provider: Option<String>,
+    pub mode: Option<String>,
+    pub created: i64,
+    pub last_update: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub ip_address: Option<String>,
+}
+
+pub(super) const ORDER_COLUMNS: &str = "panel_id, id, external_id, user, creation_type, charge, provider_charge, currency, link, start_count, quantity, remains, service_id, service_name, status, provider, mode, created, last_update, finished_at, ip_address";
+
+pub(super) fn order_row(r: &Row) -> rusqlite::Result<OrderRow> {
+    Ok(OrderRow {
+        panel_id: r.get(0)?,
+        id: r.get(1)?,
+        external_id: r.get(2)?,
+        user: r.get(3)?,
+        source: r.get(4)?,
+        charge: r.get(5)?,
+        provider_charge: r.get(6)?,
+        currency: r.get(7)?,
+        link: r.get(8)?,
+        start_count: r.get(9)?,
+        quantity: r.get(10)?,
+        remains: r.get(11)?,
+        service_id: r.get(12)?,
+        service_name: r.get(13)?,
+        status: r.get(14)?,
+        provider: r.get(15)?,
+        mode: r.get(16)?,
+        created: r.get(17)?,
+        last_update: r.get(18)?,
+        finished_at: r.get(19)?,
+        ip_address: r.get(20)?,
+    })
+}
+
+const ORDERS: Table = Table {
+    name: "orders",
+    select: ORDER_COLUMNS,
+    sorts: &[
+        sort!("id", "id", Int),
+        sort!("created", "created", Int),
+        sort!("charge", "coalesce(charge, -1)", Int),
+        sort!("quantity", "quantity", Int),
+        sort!("remains", "remains", Int),
+    ],
+};
+
+/// The orders screen's filters; every field is optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderFilter {
+    pub panel_id: Option<i64>,
+    pub status: Option<String>,
+    pub mode: Option<String>,
+    pub source: Option<String>,
+    pub service_id: Option<i64>,
+    pub provider: Option<String>,
+    /// Unix seconds, inclusive.
+    pub created_from: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub created_to: Option<i64>,
+    /// An order ID, or part of a link or username.
+    pub text: Option<String>,
+    /// Only these users' orders (a user's detail pane).
+    pub user: Option<String>,
+}
+
+impl OrderFilter {
+    fn sql(&self) -> Where {
+        let mut w = Where::default();
+        w.eq_text("status", &self.status);
+        w.eq_text("mode", &self.mode);
+        w.eq_text("creation_type", &self.source);
+        w.eq_int("service_id", self.service_id);
+        w.eq_text("provider", &self.provider);
+        w.eq_text("user", &self.user);
+        w.range("created", self.created_from, self.created_to);
+        w.text(&self.text, &["link", "user"]);
+        w
+    }
+
+    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<OrderRow>> {
+        let panels = panel_ids(cache, self.panel_id)?;
+        page(cache, &ORDERS, &panels, &self.sql(), req, order_row)
+    }
+
+    pub fn count(&self, cache: &Connection) -> Result<u64> {
+        count(
+            cache,
+            &ORDERS,
+            &panel_ids(cache, self.panel_id)?,
+            &self.sql(),
+        )
+    }
+
+    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
+    pub fn export_csv(
+        &self,
+        cache: &Connection,
+        panels: &[(i64, String)],
+        out: impl std::io::Write,
+    ) -> Result<u64> {
+        let w = self.sql();
+        export::csv_where(
+            cache,
+            panels,
+            Resource::Orders,
+            self.panel_id,
+            &w.sql(),
+            w.params,
+            out,
+        )
+    }
+}
+
+// ---------------------------------------------------------------- users
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UserRow {
+    pub panel_id: i64,
+    pub id: i64,
+    pub username: String,
+    pub email: Option<String>,
+    pub balance: Option<i64>,
+    pub spent: Option<i64>,
+    pub currency: Option<String>,
+    pub status: String,
+    pub created: Option<i64>,
+    pub last_auth: Option<i64>,
+    /// Percent.
+    pub discount: Option<i64>,
+}
+
+pub(super) const USER_COLUMNS: &str =
+    "panel_id, id, username, email, balance, spent, currency, status, created, last_auth, discount";
+
+pub(super) fn user_row(r: &Row) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        panel_id: r.get(0)?,
+        id: r.get(1)?,
+        username: r.get(2)?,
+        email: r.get(3)?,
+        balance: r.get(4)?,
+        spent: r.get(5)?,
+        currency: r.get(6)?,
+        status: r.get(7)?,
+        created: r.get(8)?,
+        last_auth: r.get(9)?,
+        discount: r.get(10)?,
+    })
+}
+
+const USERS: Table = Table {
+    name: "users",
+    select: USER_COLUMNS,
+    sorts: &[
+        sort!("id", "id", Int),
+        sort!("username", "username", Text),
+        sort!("balance", "coalesce(balance, -1)", Int),
+        sort!("spent", "coalesce(spent, -1)", Int),
+        sort!("created", "coalesce(created, 0)", Int),
+        sort!("last_auth", "coalesce(last_auth, 0)", Int),
+        sort!("discount", "coalesce(discount, 0)", Int),
+    ],
+};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UserFilter {
+    pub panel_id: Option<i64>,
+    pub status: Option<String>,
+    pub created_from: Option<i64>,
+    pub created_to: Option<i64>,
+    /// A user ID, or part of a username or email.
+    pub text: Option<String>,
+}
+
+impl UserFilter {
+    fn sql(&self) -> Where {
+        let mut w = Where::default();
+        w.eq_text("status", &self.status);
+        w.range("created", self.created_from, self.created_to);
+        w.text(&self.text, &["username", "email"]);
+        w
+    }
+
+    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<UserRow>> {
+        let panels = panel_ids(cache, self.panel_id)?;
+        page(cache, &USERS, &panels, &self.sql(), req, user_row)
+    }
+
+    pub fn count(&self, cache: &Connection) -> Result<u64> {
+        count(
+            cache,
+            &USERS,
+            &panel_ids(cache, self.panel_id)?,
+            &self.sql(),
+        )
+    }
+
+    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
+    pub fn export_csv(
+        &self,
+        cache: &Connection,
+        panels: &[(i64, String)],
+        out: impl std::io::Write,
+    ) -> Result<u64> {
+        let w = self.sql();
+        export::csv_where(
+            cache,
+            panels,
+            Resource::Users,
+            self.panel_id,
+            &w.sql(),
+            w.params,
+            out,
+        )
+    }
+}
+
+// ---------------------------------------------------------------- payments
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PaymentRow {
+    pub panel_id: i64,
+    pub id: i64,
+    pub user: String,
+    pub balance: Option<i64>,
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
+    pub method: String,
+    pub status: String,
+    pub fraud_risk: Option<String>,
+    pub memo: String,
+    pub mode: Option<String>,
+    pub created: Option<i64>,
+    pub updated: Option<i64>,
+}
+
+pub(super) const PAYMENT_COLUMNS: &str = "panel_id, id, user, balance, amount, currency, method, status, fraud_risk, memo, mode, created, updated";
+
+pub(super) fn payment_row(r: &Row) -> rusqlite::Result<PaymentRow> {
+    Ok(PaymentRow {
+        panel_id: r.get(0)?,
+        id: r.get(1)?,
+        user: r.get(2)?,
+        balance: r.get(3)?,
+        amount: r.get(4)?,
+        currency: r.get(5)?,
+        method: r.get(6)?,
+        status: r.get(7)?,
+        fraud_risk: r.get(8)?,
+        memo: r.get(9)?,
+        mode: r.get(10)?,
+        created: r.get(11)?,
+        updated: r.get(12)?,
+    })
+}
+
+const PAYMENTS: Table = Table {
+    name: "payments",
+    select: PAYMENT_COLUMNS,
+    sorts: &[
+        sort!("id", "id", Int),
+        sort!("amount", "coalesce(amount, -1)", Int),
+        sort!("created", "coalesce(created, 0)", Int),
+        sort!("updated", "coalesce(updated, 0)", Int),
+    ],
+};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PaymentFilter {
+    pub panel_id: Option<i64>,
+    pub status: Option<String>,
+    pub method: Option<String>,
+    pub mode: Option<String>,
+    pub created_from: Option<i64>,
+    pub created_to: Option<i64>,
+    /// A payment ID, or part of a username or memo.
+    pub text: Option<String>,
+    /// Only this user's payments (a user's detail pane).
+    pub user: Option<String>,
+}
+
+impl PaymentFilter {
+    fn sql(&self) -> Where {
+        let mut w = Where::default();
+        w.eq_text("status", &self.status);
+        w.eq_text("method", &self.method);
+        w.eq_text("mode", &self.mode);
+        w.eq_text("user", &self.user);
+        w.range("created", self.created_from, self.created_to);
+        w.text(&self.text, &["user", "memo"]);
+        w
+    }
+
+    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<PaymentRow>> {
+        let panels = panel_ids(cache, self.panel_id)?;
+        page(cache, &PAYMENTS, &panels, &self.sql(), req, payment_row)
+    }
+
+    pub fn count(&self, cache: &Connection) -> Result<u64> {
+        count(
+            cache,
+            &PAYMENTS,
+            &panel_ids(cache, self.panel_id)?,
+            &self.sql(),
+        )
+    }
+
+    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
+    pub fn export_csv(
+        &self,
+        cache: &Connection,
+        panels: &[(i64, String)],
+        out: impl std::io::Write,
+    ) -> Result<u64> {
+        let w = self.sql();
+        export::csv_where(
+            cache,
+            panels,
+            Resource::Payments,
+            self.panel_id,
+            &w.sql(),
+            w.params,
+            out,
+        )
+    }
+}
+
+// ---------------------------------------------------------------- tickets
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TicketRow {
+    pub panel_id: i64,
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub subject: String,
+    pub status: String,
+    pub assignee: Option<String>,
+    pub created: Option<i64>,
+    pub last_update: Option<i64>,
+    /// For a ticket not closed whose last message is the customer's: when
+    /// the customer first wrote after the last staff message.
+    pub waiting_since: Option<i64>,
+}
+
+/// The customer's first message after the last staff one, for open tickets.
+/// A customer message after the last staff message means the last message is
+/// the customer's, so this is NULL exactly when nobody is waiting.
+macro_rules! waiting_since {
+    () => {
+        "CASE WHEN lower(tickets.status) <> 'closed' THEN (
+         SELECT min(m.created) FROM ticket_messages m
+         WHERE m.panel_id = tickets.panel_id AND m.ticket_id = tickets.id AND m.is_staff = 0
+           AND m.seq > coalesce((SELECT max(s.seq) FROM ticket_messages s
+                                 WHERE s.panel_id = tickets.panel_id AND s.ticket_id = tickets.id
+                                   AND s.is_staff = 1), -1)) END"
+    };
+}
+
+pub(super) const TICKET_COLUMNS: &str = concat!(
+    "panel_id, id, user_id, username, subject, status, assignee, created, last_update, ",
+    waiting_since!(),
+    " AS waiting_since"
+);
+
+pub(super) fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
+    Ok(TicketRow {
+        panel_id: r.get(0)?,
+        id: r.get(1)?,
+        user_id: r.get(2)?,
+        username: r.get(3)?,
+        subject: r.get(4)?,
+        status: r.get(5)?,
+        assignee: r.get(6)?,
+        created: r.get(7)?,
+        last_update: r.get(8)?,
+        waiting_since: r.get(9)?,
+    })
+}
+
+const TICKETS: Table = Table {
+    name: "tickets",
+    select: TICKET_COLUMNS,
+    sorts: &[
+        sort!("id", "id", Int),
+        sort!("created", "coalesce(created, 0)", Int),
+        sort!("last_update", "coalesce(last_update, 0)", Int),
+    ],
+};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TicketFilter {
+    pub panel_id: Option<i64>,
+    pub status: Option<String>,
+    pub assignee: Option<String>,
+    pub created_from: Option<i64>,
+    pub created_to: Option<i64>,
+    /// A ticket ID, or part of a username or subject.
+    pub text: Option<String>,
+    /// Only this user's tickets (a user's detail pane).
+    pub username: Option<String>,
+}
+
+impl TicketFilter {
+    fn sql(&self) -> Where {
+        let mut w = Where::default();
+        w.eq_text("status", &self.status);
+        w.eq_text("assignee", &self.assignee);
+        w.eq_text("username", &self.username);
+        w.range("created", self.created_from, self.created_to);
+        w.text(&self.text, &["username", "subject"]);
+        w
+    }
+
+    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<TicketRow>> {
+        let panels = panel_ids(cache, self.panel_id)?;
+        page(cache, &TICKETS, &panels, &self.sql(), req, ticket_row)
+    }
+
+    pub fn count(&self, cache: &Connection) -> Result<u64> {
+        count(
+            cache,
+            &TICKETS,
+            &panel_ids(cache, self.panel_id)?,
+            &self.sql(),
+        )
+    }
+
+    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
+    pub fn export_csv(
+        &self,
+        cache: &Connection,
+        panels: &[(i64, String)],
+        out: impl std::io::Write,
+    ) -> Result<u64> {
+        let w = self.sql();
+        export::csv_where(
+            cache,
+            panels,
+            Resource::Tickets,
+            self.panel_id,
+            &w.sql(),
+            w.params,
+            out,
+        )
+    }
+}
+
+// ---------------------------------------------------------------- services
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ServiceRow {
+    pub panel_id: i64,
+    pub id: i64,
+    pub name: String,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    /// Micro-units per 1000, in the panel's currency.
+    pub rate: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+fn service_row(r: &Row) -> rusqlite::Result<ServiceRow> {
+    Ok(ServiceRow {
+        panel_id: r.get(0)?,
+        id: r.get(1)?,
+        name: r.get(2)?,
+        kind: r.get(3)?,
+        category: r.get(4)?,
+        rate: r.get(5)?,
+        min: r.get(6)?,
+        max: r.get(7)?,
+    })
+}
+
+const SERVICES: Table = Table {
+    name: "services",
+    select: "panel_id, id, name, kind, category, rate, min, max",
+    sorts: &[
+        sort!("id", "id", Int),
+        sort!("name", "name", Text),
+        sort!("rate", "coalesce(rate, -1)", Int),
+    ],
+};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ServiceFilter {
+    pub panel_id: Option<i64>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    /// A service ID, or part of its name or category.
+    pub text: Option<String>,
+}
+
+impl ServiceFilter {
+    fn sql(&self) -> Where {
+        let mut w = Where::default();
+        w.eq_text("kind", &self.kind);
+        w.eq_text("category", &self.category);
+        w.text(&self.text, &["name", "category"]);
+        w
+    }
+
+    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<ServiceRow>> {
+        let panels = panel_ids(cache, self.panel_id)?;
+        page(cache, &SERVICES, &panels, &self.sql(), req, service_row)
+    }
+
+    pub fn count(&self, cache: &Connection) -> Result<u64> {
+        count(
+            cache,
+            &SERVICES,
+            &panel_ids(cache, self.panel_id)?,
+            &self.sql(),
+        )
+    }
+
+    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
+    pub fn export_csv(
+        &self,
+        cache: &Connection,
+        panels: &[(i64, String)],
+        out: impl std::io::Write,
+    ) -> Result<u64> {
+        let w = self.sql();
+        export::csv_where(
+            cache,
+            panels,
+            Resource::Services,
+            self.panel_id,
+            &w.sql(),
+            w.params,
+            out,
+        )
+    }
+}
+
+// ---------------------------------------------------------------- facets
+
+/// A service as a filter offers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ServiceOption {
+    pub panel_id: i64,
+    pub id: i64,
+    pub name: String,
+}
+
+/// The values the filters offer, read from what is cached.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Facets {
+    pub order_statuses: Vec<String>,
+    pub modes: Vec<String>,
+    pub sources: Vec<String>,
+    pub providers: Vec<String>,
+    pub services: Vec<ServiceOption>,
+    pub user_statuses: Vec<String>,
+    pub payment_statuses: Vec<String>,
+    pub payment_methods: Vec<String>,
+    pub ticket_statuses: Vec<String>,
+    pub assignees: Vec<String>,
+    pub service_kinds: Vec<String>,
+}
+
+fn distinct(cache: &Connection, table: &str, column: &str) -> Result<Vec<String>> {
+    // Through `GROUP BY` on an index where there is one; a few thousand
+    // distinct values at most, never the rows.
+    let q = format!(
+        "SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> '' ORDER BY 1"
+    );
+    let mut st = cache.prepare_cached(&q).map_err(sql)?;
+    let v = st
+        .query_map([], |r| r.get::<_, Value>(0))
+        .map_err(sql)?
+        .filter_map(|v| match v {
+            Ok(Value::Text(t)) => Some(Ok(t)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .map_err(sql)?;
+    Ok(v)
+}
+
+pub fn facets(cache: &Connection) -> Result<Facets> {
+    let mut st = cache
+        .prepare_cached("SELECT panel_id, id, name FROM services ORDER BY panel_id, id")
+        .map_err(sql)?;
+    let services = st
+        .query_map([], |r| {
+            Ok(ServiceOption {
+                panel_id: r.get(0)?,
+                id: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })
+        .map_err(sql)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(sql)?;
+    Ok(Facets {
+        order_statuses: distinct(cache, "orders", "status")?,
+        modes: distinct(cache, "orders", "mode")?,
+        sources: distinct(cache, "orders", "creation_type")?,
+        providers: distinct(cache, "orders", "provider")?,
+        services,
+        user_statuses: distinct(cache, "users", "status")?,
+        payment_statuses: distinct(cache, "payments", "status")?,
+        payment_methods: distinct(cache, "payments", "method")?,
+        ticket_statuses: distinct(cache, "tickets", "status")?,
+        assignees: distinct(cache, "tickets", "assignee")?,
+        service_kinds: distinct(cache, "services", "kind")?,
+    })
+}
