@@ -1,4 +1,28 @@
-import type { AppError, AppInfo } from './bindings';
+import type {
+	AppError,
+	AppInfo,
+	Cursor,
+	Dashboard,
+	Facets,
+	OrderFilter,
+	OrderRow,
+	Page,
+	PageRequest,
+	Panel,
+	PaymentFilter,
+	PaymentRow,
+	Probe,
+	ResourceStatus,
+	SearchHit,
+	ServiceFilter,
+	ServiceRow,
+	SyncEvent,
+	TicketFilter,
+	TicketRow,
+	UserFilter,
+	UserRow,
+	Note
+} from './bindings';
 import { BackendError } from './errors';
 import type { Backend } from './types';
 
@@ -10,37 +34,447 @@ export const SAMPLE_APP_INFO: AppInfo = {
 	log_dir: '/home/operator/.local/share/com.paneldesk.app/logs'
 };
 
+/** The mock's clock: every sample time is before it. */
+export const MOCK_NOW = 1_800_000_000;
+
+/** A small, deterministic panel world for tests and the plain-browser preview. */
+export interface MockData {
+	panels: Panel[];
+	orders: OrderRow[];
+	users: UserRow[];
+	payments: PaymentRow[];
+	tickets: TicketRow[];
+	services: ServiceRow[];
+	notes: Note[];
+}
+
+export function samplePanel(id: number, name: string, extra: Partial<Panel> = {}): Panel {
+	return {
+		id,
+		name,
+		url: `https://${name.toLowerCase().replace(/\W+/g, '-')}.panel.example/adminapi/v2`,
+		staff_name: 'operator',
+		rate_limit: 5,
+		enabled: true,
+		status: 'connected',
+		last_error: null,
+		admin_key_last4: 'a1b2',
+		has_services_key: false,
+		no_keychain: false,
+		currency: 'USD',
+		demo: false,
+		...extra
+	};
+}
+
+const STATUSES = ['completed', 'in_progress', 'pending', 'partial', 'canceled'];
+const SERVICES = ['Instagram Followers [Speed: 5-10K/Day]', 'TikTok Views', 'YouTube Likes'];
+
+/** `orders` orders over the given panels, users and services to match. */
+export function sampleData(orders = 240, panels: Panel[] = [samplePanel(1, 'Main')]): MockData {
+	const data: MockData = {
+		panels,
+		orders: [],
+		users: [],
+		payments: [],
+		tickets: [],
+		services: [],
+		notes: []
+	};
+	for (const p of panels) {
+		SERVICES.forEach((name, i) =>
+			data.services.push({
+				panel_id: p.id,
+				id: 101 + i,
+				name,
+				kind: 'Default',
+				category: name.split(' ')[0],
+				rate: 1_500_000 * (i + 1),
+				min: 10,
+				max: 10_000
+			})
+		);
+		for (let u = 1; u <= 12; u++) {
+			data.users.push({
+				panel_id: p.id,
+				id: u,
+				username: `user${u}`,
+				email: `user${u}@mail.example`,
+				balance: u * 1_000_000,
+				spent: u * 7_000_000,
+				currency: 'USD',
+				status: u === 12 ? 'suspended' : 'active',
+				created: MOCK_NOW - u * 86_400,
+				last_auth: MOCK_NOW - u * 3600,
+				discount: u % 3 === 0 ? 5 : 0
+			});
+			data.payments.push({
+				panel_id: p.id,
+				id: 5000 + u,
+				user: `user${u}`,
+				balance: u * 1_000_000,
+				amount: 10_000_000,
+				currency: 'USD',
+				method: u % 2 ? 'PayPal' : 'Stripe',
+				status: 'completed',
+				fraud_risk: null,
+				memo: '',
+				mode: 'auto',
+				created: MOCK_NOW - u * 7200,
+				updated: MOCK_NOW - u * 7200
+			});
+		}
+		for (let t = 1; t <= 6; t++) {
+			data.tickets.push({
+				panel_id: p.id,
+				id: 900 + t,
+				user_id: t,
+				username: `user${t}`,
+				subject: t % 2 ? 'Orders - Refill' : 'Payment - Not received',
+				status: t === 6 ? 'closed' : 'pending',
+				assignee: t % 2 ? 'kai' : null,
+				created: MOCK_NOW - t * 5000,
+				last_update: MOCK_NOW - t * 1000,
+				waiting_since: t === 6 ? null : MOCK_NOW - t * 3000
+			});
+		}
+	}
+	for (let i = 0; i < orders; i++) {
+		const p = panels[i % panels.length];
+		const s = i % SERVICES.length;
+		data.orders.push({
+			panel_id: p.id,
+			id: 100_000 + i,
+			external_id: null,
+			user: `user${(i % 12) + 1}`,
+			source: i % 4 ? 'web' : 'api',
+			charge: 250_000 + (i % 7) * 100_000,
+			provider_charge: null,
+			currency: 'USD',
+			link: `https://instagram.com/p/post${i}`,
+			start_count: 100 + i,
+			quantity: 1000,
+			remains: i % 5 === 1 ? 400 : 0,
+			service_id: 101 + s,
+			service_name: SERVICES[s],
+			status: STATUSES[i % STATUSES.length],
+			provider: i % 2 ? 'provider-a.example' : 'provider-b.example',
+			mode: i % 3 ? 'auto' : 'manual',
+			created: MOCK_NOW - (orders - i) * 600,
+			last_update: MOCK_NOW - (orders - i) * 300,
+			finished_at: null,
+			ip_address: null
+		});
+	}
+	return data;
+}
+
+type Row = { panel_id: number; id: number } & Record<string, unknown>;
+
+/** Filters, sorts and keyset-pages rows the way the core does. */
+function pageOf<T extends Row>(rows: T[], req: PageRequest): Page<T> {
+	const column = req.sort?.column ?? 'id';
+	const dir = req.sort?.dir === 'asc' ? 1 : -1;
+	const key = (r: T): number | string => (r[column] as number | string | null) ?? -1;
+	const cmp = (a: Cursor, b: Cursor) =>
+		a.key < b.key ? -1 : a.key > b.key ? 1 : a.panel_id - b.panel_id || a.id - b.id;
+	const cursorOf = (r: T): Cursor => ({ key: key(r), panel_id: r.panel_id, id: r.id });
+	const sorted = [...rows].sort((a, b) => dir * cmp(cursorOf(a), cursorOf(b)));
+	const after = req.after;
+	const start = after ? sorted.filter((r) => dir * cmp(cursorOf(r), after) > 0) : sorted;
+	const limit = req.limit ?? 100;
+	const out = start.slice(0, limit);
+	return {
+		rows: out,
+		next: start.length > limit ? cursorOf(out[out.length - 1]) : null
+	};
+}
+
+function text(value: string | null | undefined, row: Row, columns: string[]): boolean {
+	const t = value?.trim().replace(/^#/, '');
+	if (!t) return true;
+	if (/^\d+$/.test(t)) return row.id === Number(t);
+	return columns.some((c) => String(row[c] ?? '').toLowerCase().includes(t.toLowerCase()));
+}
+
+const eq = (want: unknown, got: unknown) => want === null || want === undefined || want === '' || want === got;
+const inRange = (from: number | null, to: number | null, at: number | null) =>
+	(from === null || (at ?? 0) >= from) && (to === null || (at ?? 0) < to);
+
+const matchOrder = (f: OrderFilter) => (o: OrderRow) =>
+	eq(f.panel_id, o.panel_id) &&
+	eq(f.status, o.status) &&
+	eq(f.mode, o.mode) &&
+	eq(f.source, o.source) &&
+	eq(f.service_id, o.service_id) &&
+	eq(f.provider, o.provider) &&
+	eq(f.user, o.user) &&
+	inRange(f.created_from, f.created_to, o.created) &&
+	text(f.text, o, ['link', 'user']);
+const matchUser = (f: UserFilter) => (u: UserRow) =>
+	eq(f.panel_id, u.panel_id) &&
+	eq(f.status, u.status) &&
+	inRange(f.created_from, f.created_to, u.created) &&
+	text(f.text, u, ['username', 'email']);
+const matchPayment = (f: PaymentFilter) => (p: PaymentRow) =>
+	eq(f.panel_id, p.panel_id) &&
+	eq(f.status, p.status) &&
+	eq(f.method, p.method) &&
+	eq(f.mode, p.mode) &&
+	eq(f.user, p.user) &&
+	inRange(f.created_from, f.created_to, p.created) &&
+	text(f.text, p, ['user', 'memo']);
+const matchTicket = (f: TicketFilter) => (t: TicketRow) =>
+	eq(f.panel_id, t.panel_id) &&
+	eq(f.status, t.status) &&
+	eq(f.assignee, t.assignee) &&
+	eq(f.username, t.username) &&
+	inRange(f.created_from, f.created_to, t.created) &&
+	text(f.text, t, ['username', 'subject']);
+const matchService = (f: ServiceFilter) => (s: ServiceRow) =>
+	eq(f.panel_id, s.panel_id) && eq(f.kind, s.kind) && eq(f.category, s.category) && text(f.text, s, ['name', 'category']);
+
+const distinct = (values: (string | null)[]) =>
+	[...new Set(values.filter((v): v is string => !!v))].sort();
+
 export interface MockBackendOptions {
 	/** What appInfo() answers (default: SAMPLE_APP_INFO). */
 	appInfo?: AppInfo;
+	/** The data every query reads (default: sampleData()). */
+	data?: MockData;
 	/** Make a method fail with this error instead of answering. */
 	failWith?: Partial<Record<keyof Backend, AppError>>;
 	/** Answer after this many milliseconds (default 0), to see loading states. */
 	delayMs?: number;
+	/** What panelProbe answers, per admin key (default: ok for every key). */
+	probe?: (key: string) => Probe | AppError;
 }
 
 export interface MockBackend extends Backend {
-	/** The methods called so far, in order. */
-	readonly calls: (keyof Backend)[];
+	/** The methods called so far, in order, with their arguments. */
+	readonly calls: { method: keyof Backend; args: unknown[] }[];
+	readonly data: MockData;
+	/** Sends a sync event to every onSync handler. */
+	emitSync(event: SyncEvent): void;
 }
 
 /** An in-memory backend, for tests and for running the UI in a plain browser. */
 export function createMockBackend(options: MockBackendOptions = {}): MockBackend {
-	const calls: (keyof Backend)[] = [];
+	const calls: { method: keyof Backend; args: unknown[] }[] = [];
+	const data = options.data ?? sampleData();
+	const handlers = new Set<(e: SyncEvent) => void>();
 
-	async function answer<T>(method: keyof Backend, value: () => T): Promise<T> {
-		calls.push(method);
+	async function answer<T>(method: keyof Backend, args: unknown[], value: () => T): Promise<T> {
+		calls.push({ method, args });
 		if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
 		const failure = options.failWith?.[method];
 		if (failure) throw new BackendError(failure);
 		// A copy, so a caller cannot change the mock's state by accident.
 		return structuredClone(value());
 	}
-
-	return {
-		calls,
-		appInfo: () => answer('appInfo', () => options.appInfo ?? SAMPLE_APP_INFO)
+	const notFound = (what: string, id: number): never => {
+		throw new BackendError({ code: 'not_found', message: `there is no ${what} #${id} in the cache`, fix: null });
 	};
+	const panel = (id: number) => data.panels.find((p) => p.id === id) ?? notFound('panel', id);
+
+	const dashboard = (): Dashboard => ({
+		panels: data.panels.map((p) => ({
+			panel_id: p.id,
+			orders: data.orders.filter((o) => o.panel_id === p.id).length,
+			open_orders: data.orders.filter((o) => o.panel_id === p.id && ['pending', 'in_progress'].includes(o.status)).length,
+			tickets: data.tickets.filter((t) => t.panel_id === p.id).length,
+			open_tickets: data.tickets.filter((t) => t.panel_id === p.id && t.status !== 'closed').length,
+			users: data.users.filter((u) => u.panel_id === p.id).length,
+			payments: data.payments.filter((x) => x.panel_id === p.id).length,
+			last_synced: MOCK_NOW - 120
+		})),
+		waiting: data.tickets
+			.filter((t) => t.waiting_since !== null)
+			.sort((a, b) => (a.waiting_since ?? 0) - (b.waiting_since ?? 0))
+			.slice(0, 10),
+		critical: []
+	});
+	const facets = (): Facets => ({
+		order_statuses: distinct(data.orders.map((o) => o.status)),
+		modes: distinct(data.orders.map((o) => o.mode)),
+		sources: distinct(data.orders.map((o) => o.source)),
+		providers: distinct(data.orders.map((o) => o.provider)),
+		services: data.services.map((s) => ({ panel_id: s.panel_id, id: s.id, name: s.name })),
+		user_statuses: distinct(data.users.map((u) => u.status)),
+		payment_statuses: distinct(data.payments.map((p) => p.status)),
+		payment_methods: distinct(data.payments.map((p) => p.method)),
+		ticket_statuses: distinct(data.tickets.map((t) => t.status)),
+		assignees: distinct(data.tickets.map((t) => t.assignee)),
+		service_kinds: distinct(data.services.map((s) => s.kind))
+	});
+	const search = (q: string): SearchHit[] => {
+		const t = q.trim().replace(/^#/, '');
+		if (!t) return [];
+		const hits: SearchHit[] = [];
+		if (/^\d+$/.test(t)) {
+			const id = Number(t);
+			data.orders.filter((o) => o.id === id).forEach((o) =>
+				hits.push({ kind: 'order', panel_id: o.panel_id, id: o.id, title: `Order #${o.id}`, detail: `${o.service_name} · ${o.status} · ${o.user}` })
+			);
+			data.tickets.filter((x) => x.id === id).forEach((x) =>
+				hits.push({ kind: 'ticket', panel_id: x.panel_id, id: x.id, title: `Ticket #${x.id}`, detail: `${x.subject} · ${x.username}` })
+			);
+			data.payments.filter((x) => x.id === id).forEach((x) =>
+				hits.push({ kind: 'payment', panel_id: x.panel_id, id: x.id, title: `Payment #${x.id}`, detail: `${x.method} · ${x.status} · ${x.user}` })
+			);
+			data.users.filter((x) => x.id === id).forEach((x) =>
+				hits.push({ kind: 'user', panel_id: x.panel_id, id: x.id, title: x.username, detail: `User #${x.id}` })
+			);
+			return hits;
+		}
+		data.users
+			.filter((u) => u.username.includes(t) || (u.email ?? '').includes(t))
+			.slice(0, 8)
+			.forEach((u) => hits.push({ kind: 'user', panel_id: u.panel_id, id: u.id, title: u.username, detail: `User #${u.id}` }));
+		return hits;
+	};
+	const status = (): ResourceStatus[] =>
+		data.panels.flatMap((p) =>
+			(['services', 'users', 'payments', 'orders', 'tickets'] as const).map((r) => ({
+				panel_id: p.id,
+				resource: r,
+				interval_s: 60,
+				per_fetch: 1000,
+				cached: (data[r] as Row[]).filter((x) => x.panel_id === p.id).length,
+				last_fetched: MOCK_NOW - 120,
+				status: 'ok',
+				last_error: null
+			}))
+		);
+	let nextPanel = Math.max(0, ...data.panels.map((p) => p.id)) + 1;
+	let nextNote = 1;
+
+	const backend: MockBackend = {
+		calls,
+		data,
+		emitSync: (event) => handlers.forEach((h) => h(event)),
+		onSync: async (handler) => {
+			handlers.add(handler);
+			return () => handlers.delete(handler);
+		},
+		appInfo: () => answer('appInfo', [], () => options.appInfo ?? SAMPLE_APP_INFO),
+		dashboard: () => answer('dashboard', [], dashboard),
+		facets: () => answer('facets', [], facets),
+		search: (q) => answer('search', [q], () => search(q)),
+		ordersList: (f, p) => answer('ordersList', [f, p], () => pageOf(data.orders.filter(matchOrder(f)), p)),
+		ordersCount: (f) => answer('ordersCount', [f], () => data.orders.filter(matchOrder(f)).length),
+		usersList: (f, p) => answer('usersList', [f, p], () => pageOf(data.users.filter(matchUser(f)), p)),
+		usersCount: (f) => answer('usersCount', [f], () => data.users.filter(matchUser(f)).length),
+		paymentsList: (f, p) => answer('paymentsList', [f, p], () => pageOf(data.payments.filter(matchPayment(f)), p)),
+		paymentsCount: (f) => answer('paymentsCount', [f], () => data.payments.filter(matchPayment(f)).length),
+		ticketsList: (f, p) => answer('ticketsList', [f, p], () => pageOf(data.tickets.filter(matchTicket(f)), p)),
+		ticketsCount: (f) => answer('ticketsCount', [f], () => data.tickets.filter(matchTicket(f)).length),
+		servicesList: (f, p) => answer('servicesList', [f, p], () => pageOf(data.services.filter(matchService(f)), p)),
+		servicesCount: (f) => answer('servicesCount', [f], () => data.services.filter(matchService(f)).length),
+		exportCsv: (r) =>
+			answer('exportCsv', [r], () => ({ path: `/home/operator/Downloads/paneldesk-${r.table}.csv`, rows: 1 })),
+		orderDetail: (panelId, id) =>
+			answer('orderDetail', [panelId, id], () => {
+				const order = data.orders.find((o) => o.panel_id === panelId && o.id === id) ?? notFound('order', id);
+				return {
+					order,
+					user: data.users.find((u) => u.panel_id === panelId && u.username === order.user) ?? null,
+					mentions: []
+				};
+			}),
+		userDetail: (panelId, id) =>
+			answer('userDetail', [panelId, id], () => {
+				const user = data.users.find((u) => u.panel_id === panelId && u.id === id) ?? notFound('user', id);
+				const orders = data.orders.filter((o) => o.panel_id === panelId && o.user === user.username);
+				const payments = data.payments.filter((p) => p.panel_id === panelId && p.user === user.username);
+				return {
+					user,
+					orders: orders.slice(-50).reverse(),
+					order_count: orders.length,
+					payments,
+					payment_count: payments.length,
+					tickets: data.tickets.filter((t) => t.panel_id === panelId && t.username === user.username),
+					notes: data.notes.filter((n) => n.panel_id === panelId && n.user_id === id).reverse()
+				};
+			}),
+		paymentDetail: (panelId, id) =>
+			answer('paymentDetail', [panelId, id], () => {
+				const payment = data.payments.find((p) => p.panel_id === panelId && p.id === id) ?? notFound('payment', id);
+				return { payment, user: data.users.find((u) => u.panel_id === panelId && u.username === payment.user) ?? null };
+			}),
+		noteAdd: (panelId, userId, body) =>
+			answer('noteAdd', [panelId, userId, body], () => {
+				if (!body.trim()) throw new BackendError({ code: 'invalid_request', message: 'a note cannot be empty', fix: null });
+				const note = { id: nextNote++, panel_id: panelId, user_id: userId, body: body.trim(), created_at: MOCK_NOW };
+				data.notes.push(note);
+				return note;
+			}),
+		noteDelete: (id) =>
+			answer('noteDelete', [id], () => {
+				data.notes = data.notes.filter((n) => n.id !== id);
+				return null;
+			}),
+		panelsList: () => answer('panelsList', [], () => data.panels),
+		panelAdd: (input) =>
+			answer('panelAdd', [input], () => {
+				if (data.panels.some((p) => p.name === input.name.trim()))
+					throw new BackendError({ code: 'config', message: `a panel named "${input.name}" already exists`, fix: null });
+				const p = samplePanel(nextPanel++, input.name.trim(), {
+					url: input.url,
+					staff_name: input.staff_name,
+					rate_limit: input.rate_limit ?? 5,
+					admin_key_last4: input.admin_key.slice(-4)
+				});
+				data.panels.push(p);
+				return p;
+			}),
+		panelUpdate: (id, edit) =>
+			answer('panelUpdate', [id, edit], () => {
+				const p = panel(id);
+				if (edit.name !== null) p.name = edit.name;
+				if (edit.url !== null) p.url = edit.url;
+				if (edit.staff_name !== null) p.staff_name = edit.staff_name || null;
+				if (edit.rate_limit !== null) p.rate_limit = edit.rate_limit;
+				if (edit.enabled !== null) p.enabled = edit.enabled;
+				if (edit.admin_key) {
+					p.admin_key_last4 = edit.admin_key.slice(-4);
+					p.status = 'connected';
+					p.last_error = null;
+				}
+				return p;
+			}),
+		panelRemove: (id) =>
+			answer('panelRemove', [id], () => {
+				data.panels = data.panels.filter((p) => p.id !== id);
+				return null;
+			}),
+		panelTest: (id) =>
+			answer('panelTest', [id], () => {
+				const p = panel(id);
+				if (p.status === 'auth_error')
+					throw new BackendError({ code: 'wrong_key', message: 'the panel refused the admin API key', fix: 'Paste the key again.' });
+				return { orders: data.orders.length, users: data.users.length, services: null };
+			}),
+		panelProbe: (input) =>
+			answer('panelProbe', [input], () => {
+				const outcome = options.probe?.(input.admin_key) ?? { orders: 1200, users: 80, services: null };
+				if ('code' in outcome) throw new BackendError(outcome);
+				return outcome;
+			}),
+		demoStart: () =>
+			answer('demoStart', [], () => {
+				const p = samplePanel(nextPanel++, 'Demo panel', { demo: true, url: 'http://127.0.0.1:40000/adminapi/v2' });
+				data.panels.push(p);
+				return p;
+			}),
+		syncOverview: () =>
+			answer('syncOverview', [], () => ({ resources: status(), retention_days: 365, running: true, note: null })),
+		syncSettingsSet: (panelId, resource, settings) =>
+			answer('syncSettingsSet', [panelId, resource, settings], () => null),
+		retentionSet: (days) => answer('retentionSet', [days], () => ({ orders: 0, payments: 0, tickets: 0 })),
+		syncNow: () => answer('syncNow', [], () => null)
+	};
+	return backend;
 }
 
 export const mockBackend: MockBackend = createMockBackend();

@@ -1,6 +1,10 @@
-import { commands, type AppError, type AppInfo, type Result } from './bindings';
+import { listen } from '@tauri-apps/api/event';
+import { commands, type AppError, type Result, type SyncEvent } from './bindings';
 import { toBackendError } from './errors';
 import type { Backend } from './types';
+
+/** The event name the app emits sync progress on (SYNC_EVENT in lib.rs). */
+const SYNC_EVENT = 'sync';
 
 /** Unwraps a generated command's Result, turning every failure into a BackendError. */
 async function call<T>(run: () => Promise<Result<T, AppError>>): Promise<T> {
@@ -14,7 +18,18 @@ async function call<T>(run: () => Promise<Result<T, AppError>>): Promise<T> {
 	return result.data;
 }
 
+type AnyCommand = (...args: unknown[]) => Promise<Result<unknown, AppError>>;
+
+const wrapped = Object.fromEntries(
+	Object.entries(commands as unknown as Record<string, AnyCommand>).map(([name, command]) => [
+		name,
+		(...args: unknown[]) => call(() => command(...args))
+	])
+);
+
 /** The real backend: the Rust commands of the Tauri app. */
 export const tauriBackend: Backend = {
-	appInfo: (): Promise<AppInfo> => call(() => commands.appInfo())
+	...(wrapped as Omit<Backend, 'onSync'>),
+	onSync: (handler: (event: SyncEvent) => void) =>
+		listen<SyncEvent>(SYNC_EVENT, (e) => handler(e.payload))
 };

@@ -1,10 +1,19 @@
-import type { AppInfo } from './bindings';
+import type { AppError, commands, Result, SyncEvent } from './bindings';
+
+type Commands = typeof commands;
+
+/** A command's answer once unwrapped: the data, or a thrown BackendError. */
+type Unwrapped<R> = R extends Promise<Result<infer T, AppError>> ? Promise<T> : never;
 
 /**
- * Everything the UI can ask of the app core. Every method resolves with the
- * answer or rejects with a BackendError (code, message, fix).
+ * Everything the UI can ask of the app core: every generated command, with
+ * the same name and arguments, resolving with its data or rejecting with a
+ * BackendError (code, message, fix). Derived from bindings.ts, so a command
+ * added in Rust appears here with its exact types.
  */
-export interface Backend {
-	/** Versions and folders, for the About dialog. */
-	appInfo(): Promise<AppInfo>;
-}
+export type Backend = {
+	[K in keyof Commands]: (...args: Parameters<Commands[K]>) => Unwrapped<ReturnType<Commands[K]>>;
+} & {
+	/** Follows the sync engine's progress and state events; resolves to an unsubscribe. */
+	onSync(handler: (event: SyncEvent) => void): Promise<() => void>;
+};

@@ -39,7 +39,7 @@ describe('AboutDialog', () => {
 		expect(screen.getByTestId('data-dir').textContent).toBe('/tmp/pd-test/data');
 		expect(screen.getByTestId('log-dir').textContent).toBe('/tmp/pd-test/logs');
 		expect(screen.queryByText('Loading…')).toBeNull();
-		expect(backend.calls).toEqual(['appInfo']);
+		expect(backend.calls.map((c) => c.method)).toEqual(['appInfo']);
 	});
 
 	it("shows the error's message and its fix when the backend fails", async () => {
@@ -76,7 +76,10 @@ describe('AboutDialog', () => {
 	});
 
 	it('handles a backend that rejects with something other than a BackendError', async () => {
-		const backend: Backend = { appInfo: () => Promise.reject('command app_info not found') };
+		const backend: Backend = {
+			...createMockBackend(),
+			appInfo: () => Promise.reject('command app_info not found')
+		};
 		renderDialog(backend);
 		expect((await screen.findByTestId('about-error-message')).textContent).toBe(
 			'command app_info not found'
