@@ -1,0 +1,78 @@
+/**
+ * How values look on screen: money from micro-units, times in local time,
+ * ages ("3 h"), counts. Every screen formats through here.
+ */
+
+const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', TRY: '₺', RUB: '₽', INR: '₹' };
+
+/** 1_250_000 micro-units of USD -> "$1.25"; small amounts keep up to 5 decimals. */
+export function money(micros: number | null | undefined, currency?: string | null): string {
+	if (micros === null || micros === undefined) return '—';
+	const value = micros / 1_000_000;
+	const abs = Math.abs(value);
+	const digits = abs !== 0 && abs < 0.01 ? 5 : 2;
+	const text = abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: digits });
+	const code = currency ?? '';
+	const symbol = SYMBOLS[code];
+	const sign = value < 0 ? '−' : '';
+	if (symbol) return `${sign}${symbol}${text}`;
+	return code ? `${sign}${text} ${code}` : `${sign}${text}`;
+}
+
+/** 12345 -> "12,345". */
+export function count(n: number | null | undefined): string {
+	if (n === null || n === undefined) return '—';
+	return n.toLocaleString('en-US');
+}
+
+function pad(n: number): string {
+	return String(n).padStart(2, '0');
+}
+
+/** Unix seconds -> "2026-12-01 14:05" in local time. */
+export function dateTime(unix: number | null | undefined): string {
+	if (!unix) return '—';
+	const d = new Date(unix * 1000);
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Unix seconds -> "2026-12-01" in local time. */
+export function date(unix: number | null | undefined): string {
+	return unix ? dateTime(unix).slice(0, 10) : '—';
+}
+
+/** A span of seconds -> "45 s", "12 min", "3 h", "2 d". */
+export function span(seconds: number): string {
+	const s = Math.max(0, Math.round(seconds));
+	if (s < 60) return `${s} s`;
+	if (s < 3600) return `${Math.floor(s / 60)} min`;
+	if (s < 86_400 * 2) return `${Math.floor(s / 3600)} h`;
+	return `${Math.floor(s / 86_400)} d`;
+}
+
+/** "12 min ago", "just now", or "never". */
+export function ago(unix: number | null | undefined, now: number = Date.now() / 1000): string {
+	if (!unix) return 'never';
+	const s = now - unix;
+	if (s < 30) return 'just now';
+	return `${span(s)} ago`;
+}
+
+/** The seed's ticket column: "waiting 3 h", or "" when nobody waits. */
+export function waiting(since: number | null | undefined, now: number = Date.now() / 1000): string {
+	return since ? `waiting ${span(now - since)}` : '';
+}
+
+/** "in_progress" -> "In progress". */
+export function label(value: string | null | undefined): string {
+	if (!value) return '—';
+	const text = value.replace(/_/g, ' ');
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A local date input's value ("2026-12-01") -> unix seconds at local midnight. */
+export function dayStart(value: string): number | null {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+	const [y, m, d] = value.split('-').map(Number);
+	return Math.floor(new Date(y, m - 1, d).getTime() / 1000);
+}
