@@ -109,5 +109,7 @@ export function useAppData(): AppData {
 
 /** For tests: `render(C, { context: appDataContext(new AppData(mock)) })`. */
 export function appDataContext(data: AppData): Map<symbol, unknown> {
+	// A context for render(), read once: not state, so not a SvelteMap.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	return new Map<symbol, unknown>([[KEY, data]]);
 }

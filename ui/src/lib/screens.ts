@@ -39,7 +39,7 @@ export const SCREENS: readonly Screen[] = [
 		title: 'Dashboard',
 		group: 'main',
 		icon: 'dashboard',
-		built: false,
+		built: true,
 		summary:
 			'Totals of orders, tickets, users and payments for each panel and overall, the sync status, any critical services, and the open tickets that have waited longest.'
 	},
@@ -48,7 +48,7 @@ export const SCREENS: readonly Screen[] = [
 		title: 'Orders',
 		group: 'main',
 		icon: 'orders',
-		built: false,
+		built: true,
 		summary:
 			'Search and filter the orders of every panel, and resend, cancel, change the status of, set partial or edit the link of an order on its panel.'
 	},
@@ -57,7 +57,7 @@ export const SCREENS: readonly Screen[] = [
 		title: 'Tickets',
 		group: 'main',
 		icon: 'tickets',
-		built: false,
+		built: true,
 		summary:
 			'Read and answer support tickets with templates and AI drafts, see the orders a ticket mentions, and close, reopen or assign it.'
 	},
@@ -66,7 +66,7 @@ export const SCREENS: readonly Screen[] = [
 		title: 'Users',
 		group: 'main',
 		icon: 'users',
-		built: false,
+		built: true,
 		summary:
 			"Look up customers across panels with their balance, spending and status, and open one to see their orders, payments, tickets and private notes."
 	},
@@ -75,7 +75,7 @@ export const SCREENS: readonly Screen[] = [
 		title: 'Payments',
 		group: 'main',
 		icon: 'payments',
-		built: false,
+		built: true,
 		summary:
 			"Browse payments across panels and add a payment to a user, checked against the payment method's limits and confirmed before it is sent."
 	},
@@ -84,7 +84,7 @@ export const SCREENS: readonly Screen[] = [
 		title: 'Services',
 		group: 'main',
 		icon: 'services',
-		built: false,
+		built: true,
 		summary:
 			"See each panel's services with their rates and limits, refresh them from the panel, and import service descriptions from a CSV or Excel file."
 	},
@@ -150,7 +150,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/panels',
 		title: 'Panels',
 		group: 'settings',
-		built: false,
+		built: true,
 		summary:
 			'Add and edit the Perfect Panel installations Paneldesk works with: address, API keys, your staff name there, request rate and connection status.'
 	},
@@ -166,7 +166,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/sync-engine',
 		title: 'Sync engine',
 		group: 'settings',
-		built: false,
+		built: true,
 		summary:
 			"How often each panel's orders, users, payments, tickets and services are fetched, how long finished data is kept, and how each sync is doing."
 	},

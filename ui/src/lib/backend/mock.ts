@@ -35,7 +35,7 @@ export const SAMPLE_APP_INFO: AppInfo = {
 };
 
 /** The mock's clock: every sample time is before it. */
-export const MOCK_NOW = 1_800_000_000;
+export const MOCK_NOW = 1_790_000_000;
 
 /** A small, deterministic panel world for tests and the plain-browser preview. */
 export interface MockData {

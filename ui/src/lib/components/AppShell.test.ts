@@ -2,7 +2,8 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { createRawSnippet } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import { backendContext, createMockBackend } from '$lib/backend';
+import { createMockBackend, sampleData, samplePanel } from '$lib/backend';
+import { testContext } from '$lib/test-context';
 import AppShell from './AppShell.svelte';
 
 const children = createRawSnippet(() => ({ render: () => '<p>Screen content</p>' }));
@@ -21,7 +22,7 @@ describe('AppShell', () => {
 		});
 		render(AppShell, {
 			props: { currentPath: '/tickets', children },
-			context: backendContext(backend)
+			context: testContext(backend).context
 		});
 
 		expect(screen.getByRole('navigation', { name: 'Main' })).toBeTruthy();
@@ -47,5 +48,35 @@ describe('AppShell', () => {
 			'appInfo',
 			'appInfo'
 		]);
+	});
+
+	it('opens the command palette with Ctrl+K and jumps to an order by its ID', async () => {
+		const user = userEvent.setup();
+		const backend = createMockBackend();
+		render(AppShell, { props: { currentPath: '/', children }, context: testContext(backend).context });
+		expect(screen.queryByTestId('palette')).toBeNull();
+		await user.keyboard('{Control>}k{/Control}');
+		const input = await screen.findByTestId('palette-input');
+		await waitFor(() => expect(document.activeElement).toBe(input));
+		await user.type(input, '100007');
+		const hits = await screen.findAllByTestId('palette-hit');
+		expect(hits[0].textContent).toContain('Order #100007');
+		expect(backend.calls.some((c) => c.method === 'search' && c.args[0] === '100007')).toBe(true);
+		await user.keyboard('{Escape}');
+		expect(screen.queryByTestId('palette')).toBeNull();
+	});
+
+	it('says offline, with the last sync time, when every enabled panel is unreachable', async () => {
+		const data = sampleData(10, [
+			samplePanel(1, 'Main', { status: 'unreachable', last_error: 'connection refused' }),
+			samplePanel(2, 'Old', { enabled: false })
+		]);
+		const ctx = testContext(createMockBackend({ data }));
+		await ctx.app.start();
+		render(AppShell, { props: { currentPath: '/', children }, context: ctx.context });
+		const status = screen.getByTestId('connectivity');
+		expect(status.dataset.state).toBe('offline');
+		expect(status.textContent).toContain('Offline');
+		await waitFor(() => expect(screen.getByTestId('last-synced').textContent).toMatch(/Showing cached data · last synced \d+ d ago/));
 	});
 });

@@ -1,0 +1,24 @@
+/**
+ * Where a record opens: its table with its detail pane (?panel=P&open=ID).
+ * The palette, the dashboard and the detail panes link through here.
+ */
+import { resolve } from '$app/paths';
+import type { ResolvedPathname } from '$app/types';
+
+export type RecordKind = 'order' | 'user' | 'ticket' | 'payment';
+
+const TABLES = {
+	order: '/orders',
+	user: '/users',
+	ticket: '/tickets',
+	payment: '/payments'
+} as const;
+
+export function recordLink(kind: RecordKind, panelId: number, id: number): ResolvedPathname {
+	return `${resolve(TABLES[kind])}?panel=${panelId}&open=${id}` as ResolvedPathname;
+}
+
+/** The current screen with another query: opening or closing its detail pane. */
+export function sameScreen(pathname: string, query = ''): ResolvedPathname {
+	return `${pathname}${query}` as ResolvedPathname;
+}
