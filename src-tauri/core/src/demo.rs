@@ -30,8 +30,10 @@ pub const SERVICES_KEY: &str = "paneldesk-demo-services-key";
 /// How often the demo's clock moves on while the app runs (new orders,
 /// orders progressing, new tickets), so the demo looks alive.
 const TICK: Duration = Duration::from_secs(30);
-/// A realistic small panel: enough rows to feel the tables, quick to sync.
+/// A realistic small panel: enough rows to feel the tables, quick to sync
+/// (each ticket's conversation is a request of its own).
 const ORDERS: usize = 40_000;
+const TICKETS: usize = 200;
 /// The demo is local, so it can be read faster than a real panel.
 const RATE_LIMIT: f64 = 20.0;
 
@@ -93,6 +95,7 @@ fn serve(seed: u64, origin: i64) -> Result<DemoServer> {
         admin_key: ADMIN_KEY.into(),
         services_key: SERVICES_KEY.into(),
         now: origin,
+        tickets: TICKETS,
         ..Config::with_orders(ORDERS)
     })
     .map_err(|e| Error::io("starting the demo panel", e))?;

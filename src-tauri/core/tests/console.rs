@@ -1,0 +1,276 @@
+//! What the console's first screens do to panels: the demo panel, the
+//! connection test before saving, editing a panel, and testing a saved one.
+//! Real fake panels over HTTP, a real data dir.
+
+use paneldesk_core::{
+    db::{Db, Writer},
+    demo,
+    panels::{self, NewPanel, PanelEdit, PanelStatus},
+    paths::DataDir,
+    secrets::Keychain,
+    sync::{Engine, EngineOptions, Resource},
+    ErrorCode,
+};
+use paneldesk_fakepanel::{Config, FakePanel};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().unwrap()
+}
+
+fn sync_all(db: &Db) {
+    rt().block_on(async {
+        let engine = Engine::new(
+            db.clone(),
+            Writer::start(db).unwrap(),
+            Keychain,
+            EngineOptions::default(),
+        );
+        for report in engine.sync_once(None, &Resource::ALL).await.unwrap() {
+            assert!(report.error.is_none(), "{:?}", report.error);
+        }
+    });
+}
+
+fn count(db: &Db, sql: &str) -> i64 {
+    db.cache()
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn the_demo_panel_syncs_keeps_its_data_across_restarts_and_is_removable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    assert!(demo::resume(&db).unwrap().is_none(), "no demo until asked");
+
+    let (panel, server) = demo::create(&db).unwrap();
+    assert!(panel.demo);
+    assert_eq!(panel.name, demo::NAME);
+    assert!(panel.url.starts_with("http://127.0.0.1:"), "{}", panel.url);
+    assert_eq!(panel.admin_key_last4, None, "no key is stored for it");
+    assert!(panel.has_services_key);
+    let probe = rt()
+        .block_on(panels::test(&db, &Keychain, panel.id))
+        .unwrap();
+    assert!(probe.orders >= 40_000, "{probe:?}");
+    assert_eq!(probe.services, Some(12));
+
+    sync_all(&db);
+    let orders = count(&db, "SELECT count(*) FROM orders");
+    assert!(orders >= 40_000, "{orders}");
+    // Its data is dated around now, so every report has something to show.
+    let newest = count(&db, "SELECT max(created) FROM orders");
+    assert!((chrono::Utc::now().timestamp() - newest).abs() < 3_600);
+    let (first_id, first_link): (i64, String) = db
+        .cache()
+        .unwrap()
+        .query_row("SELECT id, link FROM orders ORDER BY id LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+
+    // A restart: the server stops, and the next start serves the same world
+    // (same seed, same clock origin) on a port of its own, under the same panel.
+    drop(server);
+    let server = demo::resume(&db)
+        .unwrap()
+        .expect("the demo panel is configured");
+    let moved = panels::by_id(&db.local().unwrap(), panel.id).unwrap();
+    assert!(
+        moved.url.starts_with(server.url()),
+        "{} vs {}",
+        moved.url,
+        server.url()
+    );
+    sync_all(&db);
+    let (again_link,): (String,) = db
+        .cache()
+        .unwrap()
+        .query_row("SELECT link FROM orders WHERE id = ?1", [first_id], |r| {
+            Ok((r.get(0)?,))
+        })
+        .unwrap();
+    assert_eq!(again_link, first_link, "the same world was served again");
+    assert!(count(&db, "SELECT count(*) FROM orders") >= orders);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM (SELECT DISTINCT panel_id, id FROM orders)"
+        ),
+        count(&db, "SELECT count(*) FROM orders")
+    );
+
+    // Asking again does not add a second demo panel.
+    let (same, _server2) = demo::create(&db).unwrap();
+    assert_eq!(same.id, panel.id);
+    assert_eq!(panels::list(&db.local().unwrap()).unwrap().len(), 1);
+
+    // Removing it touches no keychain (there is none to touch in this test).
+    panels::remove(&db.local().unwrap(), db.install_id(), &Keychain, demo::NAME).unwrap();
+    assert!(demo::resume(&db).unwrap().is_none());
+}
+
+#[test]
+fn testing_a_connection_before_saving_reports_each_failure_by_its_code() {
+    let fake = FakePanel::spawn(Config {
+        tickets: 5,
+        ..Config::with_orders(300)
+    })
+    .unwrap();
+    let rt = rt();
+    let ok = rt
+        .block_on(panels::probe(
+            fake.url(),
+            fake.admin_key(),
+            Some(fake.services_key()),
+            50.0,
+        ))
+        .unwrap();
+    assert_eq!(ok.orders, 300);
+    assert_eq!(ok.users as usize, fake.with_world(|w| w.users.len()));
+    assert_eq!(ok.services, Some(12));
+
+    let wrong = rt
+        .block_on(panels::probe(fake.url(), "not-the-key", None, 50.0))
+        .unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::WrongKey);
+    assert!(wrong.fix().is_some());
+
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let unreachable = rt
+        .block_on(panels::probe(&dead, "key", None, 50.0))
+        .unwrap_err();
+    assert_eq!(unreachable.code(), ErrorCode::Unreachable);
+
+    let v1 = rt
+        .block_on(panels::probe(
+            "https://panel.example/adminapi/v1",
+            "key",
+            None,
+            5.0,
+        ))
+        .unwrap_err();
+    assert_eq!(v1.code(), ErrorCode::PanelUrl);
+    assert!(v1.to_string().contains("v1"), "{v1}");
+}
+
+#[test]
+fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
+    let fake = FakePanel::spawn(Config {
+        tickets: 5,
+        ..Config::with_orders(100)
+    })
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let add = |name: &str| {
+        panels::add(
+            &mut db.local().unwrap(),
+            db.install_id(),
+            &Keychain,
+            NewPanel {
+                name: name.into(),
+                url: fake.url().into(),
+                staff_name: Some("mira".into()),
+                rate_limit: None,
+                admin_key: None,
+                services_key: None,
+                no_keychain: true,
+            },
+        )
+        .unwrap()
+    };
+    let main = add("ConsoleMain");
+    add("ConsoleOther");
+    let edit = |e: PanelEdit| {
+        panels::update(
+            &mut db.local().unwrap(),
+            db.install_id(),
+            &Keychain,
+            main.id,
+            e,
+        )
+    };
+
+    let renamed = edit(PanelEdit {
+        name: Some("  Console Renamed ".into()),
+        rate_limit: Some(2.5),
+        staff_name: Some(String::new()),
+        ..PanelEdit::default()
+    })
+    .unwrap();
+    assert_eq!(renamed.name, "Console Renamed");
+    assert_eq!(renamed.rate_limit, 2.5);
+    assert_eq!(renamed.staff_name, None, "an empty staff name clears it");
+    assert_eq!(renamed.url, main.url, "what was not edited stays");
+
+    // Each bad value is refused, and nothing of the edit is kept.
+    for (bad, code) in [
+        (
+            PanelEdit {
+                name: Some("ConsoleOther".into()),
+                ..PanelEdit::default()
+            },
+            ErrorCode::Config,
+        ),
+        (
+            PanelEdit {
+                rate_limit: Some(0.0),
+                staff_name: Some("changed".into()),
+                ..PanelEdit::default()
+            },
+            ErrorCode::Config,
+        ),
+        (
+            PanelEdit {
+                url: Some("https://panel.example/adminapi/v1".into()),
+                ..PanelEdit::default()
+            },
+            ErrorCode::PanelUrl,
+        ),
+        (
+            PanelEdit {
+                name: Some("   ".into()),
+                ..PanelEdit::default()
+            },
+            ErrorCode::Config,
+        ),
+    ] {
+        assert_eq!(edit(bad).unwrap_err().code(), code);
+    }
+    assert_eq!(
+        panels::by_id(&db.local().unwrap(), main.id).unwrap(),
+        renamed
+    );
+
+    let disabled = edit(PanelEdit {
+        enabled: Some(false),
+        ..PanelEdit::default()
+    })
+    .unwrap();
+    assert!(!disabled.enabled);
+
+    // A wrong key in the environment: the test fails with wrong_key and the
+    // panel's status says so, with the fix; the right key clears it.
+    let var = panels::env_key_var("Console Renamed");
+    std::env::set_var(&var, "wrong-key");
+    let err = rt()
+        .block_on(panels::test(&db, &Keychain, main.id))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::WrongKey);
+    let p = panels::by_id(&db.local().unwrap(), main.id).unwrap();
+    assert_eq!(p.status, PanelStatus::AuthError);
+    assert!(p.last_error.as_deref().unwrap().contains(&err.to_string()));
+    std::env::set_var(&var, fake.admin_key());
+    let probe = rt()
+        .block_on(panels::test(&db, &Keychain, main.id))
+        .unwrap();
+    assert_eq!(probe.orders, 100);
+    let p = panels::by_id(&db.local().unwrap(), main.id).unwrap();
+    assert_eq!(p.status, PanelStatus::Connected);
+    assert_eq!(p.last_error, None);
+}
