@@ -13,6 +13,7 @@ TOOLS_DIR := $(CACHE_DIR)/tools
 TAURI_DRIVER_VERSION := 2.1.0
 APP_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk
 CLI_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk-cli
+FAKE_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk-fakepanel
 # The app is built with its UI embedded (no dev server), once, for both run and test.
 APP_FEATURES := --features paneldesk/custom-protocol
 
@@ -91,7 +92,7 @@ bindings: build
 	$(APP_BIN) --export-bindings ui/src/lib/backend/bindings.ts
 
 test: check build deps-e2e
-	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
+	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) FAKE_BIN=$(FAKE_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
 	  APP_FEATURES="$(APP_FEATURES)" tests/run-all
 
 fmt:

@@ -2,7 +2,7 @@
 // tauri-driver (which drives Debian's WebKitWebDriver), one data dir per journey.
 //
 // Run by tests/run-all inside Xvfb and a D-Bus session with an unlocked keyring;
-// it needs APP_BIN, CLI_BIN and TAURI_DRIVER in the environment.
+// it needs APP_BIN, CLI_BIN, FAKE_BIN and TAURI_DRIVER in the environment.
 
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
@@ -51,14 +51,14 @@ async function waitForDriver(port, driver, timeoutMs = 20_000) {
  * `{ browser, dataDir, close }`. Each app gets its own tauri-driver so its
  * environment (data dir) is its own.
  */
-export async function launchApp({ dataDir } = {}) {
+export async function launchApp({ dataDir, env = {} } = {}) {
   const app = required("APP_BIN");
   const driverBin = required("TAURI_DRIVER");
   dataDir ??= mkdtempSync(join(tmpdir(), "paneldesk-e2e-"));
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, PANELDESK_DATA_DIR: dataDir },
+    env: { ...process.env, ...env, PANELDESK_DATA_DIR: dataDir },
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {
@@ -98,7 +98,90 @@ export async function screenshot(browser, name) {
 }
 
 /** Runs the built CLI and parses its JSON answer. */
-export function cliJson(args) {
-  const out = execFileSync(required("CLI_BIN"), [...args, "--json"], { encoding: "utf8" });
-  return JSON.parse(out);
+export function cliJson(args, env = {}) {
+  return JSON.parse(cli([...args, "--json"], env));
+}
+
+/** Runs the built CLI; throws with its stderr when it fails. */
+export function cli(args, env = {}) {
+  return execFileSync(required("CLI_BIN"), args, { encoding: "utf8", env: { ...process.env, ...env } });
+}
+
+/** The fake panel's admin key (its default). */
+export const FAKE_KEY = "fake-admin-key-0000";
+
+/**
+ * Starts the fake panel binary (a real HTTP server) and returns
+ * `{ url, key, stop }` once it listens. `options` become its flags.
+ */
+export async function startFake(options = {}) {
+  const args = Object.entries(options).flatMap(([k, v]) => [`--${k.replace(/_/g, "-")}`, String(v)]);
+  const child = spawn(required("FAKE_BIN"), args, { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const line = out.split("\n").find((l) => l.startsWith("http://"));
+      if (line) resolve(line.trim());
+    });
+    child.on("exit", (code) => reject(new Error(`the fake panel exited with ${code} before listening`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
+  return { url, key: FAKE_KEY, stop };
+}
+
+/**
+ * A data dir with one panel configured (its key read from the environment,
+ * as `--no-keychain` panels are) and synced once by the CLI: journeys that
+ * start from a working console. Returns the env the app needs for the key.
+ */
+export function configuredDataDir(name, fake) {
+  const dataDir = mkdtempSync(join(tmpdir(), "paneldesk-e2e-"));
+  const env = { [`PANELDESK_ADMIN_KEY_${name.toUpperCase()}`]: fake.key };
+  cli(["--data-dir", dataDir, "panel", "add", "--name", name, "--url", fake.url, "--no-keychain", "--rate-limit", "200"], env);
+  cli(["--data-dir", dataDir, "sync", "--once"], env);
+  return { dataDir, env };
+}
+
+/** Sets a <select> the way a user would (WebDriver cannot drive the native popup). */
+export async function choose(browser, testId, value) {
+  await browser.execute(
+    (id, v) => {
+      const select = document.querySelector(`[data-testid="${id}"]`);
+      select.value = v;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    },
+    testId,
+    value,
+  );
+}
+
+/** The text of every element matching `selector`, in document order. */
+export async function texts(browser, selector) {
+  return browser.execute((s) => Array.from(document.querySelectorAll(s), (e) => e.textContent.trim()), selector);
+}
+
+/** Clicks a link of the main navigation by its label. */
+export async function navigate(browser, label) {
+  const link = await (await browser.$('nav[aria-label="Main"]')).$(`a=${label}`);
+  await link.click();
+  const heading = await browser.$('[data-testid="screen-title"]');
+  await heading.waitUntil(async () => (await heading.getText()) === label, {
+    timeout: 10_000,
+    timeoutMsg: `the ${label} screen did not open`,
+  });
+}
+
+/** Types into an input, replacing what it held (WebDriver's clear fires no input event). */
+export async function typeInto(browser, testId, text) {
+  const input = await browser.$(`[data-testid="${testId}"]`);
+  await input.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys(["Backspace"]);
+  await input.addValue(text);
 }

@@ -1,16 +1,21 @@
-// Smoke journey: the window opens, every screen is reachable from the
-// navigation, and the About box shows what the data dir really holds.
+// Smoke journey: with a panel configured the window opens on the dashboard,
+// every screen is reachable from the navigation, and the About box shows
+// what the data dir really holds.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { cliJson, launchApp, screenshot } from "../harness.mjs";
+import { cliJson, configuredDataDir, launchApp, navigate, screenshot, startFake } from "../harness.mjs";
 
+let fake;
 let app;
 before(async () => {
-  app = await launchApp();
+  fake = await startFake({ orders: 300, tickets: 10 });
+  const { dataDir, env } = configuredDataDir("Main", fake);
+  app = await launchApp({ dataDir, env });
 });
 after(async () => {
   await app?.close();
+  await fake?.stop();
 });
 
 test("the window opens on the dashboard with the main navigation", async () => {
@@ -28,23 +33,29 @@ test("the window opens on the dashboard with the main navigation", async () => {
   for (const screen of ["Dashboard", "Orders", "Tickets", "Users", "Payments", "Services", "Service health", "Panels", "Sync engine"]) {
     assert.ok(labels.includes(screen), `navigation lacks ${screen}: ${labels.join(", ")}`);
   }
+  // The dashboard's totals are the synced cache's.
+  const total = await browser.$('[data-testid="total-orders"]');
+  await total.waitUntil(async () => (await total.getText()) === "300", {
+    timeout: 10_000,
+    timeoutMsg: "the dashboard never showed the 300 cached orders",
+  });
   await screenshot(browser, "smoke-01-dashboard");
 });
 
 test("the navigation moves between screens and marks the current one", async () => {
   const { browser } = app;
-  for (const [label, path] of [["Orders", "/orders"], ["Service health", "/reports/service-health"], ["Sync engine", "/settings/sync-engine"]]) {
+  for (const [label, path, built] of [
+    ["Orders", "/orders", true],
+    ["Service health", "/reports/service-health", false],
+    ["Sync engine", "/settings/sync-engine", true],
+  ]) {
+    await navigate(browser, label);
     const link = await (await browser.$('nav[aria-label="Main"]')).$(`a=${label}`);
-    await link.click();
-    const heading = await browser.$("main h1");
-    await heading.waitUntil(async () => (await heading.getText()) === label, {
-      timeout: 5_000,
-      timeoutMsg: `the ${label} screen did not open`,
-    });
     assert.equal(await link.getAttribute("aria-current"), "page");
     assert.ok((await browser.getUrl()).endsWith(path), await browser.getUrl());
-    // A screen not built yet says so plainly.
-    assert.match(await (await browser.$("main")).getText(), /Not built yet/);
+    const text = await (await browser.$("main")).getText();
+    // A screen not built yet says so plainly; a built one does not.
+    assert.equal(/Not built yet/.test(text), !built, `${label}: ${text.slice(0, 200)}`);
   }
   await screenshot(browser, "smoke-02-sync-engine");
 });

@@ -76,3 +76,8 @@ export function dayStart(value: string): number | null {
 	const [y, m, d] = value.split('-').map(Number);
 	return Math.floor(new Date(y, m - 1, d).getTime() / 1000);
 }
+
+/** 1 -> "1 order", 3 -> "3 orders" (the plural is the noun + "s"). */
+export function counted(n: number, noun: string): string {
+	return `${count(n)} ${n === 1 ? noun : `${noun}s`}`;
+}

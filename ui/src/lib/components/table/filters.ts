@@ -18,6 +18,3 @@ export function activeFields(filter: Record<string, unknown>): string[] {
 		.filter(([, v]) => v !== null && v !== undefined && v !== '')
 		.map(([k]) => k);
 }
-
-/** One day in seconds: a "to" date includes its whole day. */
-export const DAY = 86_400;

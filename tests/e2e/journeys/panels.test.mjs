@@ -1,0 +1,70 @@
+// A panel added with a wrong key: the test says so plainly before saving,
+// the saved panel shows the error and its fix, and the right key (kept in
+// the real OS keychain) makes it connect.
+
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { cliJson, launchApp, navigate, screenshot, startFake, typeInto } from "../harness.mjs";
+
+let fake;
+let app;
+before(async () => {
+  fake = await startFake({ orders: 200, tickets: 5 });
+  app = await launchApp();
+});
+after(async () => {
+  await app?.close();
+  await fake?.stop();
+});
+
+test("testing a wrong key says it is wrong and how to fix it", async () => {
+  const { browser } = app;
+  await (await browser.$('[data-testid="welcome-screen"]')).waitForDisplayed({ timeout: 15_000 });
+  await (await browser.$('[data-testid="connect-panel"]')).click();
+  await typeInto(browser, "panel-name", "Shop");
+  await typeInto(browser, "panel-url", fake.url);
+  await typeInto(browser, "panel-admin-key", "wrong-key-1234");
+  await (await browser.$('[data-testid="panel-test"]')).click();
+  const outcome = await browser.$('[data-testid="panel-form-outcome"]');
+  await outcome.waitUntil(async () => /Wrong API key/.test(await outcome.getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the test of a wrong key did not say so",
+  });
+  assert.ok((await (await browser.$('[data-testid="panel-form-error-fix"]')).getText()).length > 0, "a fix is offered");
+  await screenshot(browser, "panels-01-wrong-key-test");
+});
+
+test("the saved panel shows its auth error, and the right key connects it", async () => {
+  const { browser, dataDir } = app;
+  await (await browser.$('[data-testid="panel-save"]')).click();
+  await browser.waitUntil(async () => (await browser.getTitle()) === "Dashboard · Paneldesk", {
+    timeout: 15_000,
+    timeoutMsg: "saving the panel did not leave the welcome screen",
+  });
+  await navigate(browser, "Panels");
+  const status = await browser.$('[data-testid="panel-row"][data-panel-name="Shop"] [data-testid="panel-status"]');
+  // The sync the engine starts for a new panel meets the wrong key.
+  await status.waitUntil(async () => (await status.getAttribute("data-status")) === "auth_error", {
+    timeout: 30_000,
+    timeoutMsg: "the panel never showed its auth error",
+  });
+  const error = await browser.$('[data-testid="panel-row"][data-panel-name="Shop"] [data-testid="panel-last-error"]');
+  assert.match(await error.getText(), /key/i);
+  await screenshot(browser, "panels-02-auth-error");
+
+  await (await browser.$('[data-testid="panel-row"][data-panel-name="Shop"] [data-testid="panel-edit"]')).click();
+  await typeInto(browser, "panel-admin-key", fake.key);
+  await (await browser.$('[data-testid="panel-save"]')).click();
+  await (await browser.$('[data-testid="panel-row"][data-panel-name="Shop"] [data-testid="panel-test-row"]')).click();
+  await status.waitUntil(async () => (await status.getAttribute("data-status")) === "connected", {
+    timeout: 30_000,
+    timeoutMsg: "the right key did not connect the panel",
+  });
+  await screenshot(browser, "panels-03-connected");
+
+  // The CLI reads the same configuration: connected, the key's last 4 only.
+  const [panel] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  assert.equal(panel.status, "connected");
+  assert.equal(panel.admin_key_last4, fake.key.slice(-4));
+  assert.equal(panel.last_error, null);
+});
