@@ -310,6 +310,19 @@ fn filters_match_exactly_the_rows_they_name_and_counts_agree() {
     };
     assert_eq!(by_text.count(&c).unwrap() as usize, expected);
     assert!(expected >= 1);
+    // A whole username is that customer's orders (not other users whose
+    // names contain it).
+    let exact = OrderFilter {
+        text: Some(format!(" {} ", one.user)),
+        ..OrderFilter::default()
+    };
+    let theirs = all.iter().filter(|o| o.user == one.user).count();
+    assert_eq!(exact.count(&c).unwrap() as usize, theirs);
+    assert!(page_all(&c, &exact, sort("created", SortDir::Desc), 7)
+        .iter()
+        .all(|(p, id)| all
+            .iter()
+            .any(|o| o.panel_id == *p && o.id == *id && o.user == one.user)));
     // LIKE's wildcards typed by the operator are plain characters.
     for wild in ["%", "_", "\\"] {
         let f = OrderFilter {

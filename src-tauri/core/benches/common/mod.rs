@@ -1,6 +1,15 @@
 //! What the benches share: the fake's world as the core's rows.
 
-use paneldesk_core::model::{Money, Order};
+// Each bench binary compiles this module and uses part of it.
+#![allow(dead_code)]
+
+use paneldesk_core::{
+    db::Db,
+    model::{Money, Order, Payment, Service, Ticket, TicketMessage, User},
+    panels::{self, NewPanel},
+    secrets::Keychain,
+    store,
+};
 use paneldesk_fakepanel::World;
 
 pub fn to_model(w: &World) -> Vec<Order> {
@@ -33,4 +42,105 @@ pub fn to_model(w: &World) -> Vec<Order> {
             ip_address: Some(o.ip_address.clone()),
         })
         .collect()
+}
+
+fn money(m: i64) -> Option<Money> {
+    Some(Money {
+        micros: m,
+        currency: Some("USD".into()),
+    })
+}
+
+/// A cache holding the whole world as panel 1, as a full sync leaves it.
+pub fn fill(db: &Db, w: &World) {
+    let new = NewPanel {
+        name: "Bench".into(),
+        url: "https://panel.example".into(),
+        staff_name: None,
+        rate_limit: None,
+        admin_key: None,
+        services_key: None,
+        no_keychain: true,
+    };
+    panels::add(&mut db.local().unwrap(), db.install_id(), &Keychain, new).unwrap();
+    let mut conn = db.cache().unwrap();
+    conn.pragma_update(None, "cache_size", -64 * 1024).unwrap();
+    let tx = conn.transaction().unwrap();
+    for chunk in to_model(w).chunks(10_000) {
+        store::upsert_orders(&tx, 1, chunk, 0).unwrap();
+    }
+    let users: Vec<User> = w
+        .users
+        .iter()
+        .map(|u| User {
+            id: u.id,
+            username: u.username.clone(),
+            email: Some(u.email.clone()),
+            balance: money(u.balance_micros),
+            spent: money(u.spent_micros),
+            status: u.status.clone(),
+            created: Some(u.created),
+            last_auth: u.last_auth,
+            discount: Some(u.discount),
+        })
+        .collect();
+    store::upsert_users(&tx, 1, &users, 0).unwrap();
+    let payments: Vec<Payment> = w
+        .payments
+        .iter()
+        .map(|p| Payment {
+            id: p.id,
+            user: p.user.clone(),
+            balance: money(p.balance_micros),
+            amount: money(p.amount_micros),
+            method: p.method.clone(),
+            status: p.status.clone(),
+            fraud_risk: p.fraud_risk.clone(),
+            memo: p.memo.clone(),
+            mode: Some(p.mode.clone()),
+            created: Some(p.created),
+            updated: Some(p.updated),
+        })
+        .collect();
+    store::upsert_payments(&tx, 1, &payments, 0).unwrap();
+    let services: Vec<Service> = w
+        .services
+        .iter()
+        .map(|s| Service {
+            id: s.id,
+            name: s.name.clone(),
+            kind: Some(s.kind.clone()),
+            category: Some(s.category.clone()),
+            rate_micros: Some(s.rate_micros),
+            min: Some(s.min),
+            max: Some(s.max),
+        })
+        .collect();
+    store::replace_services(&tx, 1, &services, 0).unwrap();
+    for t in &w.tickets {
+        let ticket = Ticket {
+            id: t.id,
+            user_id: Some(t.user_id),
+            username: t.username.clone(),
+            subject: t.subject.clone(),
+            status: t.status.clone(),
+            assignee: t.assignee.clone(),
+            created: Some(t.created),
+            last_update: Some(t.last_update),
+        };
+        let messages: Vec<TicketMessage> = t
+            .messages
+            .iter()
+            .map(|m| TicketMessage {
+                id: Some(m.id),
+                message: m.message.clone(),
+                is_staff: m.is_staff,
+                staff_name: m.staff_name.clone(),
+                created: Some(m.created),
+            })
+            .collect();
+        store::replace_messages(&tx, 1, &ticket, &messages, 0).unwrap();
+    }
+    tx.commit().unwrap();
+    conn.execute_batch("ANALYZE").unwrap();
 }

@@ -107,7 +107,7 @@ pub struct OrderFilter {
 }
 
 impl OrderFilter {
-    fn sql(&self) -> Where {
+    fn sql(&self, cache: &Connection) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.eq_text("mode", &self.mode);
@@ -116,22 +116,24 @@ impl OrderFilter {
         w.eq_text("provider", &self.provider);
         w.eq_text("user", &self.user);
         w.range("created", self.created_from, self.created_to);
-        w.text(&self.text, &["link", "user"]);
-        w
+        match self.text.as_deref().map(str::trim) {
+            // A whole username (what a customer quotes): that customer's
+            // orders, through the (panel, user) index instead of a scan of
+            // every link.
+            Some(t) if is_username(cache, t)? => w.eq_text("user", &Some(t.to_owned())),
+            _ => w.text(&self.text, &["link", "user"]),
+        }
+        Ok(w)
     }
 
     pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<OrderRow>> {
         let panels = panel_ids(cache, self.panel_id)?;
-        page(cache, &ORDERS, &panels, &self.sql(), req, order_row)
+        page(cache, &ORDERS, &panels, &self.sql(cache)?, req, order_row)
     }
 
     pub fn count(&self, cache: &Connection) -> Result<u64> {
-        count(
-            cache,
-            &ORDERS,
-            &panel_ids(cache, self.panel_id)?,
-            &self.sql(),
-        )
+        let w = self.sql(cache)?;
+        count(cache, &ORDERS, &panel_ids(cache, self.panel_id)?, &w)
     }
 
     /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
@@ -141,7 +143,7 @@ impl OrderFilter {
         panels: &[(i64, String)],
         out: impl std::io::Write,
     ) -> Result<u64> {
-        let w = self.sql();
+        let w = self.sql(cache)?;
         export::csv_where(
             cache,
             panels,
@@ -152,6 +154,17 @@ impl OrderFilter {
             out,
         )
     }
+}
+
+/// True when some panel has a customer of exactly this name.
+fn is_username(cache: &Connection, text: &str) -> Result<bool> {
+    if text.is_empty() || text.parse::<i64>().is_ok() {
+        return Ok(false);
+    }
+    cache
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)")
+        .and_then(|mut st| st.query_row([text], |r| r.get(0)))
+        .map_err(sql)
 }
 
 // ---------------------------------------------------------------- users
@@ -650,11 +663,30 @@ pub fn facets(cache: &Connection) -> Result<Facets> {
         .map_err(sql)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(sql)?;
+    // Mode, source and provider have no index: one pass over the orders
+    // reads the three (a few values each) instead of three passes.
+    type Combo = (Option<String>, Option<String>, Option<String>);
+    let mut st = cache
+        .prepare_cached("SELECT DISTINCT mode, creation_type, provider FROM orders")
+        .map_err(sql)?;
+    let combos = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(sql)?
+        .collect::<rusqlite::Result<Vec<Combo>>>()
+        .map_err(sql)?;
+    let set = |pick: fn(&Combo) -> &Option<String>| -> Vec<String> {
+        combos
+            .iter()
+            .filter_map(|c| pick(c).clone().filter(|v| !v.is_empty()))
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
+            .collect()
+    };
     Ok(Facets {
         order_statuses: distinct(cache, "orders", "status")?,
-        modes: distinct(cache, "orders", "mode")?,
-        sources: distinct(cache, "orders", "creation_type")?,
-        providers: distinct(cache, "orders", "provider")?,
+        modes: set(|c| &c.0),
+        sources: set(|c| &c.1),
+        providers: set(|c| &c.2),
         services,
         user_statuses: distinct(cache, "users", "status")?,
         payment_statuses: distinct(cache, "payments", "status")?,

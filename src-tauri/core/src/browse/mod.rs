@@ -1,5 +1,7 @@
 //! Browsing the cache: the tables, detail panes, dashboard and command
-//! palette of the console, all read from SQL and never loaded whole.
+//! palette of the console, all read from SQL and never loaded whole. Every
+//! function takes the cache with local.sqlite3 attached (`reports::open`,
+//! `db::Readers`): panels and notes live there.
 //!
 //! Lists are keyset-paged: a page ends with a cursor (the last row's sort
 //! key, panel and id) and the next page starts strictly after it, so paging
@@ -198,15 +200,13 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// The panels a filter covers: the one asked for, or all of them that have rows.
+/// The panels a filter covers: the one asked for, or every configured one.
 fn panel_ids(conn: &Connection, only: Option<i64>) -> Result<Vec<i64>> {
     if let Some(p) = only {
         return Ok(vec![p]);
     }
-    // The panels are configured in local.sqlite3; cached rows outlive nothing
-    // else, so the cache's own sync_state says which panels have data.
     let mut st = conn
-        .prepare_cached("SELECT DISTINCT panel_id FROM sync_state ORDER BY panel_id")
+        .prepare_cached("SELECT id FROM local.panels ORDER BY id")
         .map_err(sql)?;
     let ids = st
         .query_map([], |r| r.get(0))

@@ -1,0 +1,245 @@
+//! The console's tables over a 1,000,000-order cache: what the operator
+//! waits for when a filter changes (the first page and the row count), and
+//! what scrolling costs (each next keyset page, near the top and 500,000
+//! rows down). Cold is the first query of a fresh connection; warm p50/p95
+//! over 20 runs. `cargo bench -p paneldesk-core --bench browse`.
+
+use std::time::Instant;
+
+use paneldesk_core::{
+    browse::{self, Cursor, OrderFilter, PageRequest, Sort, SortDir, SortKey, UserFilter},
+    db::Db,
+    paths::DataDir,
+    reports,
+};
+use paneldesk_fakepanel::{Config, Quirks, World};
+use rusqlite::Connection;
+
+mod common;
+use common::fill;
+
+/// Rows the UI asks for at a time.
+const PAGE: u32 = 200;
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn stats(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[v.len() / 2], v[v.len() * 95 / 100])
+}
+
+fn time(db: &Db, name: &str, run: impl Fn(&Connection)) {
+    let conn = reports::open(db).unwrap();
+    let t = Instant::now();
+    run(&conn);
+    let cold = ms(t);
+    let (p50, p95) = stats(
+        (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                run(&conn);
+                ms(t)
+            })
+            .collect(),
+    );
+    println!("{name:<52} cold {cold:7.1} ms   warm p50 {p50:7.1} ms   p95 {p95:7.1} ms");
+}
+
+fn first_page() -> PageRequest {
+    PageRequest {
+        sort: None,
+        after: None,
+        limit: Some(PAGE),
+    }
+}
+
+/// Scrolling: `pages` consecutive pages from `start`, each timed.
+fn scroll(c: &Connection, sort: Sort, start: Option<Cursor>, pages: usize) -> (f64, f64) {
+    let mut after = start;
+    let mut times = Vec::with_capacity(pages);
+    for _ in 0..pages {
+        let t = Instant::now();
+        let page = OrderFilter::default()
+            .list(
+                c,
+                &PageRequest {
+                    sort: Some(sort.clone()),
+                    after: after.clone(),
+                    limit: Some(PAGE),
+                },
+            )
+            .unwrap();
+        times.push(ms(t));
+        after = page.next;
+    }
+    stats(times)
+}
+
+fn main() {
+    let world = World::generate(&Config {
+        quirks: Quirks::none(),
+        ..Config::with_orders(1_000_000)
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let t = Instant::now();
+    fill(&db, &world);
+    println!(
+        "cache of {} orders, {} users filled in {:.1} s",
+        world.orders.len(),
+        world.users.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let mid = world.orders[world.orders.len() / 2].created;
+    let day = 86_400;
+    let user = world.orders[123_456].user.clone();
+    let link_part = world.orders[654_321]
+        .link
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let service = world.orders[77].service_id;
+
+    println!("\nA filter change: the first page of {PAGE} rows, then the row count");
+    let filters: Vec<(&str, OrderFilter)> = vec![
+        ("no filter (newest first)", OrderFilter::default()),
+        (
+            "status = completed",
+            OrderFilter {
+                status: Some("completed".into()),
+                ..OrderFilter::default()
+            },
+        ),
+        (
+            "status = in_progress + service",
+            OrderFilter {
+                status: Some("in_progress".into()),
+                service_id: Some(service),
+                ..OrderFilter::default()
+            },
+        ),
+        (
+            "created within one day",
+            OrderFilter {
+                created_from: Some(mid),
+                created_to: Some(mid + day),
+                ..OrderFilter::default()
+            },
+        ),
+        (
+            "provider + mode + source",
+            OrderFilter {
+                provider: world.orders[5].provider.clone(),
+                mode: Some("auto".into()),
+                source: Some("api".into()),
+                ..OrderFilter::default()
+            },
+        ),
+        (
+            "text: an order ID",
+            OrderFilter {
+                text: Some(world.orders[500_000].id.to_string()),
+                ..OrderFilter::default()
+            },
+        ),
+        (
+            "text: a username",
+            OrderFilter {
+                text: Some(user),
+                ..OrderFilter::default()
+            },
+        ),
+        (
+            "text: part of one link (rare)",
+            OrderFilter {
+                text: Some(link_part),
+                ..OrderFilter::default()
+            },
+        ),
+    ];
+    for (name, f) in &filters {
+        time(&db, &format!("page  · {name}"), |c| {
+            f.list(c, &first_page()).unwrap();
+        });
+        time(&db, &format!("count · {name}"), |c| {
+            f.count(c).unwrap();
+        });
+    }
+
+    println!("\nScrolling: each next page of {PAGE} rows, 100 pages in a row");
+    let conn = reports::open(&db).unwrap();
+    for (name, column, dir) in [
+        ("by ID, newest first", "id", SortDir::Desc),
+        ("by created, oldest first", "created", SortDir::Asc),
+        (
+            "by charge, largest first (no index)",
+            "charge",
+            SortDir::Desc,
+        ),
+    ] {
+        let sort = Sort {
+            column: column.into(),
+            dir,
+        };
+        let (p50, p95) = scroll(&conn, sort.clone(), None, 100);
+        println!(
+            "{:<52} p50 {p50:7.2} ms   p95 {p95:7.2} ms",
+            format!("top · {name}")
+        );
+        if column != "charge" {
+            // 500,000 rows down: the cursor of the row there.
+            let o = &world.orders[world.orders.len() / 2];
+            let key = if column == "id" { o.id } else { o.created };
+            let start = Cursor {
+                key: SortKey::Int(key),
+                panel_id: 1,
+                id: o.id,
+            };
+            let (p50, p95) = scroll(&conn, sort, Some(start), 100);
+            println!(
+                "{:<52} p50 {p50:7.2} ms   p95 {p95:7.2} ms",
+                format!("500,000 rows down · {name}")
+            );
+        }
+    }
+
+    println!("\nThe other reads of the console");
+    time(&db, "users: first page by username", |c| {
+        UserFilter::default()
+            .list(
+                c,
+                &PageRequest {
+                    sort: Some(Sort {
+                        column: "username".into(),
+                        dir: SortDir::Asc,
+                    }),
+                    after: None,
+                    limit: Some(PAGE),
+                },
+            )
+            .unwrap();
+    });
+    time(&db, "dashboard (totals, waiting tickets, red bar)", |c| {
+        browse::dashboard(c, world.now).unwrap();
+    });
+    time(&db, "filter choices (facets)", |c| {
+        browse::facets(c).unwrap();
+    });
+    let id = world.orders[999].id.to_string();
+    time(&db, "palette: an order ID", |c| {
+        browse::search(c, &id).unwrap();
+    });
+    let name = world.users[4_321].username[..6].to_owned();
+    time(&db, "palette: a username prefix", |c| {
+        browse::search(c, &name).unwrap();
+    });
+    time(&db, "order detail (with ticket mentions)", |c| {
+        browse::order_detail(c, 1, world.orders[1_000].id).unwrap();
+    });
+    time(&db, "user detail", |c| {
+        browse::user_detail(c, c, 1, world.users[100].id).unwrap();
+    });
+}
