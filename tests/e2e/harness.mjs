@@ -148,8 +148,20 @@ export function configuredDataDir(name, fake) {
   return { dataDir, env };
 }
 
-/** Sets a <select> the way a user would (WebDriver cannot drive the native popup). */
+/**
+ * Sets a <select> the way a user would (WebDriver cannot drive the native
+ * popup), once it offers `value` (choices may load after the screen).
+ */
 export async function choose(browser, testId, value) {
+  await browser.waitUntil(
+    () =>
+      browser.execute(
+        (id, v) => Array.from(document.querySelectorAll(`[data-testid="${id}"] option`)).some((o) => o.value === v),
+        testId,
+        value,
+      ),
+    { timeout: 10_000, timeoutMsg: `the ${testId} choice never offered ${value}` },
+  );
   await browser.execute(
     (id, v) => {
       const select = document.querySelector(`[data-testid="${id}"]`);

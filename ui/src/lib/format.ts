@@ -66,6 +66,7 @@ export function waiting(since: number | null | undefined, now: number = Date.now
 /** "in_progress" -> "In progress". */
 export function label(value: string | null | undefined): string {
 	if (!value) return '—';
+	if (value.toLowerCase() === 'api') return 'API';
 	const text = value.replace(/_/g, ' ');
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
