@@ -208,6 +208,38 @@ fn paging_two_panels_by_any_sort_yields_every_order_once_in_order() {
             assert!(got == expected, "{column} {dir:?} by {per}: order differs");
         }
     }
+    // A page that takes exactly the last rows says there is no next page,
+    // even when they come from both panels.
+    let mut newest: Vec<&OrderRow> = all.iter().collect();
+    newest.sort_by_key(|o| std::cmp::Reverse(o.created));
+    let recent = OrderFilter {
+        created_from: Some(newest[40].created),
+        ..OrderFilter::default()
+    };
+    let k = recent.count(&c).unwrap() as u32;
+    let both: std::collections::BTreeSet<i64> = newest[..=40].iter().map(|o| o.panel_id).collect();
+    assert_eq!(both.len(), 2, "the newest rows come from both panels");
+    let whole = recent
+        .list(
+            &c,
+            &PageRequest {
+                limit: Some(k),
+                ..PageRequest::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((whole.rows.len() as u32, whole.next), (k, None));
+    let short = recent
+        .list(
+            &c,
+            &PageRequest {
+                limit: Some(k - 1),
+                ..PageRequest::default()
+            },
+        )
+        .unwrap();
+    assert!(short.next.is_some());
+
     let first = OrderFilter::default()
         .list(
             &c,

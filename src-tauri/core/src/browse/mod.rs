@@ -262,6 +262,8 @@ fn page<T>(
         SortDir::Desc => ("<", "DESC"),
     };
     let mut found: Vec<(Cursor, T)> = Vec::new();
+    // A panel that filled its `limit` may hold more rows.
+    let mut panel_full = false;
     for &panel in panels {
         let mut params: Vec<Value> = vec![Value::Integer(panel)];
         params.extend(w.params.iter().cloned());
@@ -297,6 +299,7 @@ fn page<T>(
         let mut st = conn.prepare_cached(&q).map_err(sql)?;
         let key_at = st.column_count() - 1;
         let mut rows = st.query(rusqlite::params_from_iter(params)).map_err(sql)?;
+        let before = found.len();
         while let Some(r) = rows.next().map_err(sql)? {
             let key = match col.kind {
                 KeyKind::Int => SortKey::Int(r.get(key_at).map_err(sql)?),
@@ -312,16 +315,18 @@ fn page<T>(
                 map(r).map_err(sql)?,
             ));
         }
+        panel_full |= found.len() - before == limit;
     }
     found.sort_by(|a, b| match sort.dir {
         SortDir::Asc => a.0.cmp_rows(&b.0),
         SortDir::Desc => b.0.cmp_rows(&a.0),
     });
-    // More rows than asked: there is a next page (every panel gave its `limit`
-    // best, so the first `limit` of the merge are the global best).
-    let full = found.len() >= limit;
+    // Every panel gave its `limit` best, so the first `limit` of the merge
+    // are the global best; more follow if the merge was longer or a panel
+    // may hold more.
+    let more = found.len() > limit || panel_full;
     found.truncate(limit);
-    let next = if full {
+    let next = if more {
         found.last().map(|(c, _)| c.clone())
     } else {
         None
