@@ -629,6 +629,13 @@ fn the_dashboard_and_sync_table_count_what_the_panels_hold() {
     );
     assert_eq!(orders.status, "ok");
     assert_eq!(orders.interval_s, 60);
+    // These panels read their services key from the environment, so the
+    // services were fetched, and say ok rather than "no key".
+    let services = status
+        .iter()
+        .find(|r| r.panel_id == fx.beta_id && r.resource == "services")
+        .unwrap();
+    assert_eq!((services.cached, services.status.as_str()), (12, "ok"));
 
     let facets = browse::facets(&c).unwrap();
     assert!(facets.order_statuses.contains(&"completed".to_string()));

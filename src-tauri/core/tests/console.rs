@@ -247,6 +247,20 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
         renamed
     );
 
+    // Without a services key the Sync engine table says so, with what to do.
+    let status =
+        paneldesk_core::browse::sync_status(&paneldesk_core::reports::open(&db).unwrap()).unwrap();
+    let services = status
+        .iter()
+        .find(|r| r.panel_id == main.id && r.resource == "services")
+        .unwrap();
+    assert_eq!(services.status, "no_key");
+    assert!(services
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("Services API key"));
+
     let disabled = edit(PanelEdit {
         enabled: Some(false),
         ..PanelEdit::default()

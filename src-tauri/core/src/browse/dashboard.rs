@@ -127,7 +127,7 @@ pub struct ResourceStatus {
     /// Rows of this resource in the cache.
     pub cached: u64,
     pub last_fetched: Option<i64>,
-    /// idle, running, ok or error.
+    /// idle, running, ok, error, or no_key (services without a services key).
     pub status: String,
     pub last_error: Option<String>,
 }
@@ -157,6 +157,20 @@ pub fn sync_status(conn: &Connection) -> Result<Vec<ResourceStatus>> {
                     e => Err(e),
                 })
                 .map_err(sql)?;
+            // Services need the panel's services key; without one the step
+            // is skipped, which is not "ok".
+            let (status, last_error) =
+                if r == Resource::Services && !p.has_services_key && cached == 0 {
+                    (
+                        "no_key".to_owned(),
+                        Some(
+                            "Add a Services API key in Settings › Panels to fetch the services."
+                                .to_owned(),
+                        ),
+                    )
+                } else {
+                    (status, last_error)
+                };
             out.push(ResourceStatus {
                 panel_id: p.id,
                 resource: r.as_str().to_owned(),
