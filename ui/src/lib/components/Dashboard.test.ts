@@ -54,6 +54,19 @@ describe('Dashboard', () => {
 		expect(cells(rows[1])).toEqual(['Reseller', 'Connected', '15', '6', '6', '4', '3', '2 min ago']);
 	});
 
+	it('shows a hostile ticket subject and username as text, never as markup', async () => {
+		const data = sampleData(5);
+		const hostile = '<img src=x onerror="window.pwned=1">Refill <script>window.pwned=2</script>';
+		data.tickets[0].subject = hostile;
+		data.tickets[0].username = '<b onmouseover="alert(1)">eve</b>';
+		await renderDashboard(createMockBackend({ data }));
+		const waiting = screen.getByTestId('waiting-tickets');
+		expect(waiting.textContent).toContain(hostile);
+		expect(waiting.textContent).toContain('<b onmouseover="alert(1)">eve</b>');
+		expect(waiting.querySelector('img, script, b')).toBeNull();
+		expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
+	});
+
 	it('shows no critical bar when no service is critical', async () => {
 		await renderDashboard(twoPanels());
 		expect(screen.queryByTestId('critical-bar')).toBeNull();
