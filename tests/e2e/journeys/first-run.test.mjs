@@ -116,3 +116,22 @@ test("orders filter by status and service, then open an order and its customer",
   assert.ok(orders.length > 0);
   await screenshot(browser, "first-run-06-user-detail");
 });
+
+test("End reaches the oldest of the 40,000 orders and Home the newest, each in one step", async () => {
+  const { browser } = app;
+  await navigate(browser, "Orders");
+  const firstRow = await browser.$('[data-testid="table-row"]');
+  await firstRow.waitForDisplayed({ timeout: 10_000 });
+  const newest = await firstRow.getAttribute("data-id");
+  await browser.execute(() => document.querySelector('[data-testid="data-table"]').focus());
+  await browser.keys(["End"]);
+  // The fake's first order id: the oldest of the demo's orders.
+  const oldest = await browser.$('[data-testid="table-row"][data-id="550000"]');
+  await oldest.waitForDisplayed({ timeout: 10_000, timeoutMsg: "End did not reach the oldest order" });
+  await screenshot(browser, "first-run-07-orders-end");
+  await browser.keys(["Home"]);
+  await browser.waitUntil(
+    async () => (await (await browser.$('[data-testid="table-row"]')).getAttribute("data-id")) === newest,
+    { timeout: 10_000, timeoutMsg: "Home did not come back to the newest order" },
+  );
+});

@@ -85,6 +85,9 @@ impl Cursor {
 pub struct Page<T> {
     pub rows: Vec<T>,
     pub next: Option<Cursor>,
+    /// The first row's cursor: asked with the sort reversed, it pages the
+    /// rows before this page (a table scrolled far keeps only a window).
+    pub first: Option<Cursor>,
 }
 
 /// What a list asks: its sort, where the previous page ended, how many rows.
@@ -332,6 +335,7 @@ fn page<T>(
         None
     };
     Ok(Page {
+        first: found.first().map(|(c, _)| c.clone()),
         rows: found.into_iter().map(|(_, row)| row).collect(),
         next,
     })

@@ -360,7 +360,12 @@ charge: number | null; provider_charge: number | null; currency: string | null; 
 /**
  * A page of rows and the cursor to ask for the next one (None: the end).
  */
-export type Page<T> = { rows: T[]; next: Cursor | null }
+export type Page<T> = { rows: T[]; next: Cursor | null; 
+/**
+ * The first row's cursor: asked with the sort reversed, it pages the
+ * rows before this page (a table scrolled far keeps only a window).
+ */
+first: Cursor | null }
 /**
  * What a list asks: its sort, where the previous page ended, how many rows.
  */
@@ -433,7 +438,7 @@ export type ResourceStatus = { panel_id: number; resource: string; interval_s: n
  */
 cached: number; last_fetched: number | null; 
 /**
- * idle, running, ok or error.
+ * idle, running, ok, error, or no_key (services without a services key).
  */
 status: string; last_error: string | null }
 export type SearchHit = { kind: SearchKind; panel_id: number; id: number; 

@@ -186,7 +186,8 @@ function pageOf<T extends Row>(rows: T[], req: PageRequest): Page<T> {
 	const out = start.slice(0, limit);
 	return {
 		rows: out,
-		next: start.length > limit ? cursorOf(out[out.length - 1]) : null
+		next: start.length > limit ? cursorOf(out[out.length - 1]) : null,
+		first: out.length > 0 ? cursorOf(out[0]) : null
 	};
 }
 

@@ -12,17 +12,26 @@ const columns: Column<Row>[] = [
 	{ key: 'name', label: 'Name', width: 150, text: (r) => r.name }
 ];
 
-/** `total` rows (ids 1..total), paged the way the core pages: after the cursor's id. */
+/**
+ * `total` rows (ids 1..total), paged the way the core pages: after the
+ * cursor's id in the table's order (the tests' sort, `desc`, lists ids
+ * 1..total), before it when the sort comes reversed (`asc`).
+ */
 function pager(total: number, prefix = 'row') {
 	return vi.fn(async (req: PageRequest): Promise<Page<Row>> => {
-		const start = req.after ? req.after.id : 0;
 		const limit = req.limit ?? 100;
-		const rows: Row[] = [];
-		for (let id = start + 1; id <= Math.min(total, start + limit); id++) {
-			rows.push({ panel_id: 1, id, name: `${prefix} ${id}` });
+		const backward = req.sort?.dir === 'asc';
+		const ids: number[] = [];
+		if (!backward) {
+			for (let id = (req.after?.id ?? 0) + 1; id <= total && ids.length < limit; id++) ids.push(id);
+		} else {
+			for (let id = (req.after?.id ?? total + 1) - 1; id >= 1 && ids.length < limit; id--) ids.push(id);
 		}
-		const last = rows[rows.length - 1];
-		return { rows, next: last && last.id < total ? { key: last.id, panel_id: 1, id: last.id } : null };
+		const rows = ids.map((id) => ({ panel_id: 1, id, name: `${prefix} ${id}` }));
+		const cursor = (id: number) => ({ key: id, panel_id: 1, id });
+		const last = ids.at(-1);
+		const more = last !== undefined && (backward ? last > 1 : last < total);
+		return { rows, first: ids.length ? cursor(ids[0]) : null, next: more ? cursor(last) : null };
 	});
 }
 
@@ -213,6 +222,29 @@ describe('DataTable', () => {
 		await user.keyboard('{Enter}');
 		expect(onopen).toHaveBeenCalledTimes(1);
 		expect(onopen).toHaveBeenCalledWith({ panel_id: 1, id: 2, name: 'row 2' });
+	});
+
+	it('jumps to the last of a million rows with End and back to the first with Home', async () => {
+		const user = userEvent.setup();
+		const onopen = vi.fn();
+		const load = pager(1_000_000);
+		renderTable({ load, onopen });
+		await screen.findAllByTestId('table-row');
+		screen.getByRole('grid').focus();
+
+		await user.keyboard('{End}');
+		// The end is read with the sort reversed, from nothing: one query, not 5,000 pages.
+		await waitFor(() => expect(load).toHaveBeenLastCalledWith({ sort: { column: 'id', dir: 'asc' }, after: null, limit: 200 }));
+		await waitFor(() => expect(screen.getByText('row 1000000')).toBeTruthy());
+		await user.keyboard('{Enter}');
+		expect(onopen).toHaveBeenLastCalledWith({ panel_id: 1, id: 1_000_000, name: 'row 1000000' });
+
+		await user.keyboard('{Home}');
+		await waitFor(() => expect(load).toHaveBeenLastCalledWith({ sort: { column: 'id', dir: 'desc' }, after: null, limit: 200 }));
+		await waitFor(() => expect(rowTexts()[0]).toEqual(['1', 'row 1']));
+		await user.keyboard('{Enter}');
+		expect(onopen).toHaveBeenLastCalledWith({ panel_id: 1, id: 1, name: 'row 1' });
+		expect(load.mock.calls.length).toBeLessThan(8);
 	});
 
 	it('opens a row on click', async () => {
