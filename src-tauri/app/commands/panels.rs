@@ -77,26 +77,41 @@ pub async fn panel_update(
 #[tauri::command]
 #[specta::specta]
 pub async fn panel_remove(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    state
+    let panel = state
         .blocking(move |core| {
             let db = core.db();
             let panel = panels::by_id(&db.local()?, id)?;
             panels::remove(&db.local()?, db.install_id(), &Keychain, &panel.name)?;
-            store::forget_panel(&db.cache()?, id)?;
             if panel.demo {
                 drop(core.demo.lock().unwrap_or_else(|e| e.into_inner()).take());
             }
-            Ok(())
+            Ok(panel)
         })
-        .await
+        .await?;
+    // The rows go on the engine's writer, after any page of the panel being
+    // written (later ones are refused); without an engine, directly.
+    let core = state.core()?;
+    match &core.engine {
+        Some(engine) => engine.forget_panel(panel.id).await?,
+        None => {
+            state
+                .blocking(move |core| store::forget_panel(&core.db().cache()?, panel.id))
+                .await?
+        }
+    }
+    Ok(())
 }
 
 /// Tests a saved panel with its stored keys; the outcome becomes its status.
 #[tauri::command]
 #[specta::specta]
 pub async fn panel_test(state: State<'_, AppState>, id: i64) -> Result<Probe, AppError> {
-    let core = state.core()?;
-    Ok(panels::test(core.db(), &Keychain, id).await?)
+    // Reading the keychain can wait on an unlock prompt: never on an async worker.
+    state
+        .blocking(move |core| {
+            tauri::async_runtime::block_on(panels::test(core.db(), &Keychain, id))
+        })
+        .await
 }
 
 /// Tests an address and keys before anything is saved.

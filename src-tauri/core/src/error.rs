@@ -105,6 +105,7 @@ impl Error {
             Error::Panel(e) => e.fix(),
             Error::Config(PanelConfigError::Unknown(_)) => Some("`paneldesk-cli panel list` shows the panels.".into()),
             Error::Config(PanelConfigError::MissingKey) => Some("Give the key in PANELDESK_ADMIN_KEY or on standard input.".into()),
+            Error::Config(PanelConfigError::EnvKeys(..)) => Some("Type its admin API key too: the panel then keeps both keys in the system keychain.".into()),
             Error::Config(_) => None,
             Error::Browse(BrowseError::NotFound { .. }) => Some("It is not in the cache: it may not be synced yet, or the retention removed it. Sync, then try again.".into()),
             Error::Browse(_) => None,

@@ -86,6 +86,8 @@ pub enum PanelConfigError {
     BadRateLimit(f64),
     #[error("no admin API key was given")]
     MissingKey,
+    #[error("the panel {0:?} reads its keys from the environment ({1}): renaming it or giving it a services key alone would lose them")]
+    EnvKeys(String, String),
 }
 
 const COLUMNS: &str = "id, name, base_url, staff_name, rate_limit, enabled, status, last_error, admin_key_last4, has_services_key, no_keychain, currency, demo";
@@ -365,7 +367,9 @@ pub fn update(
     };
     let admin_key = non_empty(edit.admin_key.as_deref()).filter(|_| !panel.demo);
     let services_key = non_empty(edit.services_key.as_deref()).filter(|_| !panel.demo);
-    let tx = local.transaction().map_err(sql)?;
+    let tx = local
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(sql)?;
     let taken: bool = tx
         .query_row(
             "SELECT count(*) FROM panels WHERE name = ?1 AND id <> ?2",
@@ -375,6 +379,11 @@ pub fn update(
         .map_err(sql)?;
     if taken {
         return Err(PanelConfigError::Duplicate(name).into());
+    }
+    // A `--no-keychain` panel's keys live in variables named after it; it
+    // moves to the keychain only with a new admin key.
+    if panel.no_keychain && admin_key.is_none() && (name != panel.name || services_key.is_some()) {
+        return Err(PanelConfigError::EnvKeys(panel.name.clone(), env_key_var(&panel.name)).into());
     }
     tx.execute(
         "UPDATE panels SET name = ?2, base_url = ?3, staff_name = ?4, rate_limit = ?5, enabled = ?6,
@@ -455,7 +464,8 @@ pub async fn test(db: &crate::db::Db, keychain: &Keychain, id: i64) -> Result<Pr
         Ok(_) => PanelStatus::Connected,
         Err(crate::ErrorCode::WrongKey) => PanelStatus::AuthError,
         Err(crate::ErrorCode::Unreachable) => PanelStatus::Unreachable,
-        Err(_) => PanelStatus::Connected,
+        // It answered, wrongly: what it was before still holds; the error says the rest.
+        Err(_) => panel.status,
     };
     let error = outcome
         .as_ref()

@@ -221,6 +221,7 @@ pub async fn save_conversation(
 ) -> Result<()> {
     writer
         .run(move |w| {
+            ensure_configured(&w.local, panel_id)?;
             let tx = w
                 .cache
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -401,6 +402,20 @@ pub fn apply_retention(tx: &Transaction, horizon: i64) -> Result<Removed> {
 }
 
 /// Everything cached for a panel, gone (when the panel is removed).
+/// Refuses a sync write for a panel removed meanwhile: its rows would
+/// outlive it (and a panel added later under its id would inherit them).
+pub fn ensure_configured(local: &Connection, panel_id: i64) -> Result<()> {
+    let exists: bool = local
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM panels WHERE id = ?1)")
+        .and_then(|mut st| st.query_row([panel_id], |r| r.get(0)))
+        .map_err(|e| crate::db::DbError::sqlite("local.sqlite3", e))?;
+    if exists {
+        Ok(())
+    } else {
+        Err(crate::panels::PanelConfigError::Unknown(format!("#{panel_id}")).into())
+    }
+}
+
 pub fn forget_panel(cache: &Connection, panel_id: i64) -> Result<()> {
     for table in [
         "orders",

@@ -197,13 +197,13 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
     };
 
     let renamed = edit(PanelEdit {
-        name: Some("  Console Renamed ".into()),
+        name: Some("  ConsoleMain ".into()),
         rate_limit: Some(2.5),
         staff_name: Some(String::new()),
         ..PanelEdit::default()
     })
     .unwrap();
-    assert_eq!(renamed.name, "Console Renamed");
+    assert_eq!(renamed.name, "ConsoleMain", "trimmed");
     assert_eq!(renamed.rate_limit, 2.5);
     assert_eq!(renamed.staff_name, None, "an empty staff name clears it");
     assert_eq!(renamed.url, main.url, "what was not edited stays");
@@ -270,7 +270,7 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
 
     // A wrong key in the environment: the test fails with wrong_key and the
     // panel's status says so, with the fix; the right key clears it.
-    let var = panels::env_key_var("Console Renamed");
+    let var = panels::env_key_var("ConsoleMain");
     std::env::set_var(&var, "wrong-key");
     let err = rt()
         .block_on(panels::test(&db, &Keychain, main.id))
@@ -287,4 +287,142 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
     let p = panels::by_id(&db.local().unwrap(), main.id).unwrap();
     assert_eq!(p.status, PanelStatus::Connected);
     assert_eq!(p.last_error, None);
+}
+
+#[test]
+fn a_panel_removed_while_it_syncs_leaves_no_row_behind() {
+    let fake = FakePanel::spawn(Config {
+        tickets: 40,
+        ..Config::with_orders(30_000)
+    })
+    .unwrap();
+    // Slow pages, so the removal lands in the middle of the backfill.
+    fake.set_faults(paneldesk_fakepanel::Faults {
+        latency_ms: 40,
+        ..paneldesk_fakepanel::Faults::default()
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let name = "ConsoleGone";
+    std::env::set_var(panels::env_key_var(name), fake.admin_key());
+    let panel = panels::add(
+        &mut db.local().unwrap(),
+        db.install_id(),
+        &Keychain,
+        NewPanel {
+            name: name.into(),
+            url: fake.url().into(),
+            staff_name: None,
+            rate_limit: Some(1_000.0),
+            admin_key: None,
+            services_key: None,
+            no_keychain: true,
+        },
+    )
+    .unwrap();
+    let rt = rt();
+    let engine = Engine::new(
+        db.clone(),
+        Writer::start(&db).unwrap(),
+        Keychain,
+        EngineOptions::default(),
+    );
+    let running = {
+        let engine = engine.clone();
+        rt.spawn(async move { engine.sync_once(None, &[Resource::Orders]).await })
+    };
+    // Wait until pages are being written, then remove the panel as the app does.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while count(&db, "SELECT count(*) FROM orders") < 2_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sync never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panels::remove(&db.local().unwrap(), db.install_id(), &Keychain, name).unwrap();
+    rt.block_on(engine.forget_panel(panel.id)).unwrap();
+    let reports = rt.block_on(running).unwrap().unwrap();
+    let err = reports[0]
+        .error
+        .as_ref()
+        .expect("the sync stopped on the removal");
+    assert_eq!(err.code(), ErrorCode::Config, "{err}");
+    for table in ["orders", "sync_state", "users", "tickets"] {
+        assert_eq!(
+            count(&db, &format!("SELECT count(*) FROM {table}")),
+            0,
+            "{table} kept rows of the removed panel"
+        );
+    }
+}
+
+#[test]
+fn an_env_key_panel_is_not_renamed_out_of_its_key_and_a_500_keeps_its_status() {
+    let fake = FakePanel::spawn(Config {
+        tickets: 5,
+        ..Config::with_orders(50)
+    })
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let name = "ConsoleEnv";
+    std::env::set_var(panels::env_key_var(name), fake.admin_key());
+    let panel = panels::add(
+        &mut db.local().unwrap(),
+        db.install_id(),
+        &Keychain,
+        NewPanel {
+            name: name.into(),
+            url: fake.url().into(),
+            staff_name: None,
+            rate_limit: None,
+            admin_key: None,
+            services_key: None,
+            no_keychain: true,
+        },
+    )
+    .unwrap();
+    let err = panels::update(
+        &mut db.local().unwrap(),
+        db.install_id(),
+        &Keychain,
+        panel.id,
+        PanelEdit {
+            name: Some("Renamed".into()),
+            ..PanelEdit::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Config);
+    assert!(
+        err.to_string().contains("PANELDESK_ADMIN_KEY_CONSOLEENV"),
+        "{err}"
+    );
+    assert!(err.fix().unwrap().contains("admin API key"));
+    assert_eq!(
+        panels::by_id(&db.local().unwrap(), panel.id).unwrap().name,
+        name
+    );
+
+    // A test that meets a panel error (every answer a 500) is that error,
+    // not "connected": the status stays what it was.
+    panels::set_status(
+        &db.local().unwrap(),
+        panel.id,
+        PanelStatus::AuthError,
+        Some("x"),
+    )
+    .unwrap();
+    fake.set_faults(paneldesk_fakepanel::Faults {
+        fail_rate: 1.0,
+        ..paneldesk_fakepanel::Faults::default()
+    });
+    let err = rt()
+        .block_on(panels::test(&db, &Keychain, panel.id))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PanelError, "{err}");
+    let p = panels::by_id(&db.local().unwrap(), panel.id).unwrap();
+    assert_eq!(p.status, PanelStatus::AuthError);
+    assert!(p.last_error.unwrap().contains(&err.to_string()));
 }

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     panels,
     reports::{self, ServiceHealthParams},
-    store::sql,
+    store::{self, sql},
     sync::{resource_settings, Resource},
     Result,
 };
@@ -68,10 +68,12 @@ pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
         panels_out.push(PanelTotals {
             panel_id: p.id,
             orders: count("SELECT count(*) FROM orders WHERE panel_id = ?1")?,
-            open_orders: count(
-                "SELECT count(*) FROM orders WHERE panel_id = ?1
-                 AND status IN ('pending', 'in_progress', 'processing', 'awaiting')",
-            )?,
+            open_orders: count(&format!(
+                "SELECT count(*) FROM orders WHERE panel_id = ?1 AND status IN ({})",
+                store::OPEN_ORDER_STATUSES
+                    .map(|st| format!("'{st}'"))
+                    .join(", ")
+            ))?,
             tickets: count("SELECT count(*) FROM tickets WHERE panel_id = ?1")?,
             open_tickets: count(
                 "SELECT count(*) FROM tickets WHERE panel_id = ?1 AND lower(status) <> 'closed'",
@@ -89,7 +91,8 @@ pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
     }
     let mut st = conn
         .prepare_cached(&format!(
-            "SELECT * FROM (SELECT {TICKET_COLUMNS} FROM tickets WHERE lower(status) <> 'closed')
+            "SELECT * FROM (SELECT {TICKET_COLUMNS} FROM tickets WHERE lower(status) <> 'closed'
+                            AND panel_id IN (SELECT id FROM local.panels))
              WHERE waiting_since IS NOT NULL ORDER BY waiting_since, panel_id, id LIMIT ?1"
         ))
         .map_err(sql)?;

@@ -90,26 +90,40 @@ pub fn order_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<OrderD
         .ok_or_else(|| not_found("order", id))?;
     let user = user_by_name(cache, panel_id, &order.user)?;
     // LIKE narrows to messages holding the digits; the extractor then keeps
-    // only those quoting the ID itself (not a longer number containing it).
+    // only those quoting the ID itself (not a longer number containing it),
+    // and the first such message of each ticket dates the mention.
     let mut st = cache
         .prepare_cached(
-            "SELECT ticket_id, min(created), group_concat(coalesce(plain, message), ' ')
-             FROM ticket_messages
+            "SELECT ticket_id, created, coalesce(plain, message) FROM ticket_messages
              WHERE panel_id = ?1 AND coalesce(plain, message) LIKE ?2
-             GROUP BY ticket_id ORDER BY ticket_id DESC",
+             ORDER BY ticket_id DESC, seq",
         )
         .map_err(sql)?;
-    let quoted: Vec<(i64, Option<i64>)> = st
+    let mut quoted: Vec<(i64, Option<i64>)> = Vec::new();
+    let rows = st
         .query_map(params![panel_id, format!("%{id}%")], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
-        .map_err(sql)?
-        .filter_map(|r| match r {
-            Ok((t, at, text)) => order_ids(&text).contains(&id).then_some(Ok((t, at))),
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<rusqlite::Result<_>>()
         .map_err(sql)?;
+    for row in rows {
+        let (ticket, at, text) = row.map_err(sql)?;
+        if !order_ids(&text).contains(&id) {
+            continue;
+        }
+        match quoted.last_mut() {
+            Some((t, first)) if *t == ticket => {
+                *first = match (*first, at) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            _ => quoted.push((ticket, at)),
+        }
+    }
     let mut mentions = Vec::with_capacity(quoted.len());
     for (ticket_id, quoted_at) in quoted {
         if let Some(ticket) = ticket(cache, panel_id, ticket_id)? {

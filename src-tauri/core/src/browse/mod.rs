@@ -197,7 +197,7 @@ impl Where {
     }
 }
 
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -265,8 +265,6 @@ fn page<T>(
         SortDir::Desc => ("<", "DESC"),
     };
     let mut found: Vec<(Cursor, T)> = Vec::new();
-    // A panel that filled its `limit` may hold more rows.
-    let mut panel_full = false;
     for &panel in panels {
         let mut params: Vec<Value> = vec![Value::Integer(panel)];
         params.extend(w.params.iter().cloned());
@@ -289,7 +287,8 @@ fn page<T>(
                 }
             }
         };
-        params.push(Value::Integer(limit as i64));
+        // One row more than asked says whether a next page exists.
+        params.push(Value::Integer(limit as i64 + 1));
         let q = format!(
             "SELECT {}, {} FROM {} WHERE panel_id = ?{}{} ORDER BY {} {dir}, id {dir} LIMIT ?",
             table.select,
@@ -302,7 +301,6 @@ fn page<T>(
         let mut st = conn.prepare_cached(&q).map_err(sql)?;
         let key_at = st.column_count() - 1;
         let mut rows = st.query(rusqlite::params_from_iter(params)).map_err(sql)?;
-        let before = found.len();
         while let Some(r) = rows.next().map_err(sql)? {
             let key = match col.kind {
                 KeyKind::Int => SortKey::Int(r.get(key_at).map_err(sql)?),
@@ -318,16 +316,14 @@ fn page<T>(
                 map(r).map_err(sql)?,
             ));
         }
-        panel_full |= found.len() - before == limit;
     }
     found.sort_by(|a, b| match sort.dir {
         SortDir::Asc => a.0.cmp_rows(&b.0),
         SortDir::Desc => b.0.cmp_rows(&a.0),
     });
-    // Every panel gave its `limit` best, so the first `limit` of the merge
-    // are the global best; more follow if the merge was longer or a panel
-    // may hold more.
-    let more = found.len() > limit || panel_full;
+    // Every panel gave its `limit` + 1 best, so the first `limit` of the
+    // merge are the global best, and any row past them is a next page.
+    let more = found.len() > limit;
     found.truncate(limit);
     let next = if more {
         found.last().map(|(c, _)| c.clone())

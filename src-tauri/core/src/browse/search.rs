@@ -33,6 +33,7 @@ const PER_KIND: i64 = 8;
 
 /// A number finds that ID among orders, tickets, payments and users; text
 /// finds users by username or email (prefix first) and tickets by subject.
+/// Only configured panels' rows: none of a panel removed mid-sync.
 pub fn search(cache: &Connection, query: &str) -> Result<Vec<SearchHit>> {
     let q = query.trim().trim_start_matches('#');
     if q.is_empty() {
@@ -61,48 +62,50 @@ pub fn search(cache: &Connection, query: &str) -> Result<Vec<SearchHit>> {
         run(
             SearchKind::Order,
             "SELECT panel_id, id, 'Order #' || id, service_name || ' · ' || status || ' · ' || user
-             FROM orders WHERE id = ?1 ORDER BY panel_id LIMIT ?2",
+             FROM orders WHERE id = ?1 AND panel_id IN (SELECT id FROM local.panels)
+             ORDER BY panel_id LIMIT ?2",
             params![id, PER_KIND],
         )?;
         run(
             SearchKind::Ticket,
             "SELECT panel_id, id, 'Ticket #' || id, subject || ' · ' || username
-             FROM tickets WHERE id = ?1 ORDER BY panel_id LIMIT ?2",
+             FROM tickets WHERE id = ?1 AND panel_id IN (SELECT id FROM local.panels)
+             ORDER BY panel_id LIMIT ?2",
             params![id, PER_KIND],
         )?;
         run(
             SearchKind::Payment,
             "SELECT panel_id, id, 'Payment #' || id, method || ' · ' || status || ' · ' || user
-             FROM payments WHERE id = ?1 ORDER BY panel_id LIMIT ?2",
+             FROM payments WHERE id = ?1 AND panel_id IN (SELECT id FROM local.panels)
+             ORDER BY panel_id LIMIT ?2",
             params![id, PER_KIND],
         )?;
         run(
             SearchKind::User,
             "SELECT panel_id, id, username, 'User #' || id || coalesce(' · ' || email, '')
-             FROM users WHERE id = ?1 ORDER BY panel_id LIMIT ?2",
+             FROM users WHERE id = ?1 AND panel_id IN (SELECT id FROM local.panels)
+             ORDER BY panel_id LIMIT ?2",
             params![id, PER_KIND],
         )?;
         return Ok(hits);
     }
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = super::like_escape(q);
     let prefix = format!("{escaped}%");
     let anywhere = format!("%{escaped}%");
-    // Prefix matches of usernames first (the users_username index), then
-    // anything containing the text.
+    // Usernames and emails containing the text, those starting with it first.
     run(
         SearchKind::User,
         "SELECT panel_id, id, username, 'User #' || id || coalesce(' · ' || email, '')
-         FROM users WHERE username LIKE ?1 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\'
+         FROM users WHERE (username LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\')
+           AND panel_id IN (SELECT id FROM local.panels)
          ORDER BY username NOT LIKE ?1 ESCAPE '\\', length(username), panel_id, id LIMIT ?3",
         params![prefix, anywhere, PER_KIND],
     )?;
     run(
         SearchKind::Ticket,
         "SELECT panel_id, id, 'Ticket #' || id, subject || ' · ' || username
-         FROM tickets WHERE subject LIKE ?1 ESCAPE '\\' OR username LIKE ?1 ESCAPE '\\'
+         FROM tickets WHERE (subject LIKE ?1 ESCAPE '\\' OR username LIKE ?1 ESCAPE '\\')
+           AND panel_id IN (SELECT id FROM local.panels)
          ORDER BY id DESC LIMIT ?2",
         params![anywhere, PER_KIND],
     )?;

@@ -95,6 +95,23 @@ impl Engine {
         self.inner.events.subscribe()
     }
 
+    /// Deletes a removed panel's cached rows on the writer thread, after
+    /// any page of it being written: later pages are refused
+    /// (`store::ensure_configured`), so none outlives the panel.
+    pub async fn forget_panel(&self, panel_id: i64) -> Result<()> {
+        self.inner
+            .writer
+            .run(move |w| {
+                let tx = w
+                    .cache
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(sql)?;
+                store::forget_panel(&tx, panel_id)?;
+                tx.commit().map_err(sql)
+            })
+            .await
+    }
+
     /// Wakes `watch`: new or re-enabled panels start, every panel syncs now
     /// with its current settings (a settings change applies at once).
     pub fn nudge(&self) {
@@ -476,6 +493,7 @@ impl PanelSync {
         self.inner
             .writer
             .run(move |w: &mut WriteConns| {
+                store::ensure_configured(&w.local, panel_id)?;
                 let tx = w
                     .cache
                     .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -496,6 +514,7 @@ impl PanelSync {
         self.inner
             .writer
             .run(move |w| {
+                store::ensure_configured(&w.local, panel_id)?;
                 let mut state = store::load_state(&w.cache, panel_id, r.as_str())?;
                 state.status = if error.is_some() { "error" } else { "ok" }.into();
                 state.last_error = error;
@@ -762,6 +781,7 @@ impl PanelSync {
         self.inner
             .writer
             .run(move |w| {
+                store::ensure_configured(&w.local, panel_id)?;
                 let tx = w
                     .cache
                     .transaction_with_behavior(TransactionBehavior::Immediate)
