@@ -15,6 +15,9 @@ export interface SyncProgress {
 	rowsPerSecond: number;
 }
 
+/** Sync steps ending within this span make one reload of the screens. */
+const CHANGES_MS = 250;
+
 export class AppData {
 	panels = $state<Panel[]>([]);
 	/** False until the panels were read once (the welcome screen waits for it). */
@@ -22,13 +25,17 @@ export class AppData {
 	error = $state<BackendError | null>(null);
 	/** The syncs running now, by "panel/resource". */
 	running = $state<Record<string, SyncProgress>>({});
-	/** Bumped whenever a sync step ends: screens reload what they show. */
+	/**
+	 * Bumped when sync steps end (at most every CHANGES_MS while a sync
+	 * runs): screens reload what they show.
+	 */
 	changes = $state(0);
-	/** The last sync error per panel name, from the events. */
-	syncErrors = $state<Record<string, string>>({});
 
 	readonly backend: Backend;
 	#unlisten: (() => void) | null = null;
+	#stopped = false;
+	#reads = 0;
+	#bump: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(backend: Backend) {
 		this.backend = backend;
@@ -36,21 +43,30 @@ export class AppData {
 
 	/** Reads the panels and starts following the sync events. */
 	async start(): Promise<void> {
-		this.#unlisten = await this.backend.onSync((e) => this.#onSync(e));
+		const unlisten = await this.backend.onSync((e) => this.#onSync(e));
+		// Stopped while the listener was being set up: take it down at once.
+		if (this.#stopped) unlisten();
+		else this.#unlisten = unlisten;
 		await this.refreshPanels();
 	}
 
 	stop(): void {
+		this.#stopped = true;
 		this.#unlisten?.();
 		this.#unlisten = null;
+		clearTimeout(this.#bump);
 	}
 
 	async refreshPanels(): Promise<void> {
+		// Only the newest read lands: an older answer never undoes a newer one.
+		const mine = ++this.#reads;
 		try {
-			this.panels = await this.backend.panelsList();
+			const panels = await this.backend.panelsList();
+			if (mine !== this.#reads) return;
+			this.panels = panels;
 			this.error = null;
 		} catch (e) {
-			this.error = toBackendError(e);
+			if (mine === this.#reads) this.error = toBackendError(e);
 		} finally {
 			this.loaded = true;
 		}
@@ -73,10 +89,14 @@ export class AppData {
 			return;
 		}
 		delete this.running[key];
-		if (e.status === 'error' && e.error) this.syncErrors[e.panel] = e.error;
-		else delete this.syncErrors[e.panel];
-		this.changes += 1;
-		void this.refreshPanels();
+		// Steps end in bursts (five resources, many panels): one reload for a burst.
+		if (this.#bump === undefined) {
+			this.#bump = setTimeout(() => {
+				this.#bump = undefined;
+				this.changes += 1;
+				void this.refreshPanels();
+			}, CHANGES_MS);
+		}
 	}
 
 	panelName(id: number): string {

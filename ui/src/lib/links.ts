@@ -18,6 +18,11 @@ export function recordLink(kind: RecordKind, panelId: number, id: number): Resol
 	return `${resolve(TABLES[kind])}?panel=${panelId}&open=${id}` as ResolvedPathname;
 }
 
+/** The Orders screen searching for a customer: a whole username is their orders. */
+export function ordersOf(username: string): ResolvedPathname {
+	return `${resolve('/orders')}?q=${encodeURIComponent(username)}` as ResolvedPathname;
+}
+
 /** The current screen with another query: opening or closing its detail pane. */
 export function sameScreen(pathname: string, query = ''): ResolvedPathname {
 	return `${pathname}${query}` as ResolvedPathname;

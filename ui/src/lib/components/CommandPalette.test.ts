@@ -47,6 +47,27 @@ describe('CommandPalette', () => {
 		expect(hits[0].getAttribute('aria-selected')).toBe('true');
 	});
 
+	it('on Enter during a slow search, goes to that search\'s hit, not the previous one', async () => {
+		const user = setup();
+		const backend = createMockBackend();
+		const { input } = renderPalette(backend);
+		await user.type(input, 'user1');
+		vi.advanceTimersByTime(PAUSE_MS);
+		await vi.waitFor(() => expect(hitTitles()).toHaveLength(4));
+
+		// The next search answers only when released.
+		let release: () => void = () => {};
+		const search = backend.search;
+		backend.search = (q) => new Promise((resolve) => (release = () => resolve(search(q))));
+		await user.type(input, '{Backspace}{Backspace}{Backspace}{Backspace}{Backspace}100003');
+		vi.advanceTimersByTime(PAUSE_MS);
+		const enter = user.keyboard('{Enter}');
+		release();
+		await enter;
+		await vi.waitFor(() => expect(goto).toHaveBeenCalledWith('/orders?panel=1&open=100003'));
+		expect(goto).toHaveBeenCalledTimes(1);
+	});
+
 	it('goes to the hit chosen with ArrowDown on Enter', async () => {
 		const user = setup();
 		const { input, onclose } = renderPalette();

@@ -110,6 +110,24 @@ describe('OrdersScreen', () => {
 		expect(cellOf(first, 'charge')).toBe('$0.35');
 	});
 
+	it('opens searching for ?q= (a user pane\'s "all orders" link)', async () => {
+		page.url.href = 'http://localhost/orders?q=user3';
+		const backend = createMockBackend();
+		await renderOrders(backend);
+		expect(lastCall(backend, 'ordersList')?.args[0]).toEqual({ ...EMPTY, text: 'user3' });
+		expect((screen.getByTestId('filter-text') as HTMLInputElement).value).toBe('user3');
+		await waitFor(() => expect(count()).toMatch(/orders match the filters$/));
+	});
+
+	it('says when the row count cannot be read, and keeps the rows', async () => {
+		const backend = createMockBackend({
+			failWith: { ordersCount: { code: 'database', message: 'disk I/O error', fix: null } }
+		});
+		await renderOrders(backend);
+		await waitFor(() => expect(count()).toBe('The row count is not available right now'));
+		expect(screen.getAllByTestId('table-row').length).toBeGreaterThan(0);
+	});
+
 	it('filters by status: the table and the count query again with it', async () => {
 		const user = userEvent.setup();
 		const backend = createMockBackend();
