@@ -23,7 +23,7 @@ SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev \
 	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3
 
-.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e bindings fmt
+.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e bindings bench-start fmt
 
 help:
 	@echo "make run    build and start Paneldesk (under Xvfb when there is no display)"
@@ -94,6 +94,11 @@ bindings: build
 test: check build deps-e2e
 	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) FAKE_BIN=$(FAKE_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
 	  APP_FEATURES="$(APP_FEATURES)" tests/run-all
+
+# Start to an interactive dashboard, and memory, with 1,000,000 cached orders (prints figures).
+bench-start: build deps-e2e
+	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) FAKE_BIN=$(FAKE_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
+	  dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/bench/start.mjs
 
 fmt:
 	cargo fmt --all

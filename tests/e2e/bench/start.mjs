@@ -1,0 +1,131 @@
+// Benchmark (not a test): the app's start to an interactive dashboard, and
+// its memory, with 1,000,000 cached orders. Run by `make bench-start`, which
+// sets the same environment as the journeys. Prints figures; asserts nothing.
+//
+// The data dir is filled once by the CLI from a fake panel of 1,000,000
+// orders. Each start is a fresh process: from the WebDriver session request
+// (which launches the app) to the dashboard showing the million orders, and
+// the part of it inside the page (performance.now() at that moment).
+// Memory is the resident set of the app and its WebKit processes.
+
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { configuredDataDir, launchApp, navigate, startFake } from "../harness.mjs";
+
+const ORDERS = Number(process.env.PANELDESK_BENCH_ORDERS ?? 1_000_000);
+const RUNS = 5;
+
+/** Resident memory (MB) of a process and every descendant. */
+function treeRssMb(rootPid) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  let kb = 0;
+  const parts = [];
+  const walk = (pid) => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const m = status.match(/VmRSS:\s+(\d+) kB/);
+      if (m) {
+        kb += Number(m[1]);
+        parts.push(`${status.match(/Name:\s+(\S+)/)[1]} ${Math.round(Number(m[1]) / 1024)} MB`);
+      }
+    } catch {
+      return;
+    }
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(rootPid);
+  console.log(`  (${parts.join(", ")})`);
+  return kb / 1024;
+}
+
+function appPid(dataDir) {
+  // The app is the process whose environment names this data dir; the
+  // newest one (an earlier run's app may still be exiting).
+  let newest = null;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const exe = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (!exe.startsWith(process.env.APP_BIN)) continue;
+      if (!readFileSync(`/proc/${entry}/environ`, "utf8").includes(`PANELDESK_DATA_DIR=${dataDir}`)) continue;
+      const started = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ")[19]);
+      if (!newest || started > newest.started) newest = { pid: Number(entry), started };
+    } catch {
+      // Not ours to read, or gone.
+    }
+  }
+  return newest?.pid ?? null;
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+const fake = await startFake({ orders: ORDERS, tickets: 2_000 });
+let t = Date.now();
+const { dataDir, env } = configuredDataDir("Bench", fake);
+console.log(`data dir with ${ORDERS.toLocaleString("en-US")} orders synced by the CLI in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+// The app syncs too while it runs; stopping the panel keeps each run the same.
+await fake.stop();
+const expected = ORDERS.toLocaleString("en-US");
+
+const wall = [];
+const page = [];
+let memory = null;
+for (let run = 0; run < RUNS; run++) {
+  t = performance.now();
+  const app = await launchApp({ dataDir, env });
+  const { browser } = app;
+  try {
+    const total = await browser.$('[data-testid="total-orders"]');
+    await total.waitUntil(async () => (await total.getText()) === expected, { timeout: 60_000, interval: 20 });
+    wall.push(performance.now() - t);
+    page.push(await browser.execute(() => performance.now()));
+    if (run === RUNS - 1) {
+      const pid = appPid(dataDir);
+      const atDashboard = pid ? treeRssMb(pid) : NaN;
+      await navigate(browser, "Orders");
+      await (await browser.$('[data-testid="table-row"]')).waitForDisplayed({ timeout: 30_000 });
+      // Scroll down 50,000 rows, a page at a time: the window keeps 10,000 at most.
+      const firstId = () =>
+        browser.execute(() => Number(document.querySelector('[data-testid="table-row"]').dataset.id));
+      const top = await firstId();
+      // Keep scrolling to the bottom, as a held-down scrollbar would; each
+      // page that arrives shifts the window and lets the view go further.
+      const started = performance.now();
+      while (top - (await firstId()) < 50_000) {
+        if (performance.now() - started > 120_000) throw new Error("scrolling stalled");
+        await browser.execute(() => {
+          const body = document.querySelector('[data-testid="table-body"]');
+          body.scrollTop = body.scrollHeight;
+        });
+        await browser.pause(16);
+      }
+      const scrollMs = performance.now() - started;
+      const afterScroll = pid ? treeRssMb(pid) : NaN;
+      memory = { atDashboard, afterScroll, rows: top - (await firstId()), scrollMs };
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+console.log(`start to the dashboard showing ${expected} orders, ${RUNS} runs:`);
+console.log(`  from the session request (process start, webview, data): median ${median(wall).toFixed(0)} ms, min ${Math.min(...wall).toFixed(0)} ms, max ${Math.max(...wall).toFixed(0)} ms`);
+console.log(`  inside the page (page load to the dashboard's data):      median ${median(page).toFixed(0)} ms`);
+if (memory) {
+  console.log(
+    `memory of the app and its WebKit processes: ${memory.atDashboard.toFixed(0)} MB at the dashboard, ` +
+      `${memory.afterScroll.toFixed(0)} MB after scrolling ${memory.rows.toLocaleString("en-US")} orders down ` +
+      `(in ${(memory.scrollMs / 1000).toFixed(1)} s, ${Math.round(memory.rows / (memory.scrollMs / 1000)).toLocaleString("en-US")} rows/s)`,
+  );
+}
+execFileSync("rm", ["-rf", dataDir]);
