@@ -5,7 +5,7 @@ mod commands;
 mod error;
 mod state;
 
-use paneldesk_core::sync::SyncEvent;
+use paneldesk_core::{db::CacheChanges, sync::SyncEvent};
 use specta_typescript::{BigIntExportBehavior, Typescript};
 use tauri::{Emitter, Manager};
 use tauri_specta::{collect_commands, Builder};
@@ -17,6 +17,10 @@ pub const BINDINGS_PATH: &str = "ui/src/lib/backend/bindings.ts";
 
 /// The event carrying the sync engine's progress and state changes.
 pub const SYNC_EVENT: &str = "sync";
+/// The event saying another process (the CLI owning the sync) wrote the cache.
+pub const CACHE_CHANGED_EVENT: &str = "cache-changed";
+/// How often the cache is checked for another process's writes.
+const CACHE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -74,6 +78,14 @@ fn start_sync(app: &tauri::AppHandle) {
     let state = app.state::<state::AppState>();
     let Ok(core) = state.core() else { return };
     let Some(engine) = core.engine.clone() else {
+        // Another process syncs: tell the window when it has written.
+        let handle = app.clone();
+        match CacheChanges::watch(core.db(), CACHE_CHECK, move || {
+            let _ = handle.emit(CACHE_CHANGED_EVENT, ());
+        }) {
+            Ok(watch) => *core.changes.lock().unwrap_or_else(|e| e.into_inner()) = Some(watch),
+            Err(e) => tracing::warn!("the window will not follow the other process's sync: {e}"),
+        }
         return;
     };
     let mut events = engine.subscribe();

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use paneldesk_core::{
-    db::{Db, Readers, Writer},
+    db::{CacheChanges, Db, Readers, Writer},
     demo::DemoServer,
     lock::SyncLock,
     logging::{self, LogGuard},
@@ -25,6 +25,8 @@ pub struct Core {
     /// Why there is no engine, for the Sync engine screen.
     pub engine_note: Option<String>,
     pub demo: Mutex<Option<DemoServer>>,
+    /// Without an engine: the watch on what the owning process writes.
+    pub changes: Mutex<Option<CacheChanges>>,
     _lock: Option<SyncLock>,
 }
 
@@ -78,6 +80,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
         engine,
         engine_note,
         demo: Mutex::new(demo),
+        changes: Mutex::new(None),
         _lock: lock,
     })
 }

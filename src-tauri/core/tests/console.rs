@@ -426,3 +426,32 @@ fn an_env_key_panel_is_not_renamed_out_of_its_key_and_a_500_keeps_its_status() {
     assert_eq!(p.status, PanelStatus::AuthError);
     assert!(p.last_error.unwrap().contains(&err.to_string()));
 }
+
+#[test]
+fn another_process_writing_the_cache_is_noticed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _watch = paneldesk_core::db::CacheChanges::watch(
+        &db,
+        std::time::Duration::from_millis(20),
+        move || {
+            let _ = tx.send(());
+        },
+    )
+    .unwrap();
+    // Nothing written: nothing noticed.
+    assert!(rx
+        .recv_timeout(std::time::Duration::from_millis(200))
+        .is_err());
+    // A commit on another connection (as the CLI's sync makes) is noticed.
+    db.cache()
+        .unwrap()
+        .execute(
+            "INSERT INTO sync_state (panel_id, resource) VALUES (1, 'orders')",
+            [],
+        )
+        .unwrap();
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the commit was noticed");
+}

@@ -43,10 +43,14 @@ export class AppData {
 
 	/** Reads the panels and starts following the sync events. */
 	async start(): Promise<void> {
-		const unlisten = await this.backend.onSync((e) => this.#onSync(e));
-		// Stopped while the listener was being set up: take it down at once.
-		if (this.#stopped) unlisten();
-		else this.#unlisten = unlisten;
+		const unlisten = [
+			await this.backend.onSync((e) => this.#onSync(e)),
+			// Another process's sync (the CLI's) changes the cache too.
+			await this.backend.onCacheChanged(() => this.#changed())
+		];
+		// Stopped while the listeners were being set up: take them down at once.
+		if (this.#stopped) unlisten.forEach((u) => u());
+		else this.#unlisten = () => unlisten.forEach((u) => u());
 		await this.refreshPanels();
 	}
 
@@ -89,14 +93,17 @@ export class AppData {
 			return;
 		}
 		delete this.running[key];
-		// Steps end in bursts (five resources, many panels): one reload for a burst.
-		if (this.#bump === undefined) {
-			this.#bump = setTimeout(() => {
-				this.#bump = undefined;
-				this.changes += 1;
-				void this.refreshPanels();
-			}, CHANGES_MS);
-		}
+		this.#changed();
+	}
+
+	/** The cache changed: one reload for a burst of changes (five resources, many panels). */
+	#changed(): void {
+		if (this.#bump !== undefined) return;
+		this.#bump = setTimeout(() => {
+			this.#bump = undefined;
+			this.changes += 1;
+			void this.refreshPanels();
+		}, CHANGES_MS);
 	}
 
 	panelName(id: number): string {

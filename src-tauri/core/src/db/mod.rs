@@ -4,6 +4,7 @@
 //! `local.sqlite3` holds what only this machine holds. Both are migrated when
 //! a [`Db`] is opened.
 
+mod changes;
 mod connection;
 mod migrations;
 mod readers;
@@ -11,6 +12,7 @@ mod writer;
 
 use rusqlite::{Connection, OptionalExtension};
 
+pub use changes::CacheChanges;
 pub use connection::open_connection;
 pub use migrations::{migrate, migrate_to, Schema};
 pub use readers::Readers;

@@ -257,6 +257,8 @@ export interface MockBackend extends Backend {
 	readonly data: MockData;
 	/** Sends a sync event to every onSync handler. */
 	emitSync(event: SyncEvent): void;
+	/** Says another process wrote the cache, to every onCacheChanged handler. */
+	emitCacheChanged(): void;
 }
 
 /** An in-memory backend, for tests and for running the UI in a plain browser. */
@@ -264,6 +266,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	const calls: { method: keyof Backend; args: unknown[] }[] = [];
 	const data = options.data ?? sampleData();
 	const handlers = new Set<(e: SyncEvent) => void>();
+	const cacheHandlers = new Set<() => void>();
 
 	async function answer<T>(method: keyof Backend, args: unknown[], value: () => T): Promise<T> {
 		calls.push({ method, args });
@@ -357,6 +360,11 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		onSync: async (handler) => {
 			handlers.add(handler);
 			return () => handlers.delete(handler);
+		},
+		emitCacheChanged: () => cacheHandlers.forEach((h) => h()),
+		onCacheChanged: async (handler) => {
+			cacheHandlers.add(handler);
+			return () => cacheHandlers.delete(handler);
 		},
 		appInfo: () => answer('appInfo', [], () => options.appInfo ?? SAMPLE_APP_INFO),
 		dashboard: () => answer('dashboard', [], dashboard),

@@ -3,8 +3,9 @@ import { commands, type AppError, type Result, type SyncEvent } from './bindings
 import { toBackendError } from './errors';
 import type { Backend } from './types';
 
-/** The event name the app emits sync progress on (SYNC_EVENT in lib.rs). */
+/** The event names the app emits on (SYNC_EVENT and CACHE_CHANGED_EVENT in lib.rs). */
 const SYNC_EVENT = 'sync';
+const CACHE_CHANGED_EVENT = 'cache-changed';
 
 /** Unwraps a generated command's Result, turning every failure into a BackendError. */
 async function call<T>(run: () => Promise<Result<T, AppError>>): Promise<T> {
@@ -29,7 +30,8 @@ const wrapped = Object.fromEntries(
 
 /** The real backend: the Rust commands of the Tauri app. */
 export const tauriBackend: Backend = {
-	...(wrapped as Omit<Backend, 'onSync'>),
+	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged'>),
 	onSync: (handler: (event: SyncEvent) => void) =>
-		listen<SyncEvent>(SYNC_EVENT, (e) => handler(e.payload))
+		listen<SyncEvent>(SYNC_EVENT, (e) => handler(e.payload)),
+	onCacheChanged: (handler: () => void) => listen(CACHE_CHANGED_EVENT, () => handler())
 };

@@ -16,4 +16,6 @@ export type Backend = {
 } & {
 	/** Follows the sync engine's progress and state events; resolves to an unsubscribe. */
 	onSync(handler: (event: SyncEvent) => void): Promise<() => void>;
+	/** Called when another process (the CLI owning the sync) wrote the cache. */
+	onCacheChanged(handler: () => void): Promise<() => void>;
 };

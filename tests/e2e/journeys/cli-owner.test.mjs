@@ -1,0 +1,59 @@
+// When the command line owns the sync (`paneldesk-cli sync --watch`), the
+// window says so, browses, and follows what the other process writes.
+
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { cli, configuredDataDir, launchApp, navigate, screenshot, startFake } from "../harness.mjs";
+
+let fake;
+let app;
+let watcher;
+let dataDir;
+before(async () => {
+  fake = await startFake({ orders: 2000, tickets: 10 });
+  const configured = configuredDataDir("Main", fake);
+  dataDir = configured.dataDir;
+  watcher = spawn(process.env.CLI_BIN, ["--data-dir", dataDir, "sync", "--watch"], {
+    env: { ...process.env, ...configured.env },
+    stdio: "ignore",
+  });
+  // Until the CLI holds the sync lock (a lock attempt of our own then fails).
+  const lock = join(dataDir, "sync.lock");
+  const deadline = Date.now() + 20_000;
+  while (spawnSync("flock", ["-n", lock, "true"]).status === 0) {
+    if (Date.now() > deadline) throw new Error("the CLI never took the sync lock");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  app = await launchApp({ dataDir, env: configured.env });
+});
+after(async () => {
+  await app?.close();
+  watcher?.kill();
+  await fake?.stop();
+});
+
+test("the window says another process syncs, and follows its writes", async () => {
+  const { browser } = app;
+  await browser.waitUntil(async () => (await browser.getTitle()) === "Dashboard · Paneldesk", { timeout: 15_000 });
+  const total = await browser.$('[data-testid="total-orders"]');
+  await total.waitUntil(async () => (await total.getText()) === "2,000", { timeout: 10_000 });
+
+  await navigate(browser, "Sync engine");
+  const note = await browser.$('[data-testid="sync-note"]');
+  await note.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await note.getText(), /paneldesk-cli sync --watch/);
+  await screenshot(browser, "cli-owner-01-note");
+
+  // Another process writes the cache: the retention of one day removes the
+  // finished orders (the fake's are weeks old). The window, which wrote
+  // nothing, shows it without being asked.
+  await navigate(browser, "Dashboard");
+  cli(["--data-dir", dataDir, "retention", "--days", "1"]);
+  await total.waitUntil(async () => Number((await total.getText()).replace(/,/g, "")) < 2000, {
+    timeout: 15_000,
+    timeoutMsg: "the window did not follow the other process's write",
+  });
+  await screenshot(browser, "cli-owner-02-followed");
+});
