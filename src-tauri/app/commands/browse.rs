@@ -2,9 +2,9 @@
 
 use paneldesk_core::{
     browse::{
-        self, Dashboard, Facets, Note, OrderDetail, OrderFilter, OrderRow, Page, PageRequest,
-        PaymentDetail, PaymentFilter, PaymentRow, SearchHit, ServiceFilter, ServiceRow,
-        TicketFilter, TicketRow, UserDetail, UserFilter, UserRow,
+        self, Dashboard, Facets, Filter, Note, OrderDetail, OrderFilter, OrderRow, Page,
+        PageRequest, PaymentDetail, PaymentFilter, PaymentRow, SearchHit, ServiceFilter,
+        ServiceRow, TicketFilter, TicketRow, UserDetail, UserFilter, UserRow,
     },
     export, panels, Error,
 };

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use paneldesk_core::{
-    browse::{self, Cursor, OrderFilter, PageRequest, Sort, SortDir, SortKey, UserFilter},
+    browse::{self, Cursor, Filter, OrderFilter, PageRequest, Sort, SortDir, SortKey, UserFilter},
     db::Db,
     paths::DataDir,
     reports,

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use paneldesk_core::{
     browse::{
-        self, Cursor, OrderFilter, OrderRow, PageRequest, PaymentFilter, SearchKind, Sort, SortDir,
-        TicketFilter, UserFilter,
+        self, Cursor, Filter, OrderFilter, OrderRow, PageRequest, PaymentFilter, SearchKind, Sort,
+        SortDir, TicketFilter, UserFilter,
     },
     db::{Db, Writer},
     panels::{self, NewPanel},

@@ -3,8 +3,8 @@
 use rusqlite::{types::Value, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{count, page, panel_ids, KeyKind, Page, PageRequest, SortColumn, Table, Where};
-use crate::{export, store::sql, sync::Resource, Result};
+use super::{Filter, KeyKind, SortColumn, Table, Where};
+use crate::{store::sql, sync::Resource, Result};
 
 macro_rules! sort {
     ($name:literal, $expr:literal, $kind:ident) => {
@@ -74,8 +74,10 @@ pub(super) fn order_row(r: &Row) -> rusqlite::Result<OrderRow> {
     })
 }
 
-const ORDERS: Table = Table {
+const ORDERS: Table<OrderRow> = Table {
     name: "orders",
+    resource: Resource::Orders,
+    row: order_row,
     select: ORDER_COLUMNS,
     sorts: &[
         sort!("id", "id", Int),
@@ -106,8 +108,15 @@ pub struct OrderFilter {
     pub user: Option<String>,
 }
 
-impl OrderFilter {
-    fn sql(&self, cache: &Connection) -> Result<Where> {
+impl Filter for OrderFilter {
+    type Row = OrderRow;
+    const TABLE: &'static Table<OrderRow> = &ORDERS;
+
+    fn panel(&self) -> Option<i64> {
+        self.panel_id
+    }
+
+    fn conditions(&self, cache: &Connection) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.eq_text("mode", &self.mode);
@@ -124,35 +133,6 @@ impl OrderFilter {
             _ => w.text(&self.text, &["link", "user"]),
         }
         Ok(w)
-    }
-
-    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<OrderRow>> {
-        let panels = panel_ids(cache, self.panel_id)?;
-        page(cache, &ORDERS, &panels, &self.sql(cache)?, req, order_row)
-    }
-
-    pub fn count(&self, cache: &Connection) -> Result<u64> {
-        let w = self.sql(cache)?;
-        count(cache, &ORDERS, &panel_ids(cache, self.panel_id)?, &w)
-    }
-
-    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
-    pub fn export_csv(
-        &self,
-        cache: &Connection,
-        panels: &[(i64, String)],
-        out: impl std::io::Write,
-    ) -> Result<u64> {
-        let w = self.sql(cache)?;
-        export::csv_where(
-            cache,
-            panels,
-            Resource::Orders,
-            self.panel_id,
-            &w.sql(),
-            w.params,
-            out,
-        )
     }
 }
 
@@ -205,8 +185,10 @@ pub(super) fn user_row(r: &Row) -> rusqlite::Result<UserRow> {
     })
 }
 
-const USERS: Table = Table {
+const USERS: Table<UserRow> = Table {
     name: "users",
+    resource: Resource::Users,
+    row: user_row,
     select: USER_COLUMNS,
     sorts: &[
         sort!("id", "id", Int),
@@ -230,46 +212,20 @@ pub struct UserFilter {
     pub text: Option<String>,
 }
 
-impl UserFilter {
-    fn sql(&self) -> Where {
+impl Filter for UserFilter {
+    type Row = UserRow;
+    const TABLE: &'static Table<UserRow> = &USERS;
+
+    fn panel(&self) -> Option<i64> {
+        self.panel_id
+    }
+
+    fn conditions(&self, _cache: &Connection) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.range("created", self.created_from, self.created_to);
         w.text(&self.text, &["username", "email"]);
-        w
-    }
-
-    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<UserRow>> {
-        let panels = panel_ids(cache, self.panel_id)?;
-        page(cache, &USERS, &panels, &self.sql(), req, user_row)
-    }
-
-    pub fn count(&self, cache: &Connection) -> Result<u64> {
-        count(
-            cache,
-            &USERS,
-            &panel_ids(cache, self.panel_id)?,
-            &self.sql(),
-        )
-    }
-
-    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
-    pub fn export_csv(
-        &self,
-        cache: &Connection,
-        panels: &[(i64, String)],
-        out: impl std::io::Write,
-    ) -> Result<u64> {
-        let w = self.sql();
-        export::csv_where(
-            cache,
-            panels,
-            Resource::Users,
-            self.panel_id,
-            &w.sql(),
-            w.params,
-            out,
-        )
+        Ok(w)
     }
 }
 
@@ -313,8 +269,10 @@ pub(super) fn payment_row(r: &Row) -> rusqlite::Result<PaymentRow> {
     })
 }
 
-const PAYMENTS: Table = Table {
+const PAYMENTS: Table<PaymentRow> = Table {
     name: "payments",
+    resource: Resource::Payments,
+    row: payment_row,
     select: PAYMENT_COLUMNS,
     sorts: &[
         sort!("id", "id", Int),
@@ -339,8 +297,15 @@ pub struct PaymentFilter {
     pub user: Option<String>,
 }
 
-impl PaymentFilter {
-    fn sql(&self) -> Where {
+impl Filter for PaymentFilter {
+    type Row = PaymentRow;
+    const TABLE: &'static Table<PaymentRow> = &PAYMENTS;
+
+    fn panel(&self) -> Option<i64> {
+        self.panel_id
+    }
+
+    fn conditions(&self, _cache: &Connection) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.eq_text("method", &self.method);
@@ -348,40 +313,7 @@ impl PaymentFilter {
         w.eq_text("user", &self.user);
         w.range("created", self.created_from, self.created_to);
         w.text(&self.text, &["user", "memo"]);
-        w
-    }
-
-    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<PaymentRow>> {
-        let panels = panel_ids(cache, self.panel_id)?;
-        page(cache, &PAYMENTS, &panels, &self.sql(), req, payment_row)
-    }
-
-    pub fn count(&self, cache: &Connection) -> Result<u64> {
-        count(
-            cache,
-            &PAYMENTS,
-            &panel_ids(cache, self.panel_id)?,
-            &self.sql(),
-        )
-    }
-
-    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
-    pub fn export_csv(
-        &self,
-        cache: &Connection,
-        panels: &[(i64, String)],
-        out: impl std::io::Write,
-    ) -> Result<u64> {
-        let w = self.sql();
-        export::csv_where(
-            cache,
-            panels,
-            Resource::Payments,
-            self.panel_id,
-            &w.sql(),
-            w.params,
-            out,
-        )
+        Ok(w)
     }
 }
 
@@ -439,8 +371,10 @@ pub(super) fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
     })
 }
 
-const TICKETS: Table = Table {
+const TICKETS: Table<TicketRow> = Table {
     name: "tickets",
+    resource: Resource::Tickets,
+    row: ticket_row,
     select: TICKET_COLUMNS,
     sorts: &[
         sort!("id", "id", Int),
@@ -463,48 +397,22 @@ pub struct TicketFilter {
     pub username: Option<String>,
 }
 
-impl TicketFilter {
-    fn sql(&self) -> Where {
+impl Filter for TicketFilter {
+    type Row = TicketRow;
+    const TABLE: &'static Table<TicketRow> = &TICKETS;
+
+    fn panel(&self) -> Option<i64> {
+        self.panel_id
+    }
+
+    fn conditions(&self, _cache: &Connection) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.eq_text("assignee", &self.assignee);
         w.eq_text("username", &self.username);
         w.range("created", self.created_from, self.created_to);
         w.text(&self.text, &["username", "subject"]);
-        w
-    }
-
-    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<TicketRow>> {
-        let panels = panel_ids(cache, self.panel_id)?;
-        page(cache, &TICKETS, &panels, &self.sql(), req, ticket_row)
-    }
-
-    pub fn count(&self, cache: &Connection) -> Result<u64> {
-        count(
-            cache,
-            &TICKETS,
-            &panel_ids(cache, self.panel_id)?,
-            &self.sql(),
-        )
-    }
-
-    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
-    pub fn export_csv(
-        &self,
-        cache: &Connection,
-        panels: &[(i64, String)],
-        out: impl std::io::Write,
-    ) -> Result<u64> {
-        let w = self.sql();
-        export::csv_where(
-            cache,
-            panels,
-            Resource::Tickets,
-            self.panel_id,
-            &w.sql(),
-            w.params,
-            out,
-        )
+        Ok(w)
     }
 }
 
@@ -537,8 +445,10 @@ fn service_row(r: &Row) -> rusqlite::Result<ServiceRow> {
     })
 }
 
-const SERVICES: Table = Table {
+const SERVICES: Table<ServiceRow> = Table {
     name: "services",
+    resource: Resource::Services,
+    row: service_row,
     select: "panel_id, id, name, kind, category, rate, min, max",
     sorts: &[
         sort!("id", "id", Int),
@@ -557,46 +467,20 @@ pub struct ServiceFilter {
     pub text: Option<String>,
 }
 
-impl ServiceFilter {
-    fn sql(&self) -> Where {
+impl Filter for ServiceFilter {
+    type Row = ServiceRow;
+    const TABLE: &'static Table<ServiceRow> = &SERVICES;
+
+    fn panel(&self) -> Option<i64> {
+        self.panel_id
+    }
+
+    fn conditions(&self, _cache: &Connection) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("kind", &self.kind);
         w.eq_text("category", &self.category);
         w.text(&self.text, &["name", "category"]);
-        w
-    }
-
-    pub fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<ServiceRow>> {
-        let panels = panel_ids(cache, self.panel_id)?;
-        page(cache, &SERVICES, &panels, &self.sql(), req, service_row)
-    }
-
-    pub fn count(&self, cache: &Connection) -> Result<u64> {
-        count(
-            cache,
-            &SERVICES,
-            &panel_ids(cache, self.panel_id)?,
-            &self.sql(),
-        )
-    }
-
-    /// The filtered view as CSV (the columns of `export`); `panels` names the panels.
-    pub fn export_csv(
-        &self,
-        cache: &Connection,
-        panels: &[(i64, String)],
-        out: impl std::io::Write,
-    ) -> Result<u64> {
-        let w = self.sql();
-        export::csv_where(
-            cache,
-            panels,
-            Resource::Services,
-            self.panel_id,
-            &w.sql(),
-            w.params,
-            out,
-        )
+        Ok(w)
     }
 }
 

@@ -33,7 +33,7 @@ pub use filters::{
 };
 pub use search::{search, SearchHit, SearchKind};
 
-use crate::{store::sql, Result};
+use crate::{store::sql, sync::Resource, Result};
 
 /// Rows a page holds at most.
 pub const MAX_PAGE: u32 = 500;
@@ -125,17 +125,63 @@ struct SortColumn {
     kind: KeyKind,
 }
 
-/// A table as the keyset engine sees it.
-struct Table {
+/// A table as the keyset engine sees it (its fields are this module's).
+pub struct Table<T> {
     name: &'static str,
-    /// The selected columns, mapped by the table's row function.
+    resource: Resource,
+    /// The selected columns, read by `row`.
     select: &'static str,
+    row: fn(&Row) -> rusqlite::Result<T>,
     sorts: &'static [SortColumn],
+}
+
+/// A table's filter: each one says its table, its panel and its SQL
+/// conditions; the list, the count and the CSV follow from them.
+pub trait Filter {
+    type Row: 'static;
+    const TABLE: &'static Table<Self::Row>;
+
+    /// One panel, or every configured one.
+    fn panel(&self) -> Option<i64>;
+
+    /// The filter as SQL conditions over the table's own columns.
+    fn conditions(&self, cache: &Connection) -> Result<Where>;
+
+    /// One keyset page of the matching rows.
+    fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<Self::Row>> {
+        let panels = panel_ids(cache, self.panel())?;
+        page(cache, Self::TABLE, &panels, &self.conditions(cache)?, req)
+    }
+
+    /// How many rows match.
+    fn count(&self, cache: &Connection) -> Result<u64> {
+        let w = self.conditions(cache)?;
+        count(cache, Self::TABLE, &panel_ids(cache, self.panel())?, &w)
+    }
+
+    /// The matching rows as CSV (the columns of `export`); `panels` names the panels.
+    fn export_csv(
+        &self,
+        cache: &Connection,
+        panels: &[(i64, String)],
+        out: impl std::io::Write,
+    ) -> Result<u64> {
+        let w = self.conditions(cache)?;
+        crate::export::csv_where(
+            cache,
+            panels,
+            Self::TABLE.resource,
+            self.panel(),
+            &w.sql(),
+            w.params,
+            out,
+        )
+    }
 }
 
 /// The SQL conditions of a filter, with their parameters in order.
 #[derive(Default)]
-struct Where {
+pub struct Where {
     clauses: Vec<String>,
     params: Vec<Value>,
 }
@@ -219,7 +265,7 @@ fn panel_ids(conn: &Connection, only: Option<i64>) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-fn sort_column(table: &Table, sort: &Sort) -> Result<&'static SortColumn> {
+fn sort_column<T>(table: &Table<T>, sort: &Sort) -> Result<&'static SortColumn> {
     table
         .sorts
         .iter()
@@ -236,11 +282,10 @@ fn sort_column(table: &Table, sort: &Sort) -> Result<&'static SortColumn> {
 /// One keyset page of `table`, filtered by `w`, over the given panels.
 fn page<T>(
     conn: &Connection,
-    table: &Table,
+    table: &Table<T>,
     panels: &[i64],
     w: &Where,
     req: &PageRequest,
-    map: fn(&Row) -> rusqlite::Result<T>,
 ) -> Result<Page<T>> {
     let sort = req.sort.clone().unwrap_or(Sort {
         column: "id".into(),
@@ -313,7 +358,7 @@ fn page<T>(
                     panel_id: panel,
                     id,
                 },
-                map(r).map_err(sql)?,
+                (table.row)(r).map_err(sql)?,
             ));
         }
     }
@@ -345,7 +390,7 @@ fn key_value(k: &SortKey) -> Value {
 }
 
 /// How many rows match the filter, over the same panels.
-fn count(conn: &Connection, table: &Table, panels: &[i64], w: &Where) -> Result<u64> {
+fn count<T>(conn: &Connection, table: &Table<T>, panels: &[i64], w: &Where) -> Result<u64> {
     let mut total = 0u64;
     for &panel in panels {
         let mut params: Vec<Value> = vec![Value::Integer(panel)];
