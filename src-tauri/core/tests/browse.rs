@@ -10,17 +10,17 @@ use paneldesk_core::{
         self, Cursor, Filter, OrderFilter, OrderRow, PageRequest, PaymentFilter, SearchKind, Sort,
         SortDir, TicketFilter, UserFilter,
     },
-    db::{Db, Writer},
-    panels::{self, NewPanel},
+    db::Db,
     paths::DataDir,
     reports,
-    secrets::Keychain,
-    sync::{Engine, EngineOptions, Resource},
+    sync::Resource,
     text::order_ids,
     ErrorCode,
 };
 use paneldesk_fakepanel::{Config, FakePanel};
 use rusqlite::Connection;
+
+mod common;
 
 struct Fx {
     _tmp: tempfile::TempDir,
@@ -48,50 +48,16 @@ fn fx() -> &'static Fx {
         .unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let db = Db::open(&DataDir::new(tmp.path())).unwrap();
-        let mut ids = Vec::new();
-        for (name, fake) in [("BrowseAlpha", &alpha), ("BrowseBeta", &beta)] {
-            // Keys from the environment: this file's own variables.
-            std::env::set_var(panels::env_key_var(name), fake.admin_key());
-            std::env::set_var(
-                format!("{}_SERVICES", panels::env_key_var(name)),
-                fake.services_key(),
-            );
-            let p = panels::add(
-                &mut db.local().unwrap(),
-                db.install_id(),
-                &Keychain,
-                NewPanel {
-                    name: name.into(),
-                    url: fake.url().into(),
-                    staff_name: None,
-                    rate_limit: Some(1_000.0),
-                    admin_key: None,
-                    services_key: None,
-                    no_keychain: true,
-                },
-            )
-            .unwrap();
-            ids.push(p.id);
-        }
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async {
-            let engine = Engine::new(
-                db.clone(),
-                Writer::start(&db).unwrap(),
-                Keychain,
-                EngineOptions::default(),
-            );
-            for report in engine.sync_once(None, &Resource::ALL).await.unwrap() {
-                assert!(report.error.is_none(), "{:?}", report.error);
-            }
-        });
+        let alpha_id = common::env_panel(&db, "BrowseAlpha", &alpha, 1_000.0).id;
+        let beta_id = common::env_panel(&db, "BrowseBeta", &beta, 1_000.0).id;
+        common::sync_all(&db);
         Fx {
             _tmp: tmp,
             db,
             alpha,
             beta,
-            alpha_id: ids[0],
-            beta_id: ids[1],
+            alpha_id,
+            beta_id,
         }
     })
 }

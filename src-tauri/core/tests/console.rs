@@ -3,32 +3,20 @@
 //! Real fake panels over HTTP, a real data dir.
 
 use paneldesk_core::{
-    db::{Db, Writer},
+    db::Db,
     demo,
-    panels::{self, NewPanel, PanelEdit, PanelStatus},
+    panels::{self, PanelEdit, PanelStatus},
     paths::DataDir,
     secrets::Keychain,
-    sync::{Engine, EngineOptions, Resource},
+    sync::Resource,
     ErrorCode,
 };
 use paneldesk_fakepanel::{Config, FakePanel};
 
+mod common;
+
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().unwrap()
-}
-
-fn sync_all(db: &Db) {
-    rt().block_on(async {
-        let engine = Engine::new(
-            db.clone(),
-            Writer::start(db).unwrap(),
-            Keychain,
-            EngineOptions::default(),
-        );
-        for report in engine.sync_once(None, &Resource::ALL).await.unwrap() {
-            assert!(report.error.is_none(), "{:?}", report.error);
-        }
-    });
 }
 
 fn count(db: &Db, sql: &str) -> i64 {
@@ -56,7 +44,7 @@ fn the_demo_panel_syncs_keeps_its_data_across_restarts_and_is_removable() {
     assert!(probe.orders >= 40_000, "{probe:?}");
     assert_eq!(probe.services, Some(12));
 
-    sync_all(&db);
+    common::sync_all(&db);
     let orders = count(&db, "SELECT count(*) FROM orders");
     assert!(orders >= 40_000, "{orders}");
     // Its data is dated around now, so every report has something to show.
@@ -83,7 +71,7 @@ fn the_demo_panel_syncs_keeps_its_data_across_restarts_and_is_removable() {
         moved.url,
         server.url()
     );
-    sync_all(&db);
+    common::sync_all(&db);
     let (again_link,): (String,) = db
         .cache()
         .unwrap()
@@ -167,23 +155,8 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let db = Db::open(&DataDir::new(tmp.path())).unwrap();
-    let add = |name: &str| {
-        panels::add(
-            &mut db.local().unwrap(),
-            db.install_id(),
-            &Keychain,
-            NewPanel {
-                name: name.into(),
-                url: fake.url().into(),
-                staff_name: Some("mira".into()),
-                rate_limit: None,
-                admin_key: None,
-                services_key: None,
-                no_keychain: true,
-            },
-        )
-        .unwrap()
-    };
+    let add =
+        |name: &str| common::env_panel(&db, name, &fake, paneldesk_core::panel::DEFAULT_RATE_LIMIT);
     let main = add("ConsoleMain");
     add("ConsoleOther");
     let edit = |e: PanelEdit| {
@@ -304,29 +277,9 @@ fn a_panel_removed_while_it_syncs_leaves_no_row_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let db = Db::open(&DataDir::new(tmp.path())).unwrap();
     let name = "ConsoleGone";
-    std::env::set_var(panels::env_key_var(name), fake.admin_key());
-    let panel = panels::add(
-        &mut db.local().unwrap(),
-        db.install_id(),
-        &Keychain,
-        NewPanel {
-            name: name.into(),
-            url: fake.url().into(),
-            staff_name: None,
-            rate_limit: Some(1_000.0),
-            admin_key: None,
-            services_key: None,
-            no_keychain: true,
-        },
-    )
-    .unwrap();
+    let panel = common::env_panel(&db, name, &fake, 1_000.0);
     let rt = rt();
-    let engine = Engine::new(
-        db.clone(),
-        Writer::start(&db).unwrap(),
-        Keychain,
-        EngineOptions::default(),
-    );
+    let engine = common::engine(&db);
     let running = {
         let engine = engine.clone();
         rt.spawn(async move { engine.sync_once(None, &[Resource::Orders]).await })
@@ -367,22 +320,7 @@ fn an_env_key_panel_is_not_renamed_out_of_its_key_and_a_500_keeps_its_status() {
     let tmp = tempfile::tempdir().unwrap();
     let db = Db::open(&DataDir::new(tmp.path())).unwrap();
     let name = "ConsoleEnv";
-    std::env::set_var(panels::env_key_var(name), fake.admin_key());
-    let panel = panels::add(
-        &mut db.local().unwrap(),
-        db.install_id(),
-        &Keychain,
-        NewPanel {
-            name: name.into(),
-            url: fake.url().into(),
-            staff_name: None,
-            rate_limit: None,
-            admin_key: None,
-            services_key: None,
-            no_keychain: true,
-        },
-    )
-    .unwrap();
+    let panel = common::env_panel(&db, name, &fake, paneldesk_core::panel::DEFAULT_RATE_LIMIT);
     let err = panels::update(
         &mut db.local().unwrap(),
         db.install_id(),
