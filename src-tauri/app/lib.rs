@@ -53,6 +53,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::panel_probe,
             commands::demo_start,
             commands::sync_overview,
+            commands::last_synced,
             commands::sync_settings_set,
             commands::retention_set,
             commands::sync_now,

@@ -38,6 +38,13 @@ pub async fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, A
         .await
 }
 
+/// When the cache last received rows from any panel.
+#[tauri::command]
+#[specta::specta]
+pub async fn last_synced(state: State<'_, AppState>) -> Result<Option<i64>, AppError> {
+    state.read(browse::last_synced).await
+}
+
 /// Changes one resource's interval and page size; applies at once.
 #[tauri::command]
 #[specta::specta]

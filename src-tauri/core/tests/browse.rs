@@ -584,6 +584,12 @@ fn the_dashboard_and_sync_table_count_what_the_panels_hold() {
     assert!(d.waiting.iter().all(|t| t.waiting_since.is_some()));
 
     let status = browse::sync_status(&c).unwrap();
+    // The footer's "last synced" is the newest fetch of any resource.
+    assert_eq!(
+        browse::last_synced(&c).unwrap(),
+        status.iter().filter_map(|r| r.last_fetched).max()
+    );
+    assert!(browse::last_synced(&c).unwrap().is_some());
     assert_eq!(status.len(), 2 * Resource::ALL.len());
     let orders = status
         .iter()

@@ -42,14 +42,12 @@ pub struct CriticalService {
     pub score: Option<f64>,
 }
 
-pub type WaitingTicket = TicketRow;
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Dashboard {
     pub panels: Vec<PanelTotals>,
     /// Open tickets whose customer waits for an answer, longest first.
-    pub waiting: Vec<WaitingTicket>,
+    pub waiting: Vec<TicketRow>,
     pub critical: Vec<CriticalService>,
 }
 
@@ -117,6 +115,16 @@ pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
         waiting,
         critical,
     })
+}
+
+/// When any panel's resource last fetched rows (the footer's "last synced").
+pub fn last_synced(conn: &Connection) -> Result<Option<i64>> {
+    conn.query_row(
+        "SELECT max(last_fetched) FROM sync_state WHERE panel_id IN (SELECT id FROM local.panels)",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(sql)
 }
 
 /// One row of Settings > Sync engine.

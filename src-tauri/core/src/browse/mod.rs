@@ -21,7 +21,7 @@ use rusqlite::{types::Value, Connection, Row};
 use serde::{Deserialize, Serialize};
 
 pub use dashboard::{
-    dashboard, sync_status, CriticalService, Dashboard, PanelTotals, ResourceStatus, WaitingTicket,
+    dashboard, last_synced, sync_status, CriticalService, Dashboard, PanelTotals, ResourceStatus,
 };
 pub use detail::{
     add_note, delete_note, notes, order_detail, payment_detail, user_detail, Note, OrderDetail,

@@ -247,6 +247,17 @@ async syncOverview() : Promise<Result<SyncOverview, AppError>> {
 }
 },
 /**
+ * When the cache last received rows from any panel.
+ */
+async lastSynced() : Promise<Result<number | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("last_synced") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Changes one resource's interval and page size; applies at once.
  */
 async syncSettingsSet(panelId: number, resource: Resource, settings: ResourceSettings) : Promise<Result<null, AppError>> {

@@ -478,6 +478,8 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 			}),
 		syncOverview: () =>
 			answer('syncOverview', [], () => ({ resources: status(), retention_days: 365, running: true, note: null })),
+		lastSynced: () =>
+			answer('lastSynced', [], () => (data.panels.length ? MOCK_NOW - 120 : null)),
 		syncSettingsSet: (panelId, resource, settings) =>
 			answer('syncSettingsSet', [panelId, resource, settings], () => null),
 		retentionSet: (days) => answer('retentionSet', [days], () => ({ orders: 0, payments: 0, tickets: 0 })),
