@@ -7,6 +7,7 @@
 //! panel's URL; the key is fixed and public (it guards nothing real), so it
 //! never touches the keychain.
 
+use crate::store::local_sql as sql;
 use std::{
     sync::{mpsc, Arc},
     thread::JoinHandle,
@@ -17,7 +18,7 @@ use paneldesk_fakepanel::{Config, FakePanel};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{
-    db::{Db, DbError},
+    db::Db,
     panels::{self, Panel},
     Error, Result,
 };
@@ -57,10 +58,6 @@ impl Drop for DemoServer {
             let _ = t.join();
         }
     }
-}
-
-fn sql(e: rusqlite::Error) -> Error {
-    DbError::sqlite("local.sqlite3", e).into()
 }
 
 fn setting(local: &Connection, key: &str) -> Result<Option<i64>> {

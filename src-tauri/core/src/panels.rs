@@ -1,11 +1,11 @@
 //! The panels this machine talks to: their configuration in local.sqlite3,
 //! their keys in the OS keychain (or the environment, with `--no-keychain`).
 
+use crate::store::local_sql as sql;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    db::DbError,
     panel::{normalize_base_url, ClientOptions, ListQuery, PanelClient, DEFAULT_RATE_LIMIT},
     secrets::{last4, panel_account, Keychain, PanelKey, SecretError},
     Error, Result,
@@ -108,10 +108,6 @@ fn from_row(r: &Row) -> rusqlite::Result<Panel> {
         currency: r.get(11)?,
         demo: r.get(12)?,
     })
-}
-
-fn sql(e: rusqlite::Error) -> Error {
-    DbError::sqlite("local.sqlite3", e).into()
 }
 
 pub fn list(local: &Connection) -> Result<Vec<Panel>> {

@@ -20,6 +20,11 @@ pub(crate) fn sql(e: rusqlite::Error) -> Error {
     DbError::sqlite("cache.sqlite3", e).into()
 }
 
+/// The same, for local.sqlite3.
+pub(crate) fn local_sql(e: rusqlite::Error) -> Error {
+    DbError::sqlite("local.sqlite3", e).into()
+}
+
 fn micros(m: &Option<crate::model::Money>) -> Option<i64> {
     m.as_ref().map(|m| m.micros)
 }
@@ -408,7 +413,7 @@ pub fn ensure_configured(local: &Connection, panel_id: i64) -> Result<()> {
     let exists: bool = local
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM panels WHERE id = ?1)")
         .and_then(|mut st| st.query_row([panel_id], |r| r.get(0)))
-        .map_err(|e| crate::db::DbError::sqlite("local.sqlite3", e))?;
+        .map_err(local_sql)?;
     if exists {
         Ok(())
     } else {

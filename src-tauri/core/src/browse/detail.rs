@@ -10,7 +10,11 @@ use super::{
     },
     BrowseError, OrderRow, PaymentRow, TicketRow, UserRow,
 };
-use crate::{db::DbError, store::sql, text::order_ids, Error, Result};
+use crate::{
+    store::{local_sql, sql},
+    text::order_ids,
+    Error, Result,
+};
 
 /// A ticket that quotes an order's ID.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -220,10 +224,6 @@ pub fn payment_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<Paym
         .ok_or_else(|| not_found("payment", id))?;
     let user = user_by_name(cache, panel_id, &payment.user)?;
     Ok(PaymentDetail { payment, user })
-}
-
-fn local_sql(e: rusqlite::Error) -> Error {
-    DbError::sqlite("local.sqlite3", e).into()
 }
 
 /// A user's private notes, newest first. They live in local.sqlite3 only.

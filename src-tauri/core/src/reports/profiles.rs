@@ -3,11 +3,12 @@
 //! Every function takes a connection to local.sqlite3 (or the reports'
 //! connection, which has it attached as `local`).
 
+use crate::store::local_sql as sql;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{ServiceHealthParams, TopSpendersParams};
-use crate::{db::DbError, Error, Result};
+use crate::Result;
 
 /// A service snoozed now is hidden from service health for this long.
 pub const SNOOZE_SECONDS: i64 = 24 * 3600;
@@ -15,10 +16,6 @@ pub const SNOOZE_SECONDS: i64 = 24 * 3600;
 pub const ROLE_BOT: &str = "bot";
 /// The ordinary staff directory role.
 pub const ROLE_STAFF: &str = "staff";
-
-fn sql(e: rusqlite::Error) -> Error {
-    DbError::sqlite("local.sqlite3", e).into()
-}
 
 fn pairs_to_json(pairs: &Option<Vec<(i64, i64)>>) -> Option<String> {
     pairs

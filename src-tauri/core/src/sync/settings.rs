@@ -1,6 +1,7 @@
 //! Sync settings: per panel and resource (interval, records per fetch) and
 //! the global retention. Read at every step, so a change applies at once.
 
+use crate::store::local_sql as sql;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -32,10 +33,6 @@ impl Resource {
             per_fetch: crate::panel::MAX_PAGE,
         }
     }
-}
-
-fn sql(e: rusqlite::Error) -> crate::Error {
-    crate::db::DbError::sqlite("local.sqlite3", e).into()
 }
 
 pub fn resource_settings(
