@@ -5,7 +5,11 @@ mod commands;
 mod error;
 mod state;
 
-use paneldesk_core::{db::CacheChanges, sync::SyncEvent};
+use paneldesk_core::{
+    db::CacheChanges,
+    lock::SyncLock,
+    sync::{Engine, SyncEvent},
+};
 use specta_typescript::{BigIntExportBehavior, Typescript};
 use tauri::{Emitter, Manager};
 use tauri_specta::{collect_commands, Builder};
@@ -57,6 +61,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync_settings_set,
             commands::retention_set,
             commands::sync_now,
+            commands::verify_now,
         ])
         .typ::<SyncEvent>()
 }
@@ -75,20 +80,46 @@ pub fn export_bindings(path: &str) -> Result<(), String> {
 }
 
 /// Runs the sync engine for the window's lifetime, forwarding its events.
+/// While another process owns the sync, the window follows what it writes,
+/// and a thread waits for the lock: the app takes the sync over as soon as
+/// that process lets go, and says so.
 fn start_sync(app: &tauri::AppHandle) {
     let state = app.state::<state::AppState>();
     let Ok(core) = state.core() else { return };
-    let Some(engine) = core.engine.clone() else {
-        // Another process syncs: tell the window when it has written.
-        let handle = app.clone();
-        match CacheChanges::watch(core.db(), CACHE_CHECK, move || {
-            let _ = handle.emit(CACHE_CHANGED_EVENT, ());
-        }) {
-            Ok(watch) => *core.changes.lock().unwrap_or_else(|e| e.into_inner()) = Some(watch),
-            Err(e) => tracing::warn!("the window will not follow the other process's sync: {e}"),
-        }
+    if let Some(engine) = core.engine() {
+        run_engine(app, engine.clone());
         return;
-    };
+    }
+    let handle = app.clone();
+    match CacheChanges::watch(core.db(), CACHE_CHECK, move || {
+        let _ = handle.emit(CACHE_CHANGED_EVENT, ());
+    }) {
+        Ok(watch) => *core.changes.lock().unwrap_or_else(|e| e.into_inner()) = Some(watch),
+        Err(e) => tracing::warn!("the window will not follow the other process's sync: {e}"),
+    }
+    let handle = app.clone();
+    std::thread::spawn(move || {
+        let taken = SyncLock::wait(core.db().data_dir(), state::SYNC_OWNER)
+            .map_err(AppError::from)
+            .and_then(|lock| {
+                core.own_sync(
+                    lock,
+                    Some("The other process stopped syncing: this window syncs now.".into()),
+                )
+            });
+        match taken {
+            Ok(engine) => {
+                tracing::info!("the sync lock is free: this window syncs now");
+                run_engine(&handle, engine);
+                // Screens re-read the overview, which now says who syncs.
+                let _ = handle.emit(CACHE_CHANGED_EVENT, ());
+            }
+            Err(e) => tracing::error!(code = %e.code, "the sync could not be taken over: {}", e.message),
+        }
+    });
+}
+
+fn run_engine(app: &tauri::AppHandle, engine: Engine) {
     let mut events = engine.subscribe();
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {

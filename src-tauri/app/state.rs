@@ -1,7 +1,7 @@
 //! What the commands share: the opened data dir (or why it could not be
 //! opened), its read connections, the sync engine and the demo server.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use paneldesk_core::{
     db::{CacheChanges, Db, Readers, Writer},
@@ -19,15 +19,15 @@ use crate::AppError;
 /// The opened data dir and what runs on it.
 pub struct Core {
     pub readers: Readers,
-    /// None when another process owns the sync (the CLI's `sync --watch`):
-    /// then this window browses what that process writes.
-    pub engine: Option<Engine>,
-    /// Why there is no engine, for the Sync engine screen.
-    pub engine_note: Option<String>,
+    /// Set once this process owns the sync. Until then another process (the
+    /// CLI's `sync --watch`) owns it and this window browses what it writes;
+    /// the app takes the sync over as soon as that process lets go.
+    engine: OnceLock<(Engine, SyncLock)>,
+    /// Why there is no engine, or that the app took the sync over.
+    engine_note: Mutex<Option<String>>,
     pub demo: Mutex<Option<DemoServer>>,
     /// Without an engine: the watch on what the owning process writes.
     pub changes: Mutex<Option<CacheChanges>>,
-    _lock: Option<SyncLock>,
 }
 
 impl Core {
@@ -35,9 +35,32 @@ impl Core {
         self.readers.db()
     }
 
+    pub fn engine(&self) -> Option<&Engine> {
+        self.engine.get().map(|(e, _)| e)
+    }
+
+    pub fn engine_note(&self) -> Option<String> {
+        self.engine_note
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Starts the engine on the sync lock just taken; `note` says how it came.
+    pub fn own_sync(&self, lock: SyncLock, note: Option<String>) -> Result<Engine, AppError> {
+        let writer = Writer::start(self.db())?;
+        let engine = Engine::new(self.db().clone(), writer, Keychain, EngineOptions::default());
+        *self.engine_note.lock().unwrap_or_else(|e| e.into_inner()) = note;
+        // Set once: only one lock is ever taken by this process.
+        let _ = self.engine.set((engine.clone(), lock));
+        // The engine's own events say what changes from now on.
+        *self.changes.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(engine)
+    }
+
     /// Tells the engine that panels or settings changed.
     pub fn nudge(&self) {
-        if let Some(e) = &self.engine {
+        if let Some(e) = self.engine() {
             e.nudge();
         }
     }
@@ -60,30 +83,28 @@ fn open_core(db: Db) -> Result<Core, AppError> {
             None
         }
     };
-    let (engine, lock, engine_note) = match SyncLock::acquire(db.data_dir(), "the Paneldesk app") {
-        Ok(lock) => {
-            let writer = Writer::start(&db)?;
-            let engine = Engine::new(db.clone(), writer, Keychain, EngineOptions::default());
-            (Some(engine), Some(lock), None)
-        }
-        Err(e) => {
-            tracing::warn!("sync is off in this window: {e}");
-            (
-                None,
-                None,
-                Some(format!("{e}. {}", e.fix().unwrap_or_default())),
-            )
-        }
-    };
-    Ok(Core {
+    let core = Core {
         readers: Readers::new(db),
-        engine,
-        engine_note,
+        engine: OnceLock::new(),
+        engine_note: Mutex::new(None),
         demo: Mutex::new(demo),
         changes: Mutex::new(None),
-        _lock: lock,
-    })
+    };
+    match SyncLock::acquire(core.db().data_dir(), SYNC_OWNER) {
+        Ok(lock) => {
+            core.own_sync(lock, None)?;
+        }
+        Err(e) => {
+            tracing::warn!("sync is off in this window until the other process stops: {e}");
+            *core.engine_note.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(format!("{e}. {}", e.fix().unwrap_or_default()));
+        }
+    }
+    Ok(core)
 }
+
+/// What the sync lock says of the app while it owns the sync.
+pub const SYNC_OWNER: &str = "the Paneldesk app";
 
 impl AppState {
     pub fn open() -> AppState {

@@ -91,7 +91,7 @@ pub async fn panel_remove(state: State<'_, AppState>, id: i64) -> Result<(), App
     // The rows go on the engine's writer, after any page of the panel being
     // written (later ones are refused); without an engine, directly.
     let core = state.core()?;
-    match &core.engine {
+    match core.engine() {
         Some(engine) => engine.forget_panel(panel.id).await?,
         None => {
             state

@@ -24,8 +24,8 @@ pub struct SyncOverview {
 #[specta::specta]
 pub async fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, AppError> {
     let core = state.core()?;
-    let running = core.engine.is_some();
-    let note = core.engine_note.clone();
+    let running = core.engine().is_some();
+    let note = core.engine_note();
     state
         .read(move |c| {
             Ok(SyncOverview {
@@ -70,6 +70,17 @@ pub async fn retention_set(state: State<'_, AppState>, days: i64) -> Result<Remo
     state
         .blocking(move |core| sync::set_retention_days(core.db(), days))
         .await
+}
+
+/// Starts a verify pass on every enabled panel now (it runs between syncs,
+/// range by range, and shows its progress in the `sync` events).
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_now(state: State<'_, AppState>) -> Result<(), AppError> {
+    if let Some(engine) = state.core()?.engine() {
+        engine.verify_now();
+    }
+    Ok(())
 }
 
 /// Syncs every enabled panel now instead of at its next interval.

@@ -40,6 +40,13 @@ enum Command {
     Panel(PanelCmd),
     /// Fetch the panels' data into the cache.
     Sync(SyncArgs),
+    /// Compare the cache with the panels inside the retention window now:
+    /// statuses are corrected and rows the panels no longer have are deleted
+    /// (the app and `sync --watch` do it daily by themselves).
+    Verify {
+        #[arg(long)]
+        panel: Option<String>,
+    },
     /// Write a cached table as CSV to standard output.
     Export {
         #[arg(value_enum)]
@@ -69,6 +76,12 @@ enum Command {
 enum PanelCmd {
     /// Add a panel. The admin key comes from PANELDESK_ADMIN_KEY or one line on
     /// standard input; the services key from PANELDESK_SERVICES_KEY.
+    ///
+    /// With --no-keychain no key is stored: every run reads the admin key
+    /// from PANELDESK_ADMIN_KEY_<NAME> and the services key from
+    /// PANELDESK_SERVICES_KEY_<NAME> (the older PANELDESK_ADMIN_KEY_<NAME>_SERVICES
+    /// still works); <NAME> is the panel's name in upper case, other
+    /// characters than letters and digits as _.
     Add {
         #[arg(long)]
         name: String,
@@ -81,7 +94,7 @@ enum PanelCmd {
         /// Requests per second (default 5).
         #[arg(long)]
         rate_limit: Option<f64>,
-        /// Store no key: every run reads PANELDESK_ADMIN_KEY_<NAME> (servers without a keychain).
+        /// Store no key: every run reads PANELDESK_ADMIN_KEY_<NAME> and PANELDESK_SERVICES_KEY_<NAME> (servers without a keychain).
         #[arg(long)]
         no_keychain: bool,
     },
@@ -133,6 +146,7 @@ fn exit_code(e: &Error) -> u8 {
         ErrorCode::WrongKey | ErrorCode::SecretNotFound => 3,
         ErrorCode::Unreachable => 4,
         ErrorCode::KeychainUnavailable => 5,
+        ErrorCode::RateLimited => 6,
         _ => 1,
     }
 }
@@ -169,6 +183,7 @@ fn main() -> ExitCode {
             Err(report::ReportError::Failed(e)) => Err(e),
         },
         Command::Retention { days } => retention(&db, days),
+        Command::Verify { panel } => return verify_cmd(&db, panel.as_deref()),
         Command::Info { json } => info(&db, json),
     };
     match result {
@@ -219,8 +234,9 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
             println!("added panel {} ({})", p.name, p.url);
             if p.no_keychain {
                 println!(
-                    "its key is read from {} at every run",
-                    panels::env_key_var(&p.name)
+                    "its admin key is read from {} and its services key from {} at every run",
+                    panels::env_key_var(&p.name),
+                    panels::services_env_vars(&p.name)[0]
                 );
             }
         }
@@ -379,6 +395,44 @@ fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
         }
     }
     Ok(code)
+}
+
+fn verify_cmd(db: &Db, panel: Option<&str>) -> ExitCode {
+    let run = || -> Result<ExitCode, Error> {
+        let _lock = SyncLock::acquire(db.data_dir(), "paneldesk-cli verify")?;
+        let engine = Engine::new(
+            db.clone(),
+            Writer::start(db)?,
+            Keychain,
+            EngineOptions::default(),
+        );
+        let rt = runtime()?;
+        let reports = rt.block_on(engine.verify_once(panel))?;
+        Ok(report_panels(&reports, "verified"))
+    };
+    run().unwrap_or_else(|e| fail(&e))
+}
+
+/// One line per panel, and one `error:` line per failed panel; the exit
+/// code of the first failure.
+fn report_panels(reports: &[sync::PanelReport], done: &str) -> ExitCode {
+    let mut code = ExitCode::SUCCESS;
+    for r in reports {
+        match &r.error {
+            None => eprintln!("{}: {done}", r.panel),
+            Some(e) => {
+                eprintln!(
+                    "error: panel {}: {e}. {}",
+                    r.panel,
+                    e.fix().unwrap_or_default()
+                );
+                if code == ExitCode::SUCCESS {
+                    code = ExitCode::from(exit_code(e));
+                }
+            }
+        }
+    }
+    code
 }
 
 fn export_cmd(db: &Db, what: ExportWhat, panel: Option<&str>) -> Result<(), Error> {

@@ -56,6 +56,30 @@ impl Bars {
                             }
                         }
                     }
+                    SyncEvent::Verify {
+                        panel,
+                        resource,
+                        checked_to,
+                        to,
+                    } => {
+                        let bar = bars.entry((panel.clone(), "verify")).or_insert_with(|| {
+                            let b = multi.add(ProgressBar::new_spinner());
+                            b.set_prefix(format!("{panel} verify"));
+                            b
+                        });
+                        let day = |t: i64| {
+                            chrono::DateTime::from_timestamp(t, 0)
+                                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                                .unwrap_or_default()
+                        };
+                        bar.set_message(format!(
+                            "{panel}: verified {} created up to {} (of {})",
+                            resource.as_str(),
+                            day(checked_to),
+                            day(to)
+                        ));
+                        bar.tick();
+                    }
                 }
             }
         });

@@ -3,7 +3,11 @@
 use clap::{Args, Subcommand, ValueEnum};
 use paneldesk_core::{
     db::{Db, Writer},
-    panels, reports, Error,
+    lock::SyncLock,
+    panels, reports,
+    secrets::Keychain,
+    sync::{Engine, EngineOptions},
+    Error,
 };
 
 #[derive(Args)]
@@ -265,15 +269,24 @@ pub fn run(db: &Db, cmd: ReportCmd) -> Result<(), ReportError> {
                     )
                 }
                 By::Service => {
-                    let writer = Writer::start(db)?;
-                    let rt = crate::runtime()?;
-                    rt.block_on(reports::fetch_missing_tickets(
-                        db,
-                        &writer,
-                        params.panel,
-                        params.window_hours,
-                        params.at,
-                    ))?;
+                    // Missing conversations are the sync engine's to fetch,
+                    // under the sync lock; a report never waits for it.
+                    match SyncLock::acquire(db.data_dir(), "paneldesk-cli report flagged-replies") {
+                        Ok(_lock) => {
+                            let engine =
+                                Engine::new(db.clone(), Writer::start(db)?, Keychain, EngineOptions::default());
+                            crate::runtime()?.block_on(engine.fetch_report_conversations(
+                                params.panel,
+                                params.window_hours,
+                                params.at,
+                                reports::MAX_TICKET_FETCHES,
+                            ))?;
+                        }
+                        Err(Error::Busy(owner)) => eprintln!(
+                            "note: {owner}: no conversation was fetched; the tickets still missing one count as not_fetched"
+                        ),
+                        Err(e) => return Err(e.into()),
+                    }
                     let report = reports::flagged_by_service(&conn, &params)?;
                     (
                         common,

@@ -28,6 +28,7 @@ pub enum ErrorCode {
     Busy,
     NotFound,
     InvalidRequest,
+    VerifyStopped,
 }
 
 impl ErrorCode {
@@ -50,6 +51,7 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::NotFound => "not_found",
             ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::VerifyStopped => "verify_stopped",
         }
     }
 }
@@ -68,6 +70,16 @@ pub enum Error {
     Busy(String),
     #[error(transparent)]
     Browse(#[from] BrowseError),
+    /// The verify pass found too much of a range missing on the panel to
+    /// believe the listing: it deleted nothing.
+    #[error("verify stopped: {missing} of the {cached} cached {resource} created between {from} and {to} (unix seconds) are missing on the panel, more than 5 %; nothing was deleted")]
+    VerifyStopped {
+        resource: &'static str,
+        missing: usize,
+        cached: usize,
+        from: i64,
+        to: i64,
+    },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -94,6 +106,7 @@ impl Error {
             Error::Browse(BrowseError::NotFound { .. }) => ErrorCode::NotFound,
             Error::Browse(_) => ErrorCode::InvalidRequest,
             Error::Io { .. } => ErrorCode::Io,
+            Error::VerifyStopped { .. } => ErrorCode::VerifyStopped,
         }
     }
 
@@ -113,6 +126,7 @@ impl Error {
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())
             }
+            Error::VerifyStopped { .. } => Some("Check the panel (a restore, a mass deletion, a wrong address?); \"Verify now\" tries again.".into()),
         }
     }
 }

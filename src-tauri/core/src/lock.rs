@@ -18,24 +18,9 @@ impl SyncLock {
     /// Takes the lock, or says who holds it. `who` is written in the file for
     /// the next one who asks ("paneldesk-cli sync --watch", "the app").
     pub fn acquire(data_dir: &DataDir, who: &str) -> Result<SyncLock> {
-        std::fs::create_dir_all(data_dir.root())
-            .map_err(|e| Error::io("creating the data dir", e))?;
-        let path = data_dir.root().join("sync.lock");
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        let mut file = Self::open(data_dir)?;
         match file.try_lock() {
-            Ok(()) => {
-                file.set_len(0)
-                    .and_then(|_| file.rewind())
-                    .and_then(|_| write!(file, "{who} (pid {})", std::process::id()))
-                    .map_err(|e| Error::io("writing the sync lock", e))?;
-                Ok(SyncLock { _file: file })
-            }
+            Ok(()) => Self::own(file, who),
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut owner = String::new();
                 let _ = file.read_to_string(&mut owner);
@@ -49,10 +34,37 @@ impl SyncLock {
                     data_dir.root().display()
                 )))
             }
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(Error::io(format!("locking {}", path.display()), e))
-            }
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io("locking sync.lock", e)),
         }
+    }
+
+    /// Blocks until the lock is free, then takes it: the app waits on its
+    /// own thread while the CLI syncs, and takes over when the CLI exits.
+    pub fn wait(data_dir: &DataDir, who: &str) -> Result<SyncLock> {
+        let file = Self::open(data_dir)?;
+        file.lock().map_err(|e| Error::io("locking sync.lock", e))?;
+        Self::own(file, who)
+    }
+
+    fn own(mut file: File, who: &str) -> Result<SyncLock> {
+        file.set_len(0)
+            .and_then(|_| file.rewind())
+            .and_then(|_| write!(file, "{who} (pid {})", std::process::id()))
+            .map_err(|e| Error::io("writing the sync lock", e))?;
+        Ok(SyncLock { _file: file })
+    }
+
+    fn open(data_dir: &DataDir) -> Result<File> {
+        std::fs::create_dir_all(data_dir.root())
+            .map_err(|e| Error::io("creating the data dir", e))?;
+        let path = data_dir.root().join("sync.lock");
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(format!("opening {}", path.display()), e))
     }
 }
 
@@ -73,5 +85,35 @@ mod tests {
         );
         drop(first);
         SyncLock::acquire(&dir, "the app").unwrap();
+    }
+
+    #[test]
+    fn a_waiter_takes_the_lock_as_soon_as_its_owner_lets_go() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = DataDir::new(tmp.path());
+        let first = SyncLock::acquire(&dir, "paneldesk-cli sync --watch").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let lock = SyncLock::wait(&dir, "the app").unwrap();
+                tx.send(()).unwrap();
+                lock
+            })
+        };
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_millis(300)).is_err(),
+            "the waiter must not own the lock while the CLI does"
+        );
+        drop(first);
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the waiter takes the lock once it is free");
+        let _held = waiter.join().unwrap();
+        let owner = std::fs::read_to_string(tmp.path().join("sync.lock")).unwrap();
+        assert!(owner.starts_with("the app (pid"), "{owner}");
+        assert_eq!(
+            SyncLock::acquire(&dir, "paneldesk-cli").unwrap_err().code().as_str(),
+            "busy"
+        );
     }
 }

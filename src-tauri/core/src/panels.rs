@@ -19,6 +19,8 @@ pub enum PanelStatus {
     Connected,
     AuthError,
     Unreachable,
+    /// The panel kept answering 429 past the retry budget.
+    RateLimited,
     Disabled,
 }
 
@@ -28,6 +30,7 @@ impl PanelStatus {
             PanelStatus::Connected => "connected",
             PanelStatus::AuthError => "auth_error",
             PanelStatus::Unreachable => "unreachable",
+            PanelStatus::RateLimited => "rate_limited",
             PanelStatus::Disabled => "disabled",
         }
     }
@@ -36,6 +39,7 @@ impl PanelStatus {
         match s {
             "auth_error" => PanelStatus::AuthError,
             "unreachable" => PanelStatus::Unreachable,
+            "rate_limited" => PanelStatus::RateLimited,
             "disabled" => PanelStatus::Disabled,
             _ => PanelStatus::Connected,
         }
@@ -158,6 +162,27 @@ pub fn env_key_var(panel_name: &str) -> String {
     format!("PANELDESK_ADMIN_KEY_{name}")
 }
 
+/// The environment variables a `--no-keychain` panel's services key is read
+/// from, in order: `PANELDESK_SERVICES_KEY_<NAME>`, then the older
+/// `PANELDESK_ADMIN_KEY_<NAME>_SERVICES` (still honoured).
+pub fn services_env_vars(panel_name: &str) -> [String; 2] {
+    let admin = env_key_var(panel_name);
+    let name = admin.trim_start_matches("PANELDESK_ADMIN_KEY_");
+    [
+        format!("PANELDESK_SERVICES_KEY_{name}"),
+        format!("{admin}_SERVICES"),
+    ]
+}
+
+/// A panel's uid: recorded beside its rows in cache.sqlite3 (see `store::purge_orphans`).
+pub fn uid(local: &Connection, id: i64) -> Result<Option<String>> {
+    local
+        .query_row("SELECT uid FROM panels WHERE id = ?1", [id], |r| r.get(0))
+        .optional()
+        .map_err(sql)
+        .map(Option::flatten)
+}
+
 /// Adds a panel: the row in local.sqlite3, the keys in the keychain (unless
 /// `no_keychain`). A keychain failure leaves no half-added panel behind.
 pub fn add(
@@ -199,9 +224,24 @@ pub fn add(
     if exists {
         return Err(PanelConfigError::Duplicate(name).into());
     }
+    // Ids are never reused: a removed panel's leftovers (see
+    // `store::purge_orphans`) can never pass to the next panel added.
+    let id: i64 = tx
+        .query_row(
+            "SELECT MAX(COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'last_panel_id'), 0),
+                        COALESCE((SELECT MAX(id) FROM panels), 0)) + 1",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(sql)?;
     tx.execute(
-        "INSERT INTO panels (name, base_url, staff_name, rate_limit, admin_key_last4, has_services_key, no_keychain, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('last_panel_id', ?1)",
+        [id.to_string()],
+    )
+    .map_err(sql)?;
+    tx.execute(
+        "INSERT INTO panels (name, base_url, staff_name, rate_limit, admin_key_last4, has_services_key, no_keychain, created_at, id, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, lower(hex(randomblob(16))))",
         params![
             name,
             url.as_str(),
@@ -210,11 +250,11 @@ pub fn add(
             admin_key.map(last4),
             services_key.is_some(),
             new.no_keychain,
-            chrono::Utc::now().timestamp()
+            chrono::Utc::now().timestamp(),
+            id
         ],
     )
     .map_err(sql)?;
-    let id = tx.last_insert_rowid();
     if !new.no_keychain {
         if let Some(key) = admin_key {
             keychain.set(&panel_account(install_id, id, PanelKey::Admin), key)?;
@@ -294,7 +334,9 @@ pub fn services_key(
         return Ok(Some(crate::demo::SERVICES_KEY.to_owned()));
     }
     if !panel.has_services_key || panel.no_keychain {
-        return Ok(std::env::var(format!("{}_SERVICES", env_key_var(&panel.name))).ok());
+        return Ok(services_env_vars(&panel.name)
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|k| !k.trim().is_empty())));
     }
     match keychain.get(&panel_account(install_id, panel.id, PanelKey::Services)) {
         Ok(k) => Ok(Some(k)),
@@ -303,12 +345,16 @@ pub fn services_key(
     }
 }
 
-/// A client for the panel, with its rate limit and key.
+/// A client for the panel, with its rate limit and key. The sync engine
+/// keeps one per panel (`Engine::client`); this is for a panel's own test.
 pub fn client(install_id: &str, keychain: &Keychain, panel: &Panel) -> Result<PanelClient> {
-    let key = admin_key(install_id, keychain, panel)?;
+    client_with_key(panel, &admin_key(install_id, keychain, panel)?)
+}
+
+pub fn client_with_key(panel: &Panel, key: &str) -> Result<PanelClient> {
     Ok(PanelClient::new(
         &panel.url,
-        &key,
+        key,
         ClientOptions {
             rate_limit: panel.rate_limit,
             ..ClientOptions::default()

@@ -153,7 +153,8 @@ pub fn upsert_tickets(tx: &Transaction, panel_id: i64, rows: &[Ticket], now: i64
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (panel_id, id) DO UPDATE SET user_id = excluded.user_id, username = excluded.username,
                 subject = excluded.subject, status = excluded.status, assignee = excluded.assignee,
-                created = excluded.created, last_update = excluded.last_update, synced_at = excluded.synced_at",
+                created = excluded.created, last_update = excluded.last_update, synced_at = excluded.synced_at,
+                deleted = 0",
         )
         .map_err(sql)?;
     for t in rows {
@@ -211,7 +212,8 @@ pub fn replace_messages(
     }
     // A ticket with no time of its own still counts as fetched.
     tx.execute(
-        "UPDATE tickets SET messages_at = COALESCE(?3, 0) WHERE panel_id = ?1 AND id = ?2",
+        "UPDATE tickets SET messages_at = COALESCE(?3, 0), fetch_error = NULL, fetch_failures = 0, retry_at = NULL
+         WHERE panel_id = ?1 AND id = ?2",
         params![panel_id, ticket.id, ticket.last_update],
     )
     .map_err(sql)?;
@@ -226,7 +228,7 @@ pub async fn save_conversation(
 ) -> Result<()> {
     writer
         .run(move |w| {
-            ensure_configured(&w.local, panel_id)?;
+            ensure_configured(&w.local, &w.cache, panel_id)?;
             let tx = w
                 .cache
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -281,11 +283,19 @@ pub struct SyncState {
     pub last_fetched: Option<i64>,
     pub status: String,
     pub last_error: Option<String>,
+    /// The verify pass: the next created time to compare (None: no pass under way).
+    pub verify_from: Option<i64>,
+    /// The end of the verify pass under way (newer rows are the head's).
+    pub verify_to: Option<i64>,
+    pub verified_at: Option<i64>,
+    /// When watch mode last re-read the rows that still move.
+    pub refreshed_at: Option<i64>,
 }
 
 pub fn load_state(conn: &Connection, panel_id: i64, resource: &str) -> Result<SyncState> {
     conn.query_row(
-        "SELECT head_from, backfill_to, backfill_done, reconcile_offset, reconciled_at, last_fetched, status, last_error
+        "SELECT head_from, backfill_to, backfill_done, reconcile_offset, reconciled_at, last_fetched, status, last_error,
+                verify_from, verify_to, verified_at, refreshed_at
          FROM sync_state WHERE panel_id = ?1 AND resource = ?2",
         params![panel_id, resource],
         |r| {
@@ -298,6 +308,10 @@ pub fn load_state(conn: &Connection, panel_id: i64, resource: &str) -> Result<Sy
                 last_fetched: r.get(5)?,
                 status: r.get(6)?,
                 last_error: r.get(7)?,
+                verify_from: r.get(8)?,
+                verify_to: r.get(9)?,
+                verified_at: r.get(10)?,
+                refreshed_at: r.get(11)?,
             })
         },
     )
@@ -309,8 +323,8 @@ pub fn load_state(conn: &Connection, panel_id: i64, resource: &str) -> Result<Sy
 pub fn save_state(conn: &Connection, panel_id: i64, resource: &str, s: &SyncState) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO sync_state (panel_id, resource, head_from, backfill_to, backfill_done, reconcile_offset,
-            reconciled_at, last_fetched, status, last_error)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            reconciled_at, last_fetched, status, last_error, verify_from, verify_to, verified_at, refreshed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             panel_id,
             resource,
@@ -321,7 +335,11 @@ pub fn save_state(conn: &Connection, panel_id: i64, resource: &str, s: &SyncStat
             s.reconciled_at,
             s.last_fetched,
             s.status,
-            s.last_error
+            s.last_error,
+            s.verify_from,
+            s.verify_to,
+            s.verified_at,
+            s.refreshed_at
         ],
     )
     .map_err(sql)?;
@@ -339,21 +357,25 @@ pub fn open_order_ids(conn: &Connection, panel_id: i64) -> Result<Vec<i64>> {
 
 /// Tickets whose conversation moved since it was fetched (or never was),
 /// newest first, among those updated since `since` or still open.
+/// A ticket that failed before is left until its `retry_at`; one the panel
+/// deleted, until a list shows it again.
 pub fn tickets_needing_messages(
     conn: &Connection,
     panel_id: i64,
     since: i64,
+    now: i64,
 ) -> Result<Vec<Ticket>> {
     let mut st = conn
         .prepare(
             "SELECT id, user_id, username, subject, status, assignee, created, last_update FROM tickets
              WHERE panel_id = ?1 AND (messages_at IS NULL OR messages_at IS NOT COALESCE(last_update, 0))
                AND (status != 'closed' OR COALESCE(last_update, created, 0) >= ?2)
+               AND deleted = 0 AND (retry_at IS NULL OR retry_at <= ?3)
              ORDER BY last_update DESC, id DESC",
         )
         .map_err(sql)?;
     let rows = st
-        .query_map(params![panel_id, since], |r| {
+        .query_map(params![panel_id, since, now], |r| {
             Ok(Ticket {
                 id: r.get(0)?,
                 user_id: r.get(1)?,
@@ -367,6 +389,124 @@ pub fn tickets_needing_messages(
         })
         .map_err(sql)?;
     rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// How many rows of a panel a table holds.
+pub fn count_rows(conn: &Connection, table: &str, panel_id: i64) -> Result<u64> {
+    conn.query_row(
+        &format!("SELECT count(*) FROM {table} WHERE panel_id = ?1"),
+        [panel_id],
+        |r| r.get(0),
+    )
+    .map_err(sql)
+}
+
+/// Usernames named by an order or a payment cached since `since`: their
+/// balance may have moved.
+pub fn users_active_since(conn: &Connection, panel_id: i64, since: i64) -> Result<Vec<String>> {
+    let mut st = conn
+        .prepare(
+            "SELECT user FROM orders WHERE panel_id = ?1 AND created >= ?2
+             UNION
+             SELECT user FROM payments WHERE panel_id = ?1 AND COALESCE(updated, created) >= ?2",
+        )
+        .map_err(sql)?;
+    let names = st
+        .query_map(params![panel_id, since], |r| r.get(0))
+        .map_err(sql)?;
+    names.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// The statuses of the panel's open tickets as cached, and `pending` (what
+/// a customer writing again makes a ticket), for watch mode's re-list.
+pub fn open_ticket_statuses(conn: &Connection, panel_id: i64) -> Result<Vec<String>> {
+    let mut st = conn
+        .prepare(
+            "SELECT 'pending' UNION SELECT DISTINCT status FROM tickets
+             WHERE panel_id = ?1 AND status != 'closed' AND deleted = 0",
+        )
+        .map_err(sql)?;
+    let statuses = st.query_map([panel_id], |r| r.get(0)).map_err(sql)?;
+    statuses.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// Ids (and created times) of a table's rows in these statuses, created
+/// since `from` when given.
+pub fn ids_with_status(
+    conn: &Connection,
+    table: &str,
+    panel_id: i64,
+    statuses: &[String],
+    from: Option<i64>,
+) -> Result<Vec<(i64, Option<i64>)>> {
+    let deleted = if table == "tickets" { " AND deleted = 0" } else { "" };
+    let mut st = conn
+        .prepare(&format!(
+            "SELECT id, created FROM {table}
+             WHERE panel_id = ?1 AND status IN (SELECT value FROM json_each(?2))
+               AND (?3 IS NULL OR created >= ?3){deleted}
+             ORDER BY synced_at, id"
+        ))
+        .map_err(sql)?;
+    let statuses = serde_json::to_string(statuses).unwrap_or_else(|_| "[]".into());
+    let rows = st
+        .query_map(params![panel_id, statuses, from], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// The created time of the `n`th row created in `[from, to]`, oldest first:
+/// the end of a verify range of `n` rows (None when fewer are cached).
+pub fn nth_created(
+    conn: &Connection,
+    table: &str,
+    panel_id: i64,
+    from: i64,
+    to: i64,
+    n: i64,
+) -> Result<Option<i64>> {
+    conn.query_row(
+        &format!(
+            "SELECT created FROM {table} WHERE panel_id = ?1 AND created BETWEEN ?2 AND ?3
+             ORDER BY created LIMIT 1 OFFSET ?4"
+        ),
+        params![panel_id, from, to, n - 1],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(sql)
+}
+
+/// Ids of the rows created in `[from, to]`.
+pub fn ids_created_between(
+    conn: &Connection,
+    table: &str,
+    panel_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<i64>> {
+    let mut st = conn
+        .prepare(&format!(
+            "SELECT id FROM {table} WHERE panel_id = ?1 AND created BETWEEN ?2 AND ?3"
+        ))
+        .map_err(sql)?;
+    let ids = st
+        .query_map(params![panel_id, from, to], |r| r.get(0))
+        .map_err(sql)?;
+    ids.collect::<rusqlite::Result<_>>().map_err(sql)
+}
+
+/// Marks tickets for a fresh read of their detail (their status moved).
+pub fn refetch_tickets(conn: &Connection, panel_id: i64, ids: &[i64]) -> Result<()> {
+    let mut st = conn
+        .prepare_cached("UPDATE tickets SET messages_at = NULL WHERE panel_id = ?1 AND id = ?2")
+        .map_err(sql)?;
+    for id in ids {
+        st.execute(params![panel_id, id]).map_err(sql)?;
+    }
+    Ok(())
 }
 
 /// How many rows were removed by [`apply_retention`].
@@ -406,38 +546,140 @@ pub fn apply_retention(tx: &Transaction, horizon: i64) -> Result<Removed> {
     })
 }
 
-/// Everything cached for a panel, gone (when the panel is removed).
 /// Refuses a sync write for a panel removed meanwhile: its rows would
-/// outlive it (and a panel added later under its id would inherit them).
-pub fn ensure_configured(local: &Connection, panel_id: i64) -> Result<()> {
-    let exists: bool = local
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM panels WHERE id = ?1)")
-        .and_then(|mut st| st.query_row([panel_id], |r| r.get(0)))
-        .map_err(local_sql)?;
-    if exists {
-        Ok(())
-    } else {
-        Err(crate::panels::PanelConfigError::Unknown(format!("#{panel_id}")).into())
-    }
+/// outlive it. Records the panel's uid beside its rows, so rows left by a
+/// removal cut short are recognised (see [`purge_orphans`]).
+pub fn ensure_configured(local: &Connection, cache: &Connection, panel_id: i64) -> Result<()> {
+    let uid = crate::panels::uid(local, panel_id)?
+        .ok_or_else(|| crate::panels::PanelConfigError::Unknown(format!("#{panel_id}")))?;
+    cache
+        .prepare_cached("INSERT OR IGNORE INTO cache_panels (id, uid) VALUES (?1, ?2)")
+        .and_then(|mut st| st.execute(params![panel_id, uid]))
+        .map_err(sql)?;
+    Ok(())
 }
 
+const PANEL_TABLES: [&str; 8] = [
+    "orders",
+    "users",
+    "payments",
+    "tickets",
+    "ticket_messages",
+    "services",
+    "sync_state",
+    "cache_panels",
+];
+
+/// Everything cached for a panel, gone (when the panel is removed).
 pub fn forget_panel(cache: &Connection, panel_id: i64) -> Result<()> {
-    for table in [
-        "orders",
-        "users",
-        "payments",
-        "tickets",
-        "ticket_messages",
-        "services",
-        "sync_state",
-    ] {
+    for table in PANEL_TABLES {
+        let column = if table == "cache_panels" { "id" } else { "panel_id" };
         cache
             .execute(
-                &format!("DELETE FROM {table} WHERE panel_id = ?1"),
+                &format!("DELETE FROM {table} WHERE {column} = ?1"),
                 [panel_id],
             )
             .map_err(sql)?;
     }
+    Ok(())
+}
+
+/// Deletes what belongs to no configured panel: a removal is two steps
+/// (local.sqlite3, then cache.sqlite3) and a crash may fall between them.
+/// A panel is known by its id and uid together. Run when the data dir is
+/// opened, before any sync. Returns the panel ids purged.
+pub fn purge_orphans(local: &Connection, cache: &mut Connection) -> Result<Vec<i64>> {
+    let configured: std::collections::HashMap<i64, Option<String>> = local
+        .prepare("SELECT id, uid FROM panels")
+        .and_then(|mut st| {
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(local_sql)?;
+    let tx = cache
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    let mut cached: Vec<(i64, Option<String>)> = Vec::new();
+    for table in PANEL_TABLES {
+        let (column, uid) = if table == "cache_panels" {
+            ("id", "uid")
+        } else {
+            ("panel_id", "NULL")
+        };
+        let mut st = tx
+            .prepare(&format!("SELECT DISTINCT {column}, {uid} FROM {table}"))
+            .map_err(sql)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sql)?;
+        for row in rows {
+            cached.push(row.map_err(sql)?);
+        }
+    }
+    let registered: std::collections::HashMap<i64, String> = cached
+        .iter()
+        .filter_map(|(id, uid)| Some((*id, uid.clone()?)))
+        .collect();
+    let mut purged: Vec<i64> = cached
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| match (configured.get(id), registered.get(id)) {
+            (None, _) => true,
+            // Rows recorded for another panel that once had this id.
+            (Some(Some(local_uid)), Some(cache_uid)) => local_uid != cache_uid,
+            _ => false,
+        })
+        .collect();
+    purged.sort_unstable();
+    purged.dedup();
+    for id in &purged {
+        tracing::warn!(panel_id = id, "purging cached rows of a panel that is no longer configured");
+        forget_panel(&tx, *id)?;
+    }
+    tx.commit().map_err(sql)?;
+    Ok(purged)
+}
+
+/// Rows a panel answered that the retention does not keep (an old open order
+/// that finished, a ticket closed long ago): applying the answer and then the
+/// retention leaves them deleted, with a ticket's messages.
+pub fn delete_rows(tx: &Transaction, table: &str, panel_id: i64, ids: &[i64]) -> Result<usize> {
+    let mut deleted = 0;
+    if table == "tickets" {
+        let mut st = tx
+            .prepare_cached("DELETE FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2")
+            .map_err(sql)?;
+        for id in ids {
+            st.execute(params![panel_id, id]).map_err(sql)?;
+        }
+    }
+    let mut st = tx
+        .prepare_cached(&format!("DELETE FROM {table} WHERE panel_id = ?1 AND id = ?2"))
+        .map_err(sql)?;
+    for id in ids {
+        deleted += st.execute(params![panel_id, id]).map_err(sql)?;
+    }
+    Ok(deleted)
+}
+
+/// A ticket whose detail failed: recorded with its error and a later retry
+/// time (1 h, doubling to 24 h), so the others go on. `deleted` (a 404)
+/// leaves it until a list shows it again.
+pub fn ticket_fetch_failed(
+    conn: &Connection,
+    panel_id: i64,
+    ticket_id: i64,
+    error: &str,
+    deleted: bool,
+    now: i64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE tickets SET fetch_error = ?3, fetch_failures = fetch_failures + 1, deleted = ?4,
+            retry_at = ?5 + MIN(86400, 3600 << MIN(fetch_failures, 5))
+         WHERE panel_id = ?1 AND id = ?2",
+        params![panel_id, ticket_id, error, deleted, now],
+    )
+    .map_err(sql)?;
     Ok(())
 }
 

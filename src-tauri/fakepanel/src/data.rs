@@ -410,7 +410,7 @@ impl World {
     }
 
     fn new_order(&mut self, created: i64, rng: &mut StdRng) -> Order {
-        let id = FIRST_ORDER_ID + self.orders.len() as i64;
+        let id = self.orders.last().map_or(FIRST_ORDER_ID, |o| o.id + 1);
         let si = rng.random_range(0..self.services.len());
         let service = &self.services[si];
         let quantity = (rng.random_range(service.min..=service.max.min(service.min * 200)) / 10
@@ -493,7 +493,7 @@ impl World {
             _ => "refunded",
         };
         Payment {
-            id: FIRST_PAYMENT_ID + self.payments.len() as i64,
+            id: self.payments.last().map_or(FIRST_PAYMENT_ID, |p| p.id + 1),
             user: self.users[ui].username.clone(),
             user_id: self.users[ui].id,
             balance_micros: 0,
@@ -573,7 +573,7 @@ impl World {
     }
 
     fn new_ticket(&mut self, created: i64, rng: &mut StdRng) -> Ticket {
-        let id = FIRST_TICKET_ID + self.tickets.len() as i64;
+        let id = self.tickets.last().map_or(FIRST_TICKET_ID, |t| t.id + 1);
         let ui = self.user_before(created, rng);
         let (user_id, username) = (self.users[ui].id, self.users[ui].username.clone());
         let subject = SUBJECTS[rng.random_range(0..SUBJECTS.len())];
@@ -648,28 +648,70 @@ impl World {
         }
     }
 
+    // Rows are kept in id order (ids only grow, rows may be deleted): found by binary search.
     pub fn order(&self, id: i64) -> Option<&Order> {
-        usize::try_from(id - FIRST_ORDER_ID)
-            .ok()
-            .and_then(|i| self.orders.get(i))
+        let i = self.orders.binary_search_by_key(&id, |o| o.id).ok()?;
+        self.orders.get(i)
     }
     pub fn order_mut(&mut self, id: i64) -> Option<&mut Order> {
-        usize::try_from(id - FIRST_ORDER_ID)
-            .ok()
-            .and_then(move |i| self.orders.get_mut(i))
+        let i = self.orders.binary_search_by_key(&id, |o| o.id).ok()?;
+        self.orders.get_mut(i)
     }
     pub fn ticket_mut(&mut self, id: i64) -> Option<&mut Ticket> {
-        usize::try_from(id - FIRST_TICKET_ID)
-            .ok()
-            .and_then(move |i| self.tickets.get_mut(i))
+        let i = self.tickets.binary_search_by_key(&id, |t| t.id).ok()?;
+        self.tickets.get_mut(i)
     }
     pub fn ticket(&self, id: i64) -> Option<&Ticket> {
-        usize::try_from(id - FIRST_TICKET_ID)
-            .ok()
-            .and_then(|i| self.tickets.get(i))
+        let i = self.tickets.binary_search_by_key(&id, |t| t.id).ok()?;
+        self.tickets.get(i)
     }
     pub fn user_by_name(&self, username: &str) -> Option<&User> {
         self.users.iter().find(|u| u.username == username)
+    }
+
+    /// An admin changes an order's status in the web admin (an old open
+    /// order that finishes, a completed one canceled or refunded later).
+    pub fn set_order_status(&mut self, id: i64, status: &str) -> bool {
+        let now = self.now;
+        let Some(o) = self.order_mut(id) else {
+            return false;
+        };
+        o.status = status.to_owned();
+        if matches!(status, "completed" | "canceled") {
+            o.remains = if status == "completed" { 0 } else { o.quantity };
+        }
+        o.last_update = now;
+        true
+    }
+
+    /// A payment's status moves (a pending one completes or fails).
+    pub fn set_payment_status(&mut self, id: i64, status: &str) -> bool {
+        let now = self.now;
+        match self.payments.iter_mut().find(|p| p.id == id) {
+            Some(p) => {
+                p.status = status.to_owned();
+                p.updated = now;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Rows deleted on the panel: they are no longer listed nor found.
+    pub fn delete_order(&mut self, id: i64) -> bool {
+        let before = self.orders.len();
+        self.orders.retain(|o| o.id != id);
+        self.orders.len() < before
+    }
+    pub fn delete_user(&mut self, id: i64) -> bool {
+        let before = self.users.len();
+        self.users.retain(|u| u.id != id);
+        self.users.len() < before
+    }
+    pub fn delete_ticket(&mut self, id: i64) -> bool {
+        let before = self.tickets.len();
+        self.tickets.retain(|t| t.id != id);
+        self.tickets.len() < before
     }
 
     /// New orders created at the current clock (orders arriving mid-paging).
@@ -781,7 +823,7 @@ impl World {
     ) -> Option<i64> {
         let user = self.user_by_name(username)?;
         let user_id = user.id;
-        let id = FIRST_PAYMENT_ID + self.payments.len() as i64;
+        let id = self.payments.last().map_or(FIRST_PAYMENT_ID, |p| p.id + 1);
         let balance = user.balance_micros + amount_micros;
         self.payments.push(Payment {
             id,

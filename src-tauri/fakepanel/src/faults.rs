@@ -24,4 +24,14 @@ pub struct Faults {
     /// Share of order list requests during which new orders arrive (the page
     /// changes between two reads).
     pub shift_rate: f64,
+    /// Every request answered HTTP 429 with this `Retry-After` (seconds):
+    /// a rate limit that never ends.
+    pub always_429_retry_after: Option<u64>,
+    /// List pages hold at most this many rows, whatever `limit` asks.
+    pub max_limit: Option<usize>,
+    /// List requests at or past this offset answer HTTP 500 (a backfill
+    /// that fails while the first pages still answer).
+    pub fail_from_offset: Option<usize>,
+    /// These tickets' details answer HTTP 200 with error code 100.
+    pub ticket_code_100: Vec<i64>,
 }

@@ -171,6 +171,10 @@ impl FakePanel {
     pub fn with_world<R>(&self, f: impl FnOnce(&World) -> R) -> R {
         f(&self.shared.world.read().expect("world lock"))
     }
+    /// Changes the world as a panel's admin would (see [`World::set_order_status`]...).
+    pub fn edit_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        f(&mut self.shared.world.write().expect("world lock"))
+    }
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.requests.lock().expect("log lock").clone()
     }
@@ -331,6 +335,15 @@ async fn faulted(
     t_ms: f64,
 ) -> Response {
     let faults = shared.faults.lock().expect("faults lock").clone();
+    if let Some(wait) = faults.always_429_retry_after {
+        let mut r = envelope_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            wire::error_envelope(429, "Too many requests, slow down"),
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return r;
+    }
     if let Some(rate) = faults.rate_limit {
         let mut b = shared.bucket.lock().expect("bucket lock");
         let now = Instant::now();
@@ -377,6 +390,16 @@ async fn faulted(
             "<html><body><h1>500 Internal Server Error</h1></body></html>",
         )
             .into_response();
+    }
+    if let Some(from) = faults.fail_from_offset {
+        let offset = req
+            .uri()
+            .query()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("offset=")))
+            .and_then(|o| o.parse::<usize>().ok());
+        if offset.is_some_and(|o| o >= from) {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "offset failure").into_response();
+        }
     }
     let is_write = admin && method == Method::POST;
     let (response, request_body) = if is_write {
@@ -434,11 +457,18 @@ struct ListParams {
 }
 
 impl ListParams {
-    fn parse(q: &HashMap<String, String>) -> ListParams {
+    fn parse(q: &HashMap<String, String>, shared: &Shared) -> ListParams {
         let num = |k: &str| q.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+        let cap = shared
+            .faults
+            .lock()
+            .expect("faults lock")
+            .max_limit
+            .unwrap_or(MAX_LIMIT)
+            .clamp(1, MAX_LIMIT);
         ListParams {
             offset: num("offset").unwrap_or(0).max(0) as usize,
-            limit: (num("limit").unwrap_or(DEFAULT_LIMIT as i64).max(1) as usize).min(MAX_LIMIT),
+            limit: (num("limit").unwrap_or(DEFAULT_LIMIT as i64).max(1) as usize).min(cap),
             from: num("created_from"),
             to: num("created_to"),
             ascending: q.get("sort").map(String::as_str) == Some("date-asc"),
@@ -503,7 +533,7 @@ async fn orders_list(
         let n = 1 + (roll(&s) * 5.0) as usize;
         s.world.write().expect("world lock").arrive_orders(n);
     }
-    let p = ListParams::parse(&q);
+    let p = ListParams::parse(&q, &s);
     let w = s.world.read().expect("world lock");
     let body = if let Some(ids) = csv_ids(q.get("ids")) {
         let list: Vec<Value> = ids
@@ -587,7 +617,7 @@ async fn users_list(
     State(s): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let p = ListParams::parse(&q);
+    let p = ListParams::parse(&q, &s);
     let w = s.world.read().expect("world lock");
     let username = q.get("username").cloned();
     let email = q.get("email").cloned();
@@ -619,9 +649,16 @@ async fn payments_list(
     State(s): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let p = ListParams::parse(&q);
+    let p = ListParams::parse(&q, &s);
     let w = s.world.read().expect("world lock");
-    let (rows, total) = page(&w.payments, |p| p.created, &p, None);
+    let status = q.get("status").cloned();
+    let keep = |x: &crate::data::Payment| status.as_ref().is_none_or(|st| &x.status == st);
+    let (rows, total) = page(
+        &w.payments,
+        |p| p.created,
+        &p,
+        status.is_some().then_some(&keep as &dyn Fn(&_) -> bool),
+    );
     let list = rows
         .into_iter()
         .map(|x| wire::payment(x, &s.quirks))
@@ -642,7 +679,7 @@ async fn tickets_list(
     State(s): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let p = ListParams::parse(&q);
+    let p = ListParams::parse(&q, &s);
     let w = s.world.read().expect("world lock");
     let status = q.get("status").cloned();
     let keep = |t: &crate::data::Ticket| status.as_ref().is_none_or(|st| &t.status == st);
@@ -669,6 +706,10 @@ async fn tickets_list(
 }
 
 async fn ticket_get(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    let code_100 = s.faults.lock().expect("faults lock").ticket_code_100.clone();
+    if parse_id(&id).is_some_and(|id| code_100.contains(&id)) {
+        return not_found().await;
+    }
     let w = s.world.read().expect("world lock");
     match parse_id(&id).and_then(|id| w.ticket(id)) {
         Some(t) => Json(wire::envelope(wire::ticket(t, &s.quirks, true))).into_response(),

@@ -20,6 +20,9 @@ const CACHE: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/cache/0004_orders_created_covering.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/cache/0005_cache_stays_true.sql"
+    )),
 ];
 
 const LOCAL: &[M<'static>] = &[
@@ -30,6 +33,9 @@ const LOCAL: &[M<'static>] = &[
     )),
     M::up(include_str!(
         "../../../../migrations/local/0004_console.sql"
+    )),
+    M::up(include_str!(
+        "../../../../migrations/local/0005_panel_uid.sql"
     )),
 ];
 

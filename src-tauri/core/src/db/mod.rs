@@ -90,6 +90,8 @@ impl Db {
         let mut local = open_connection(&data_dir.local_db())?;
         migrate(&mut local, Schema::Local)?;
         let install_id = ensure_install_id(&local)?;
+        // Before any sync: rows of a panel whose removal was cut short go.
+        crate::store::purge_orphans(&local, &mut cache)?;
         Ok(Db {
             data_dir: data_dir.clone(),
             install_id,

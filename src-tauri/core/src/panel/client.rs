@@ -1,7 +1,15 @@
 //! The Admin API v2 client: one per panel, its own token bucket, retries with
 //! backoff and jitter for reads, and writes sent exactly once.
 
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    num::NonZeroU32,
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use backon::{ExponentialBuilder, Retryable};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -9,7 +17,7 @@ use reqwest::{header::RETRY_AFTER, Method, StatusCode};
 use serde_json::{json, Value};
 use url::Url;
 
-use super::{parse, url::user_api_url, Page, PanelError};
+use super::{error::MAX_RETRY_WAIT, parse, url::user_api_url, Page, PanelError};
 use crate::model::{Order, Payment, Service, Ticket, TicketWithMessages, User};
 
 /// The default rate limit, requests per second (one source gives 5 for PP).
@@ -229,7 +237,10 @@ impl PanelClient {
         match status {
             s if s.is_success() => Ok(bytes.to_vec()),
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(PanelError::WrongKey),
-            StatusCode::TOO_MANY_REQUESTS => Err(PanelError::RateLimited { retry_after }),
+            StatusCode::TOO_MANY_REQUESTS => Err(PanelError::RateLimited {
+                retry_after,
+                tries: 1,
+            }),
             StatusCode::NOT_FOUND => Err(PanelError::NotFound {
                 what: path.trim_start_matches('/').to_owned(),
             }),
@@ -253,11 +264,20 @@ impl PanelClient {
     }
 
     /// A read: retried on transient failures with exponential backoff and
-    /// jitter, waiting what `Retry-After` asks when the panel says so.
-    async fn get_data(&self, path: &str, query: &[(String, String)]) -> Result<Value, PanelError> {
-        let attempt =
-            || async { parse::envelope(&self.send(Method::GET, path, query, None).await?) };
-        attempt
+    /// jitter, waiting what `Retry-After` asks (at most [`MAX_RETRY_WAIT`])
+    /// when the panel says so. It ends after `read_retries` retries, so a 429
+    /// that never ends fails in bounded time (about a minute by default).
+    async fn retrying<T, F, Fut>(&self, attempt: F) -> Result<T, PanelError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, PanelError>>,
+    {
+        let tries = AtomicU32::new(0);
+        let counted = || {
+            tries.fetch_add(1, Ordering::Relaxed);
+            attempt()
+        };
+        counted
             .retry(
                 ExponentialBuilder::default()
                     .with_min_delay(self.options.min_backoff)
@@ -266,14 +286,33 @@ impl PanelClient {
                     .with_jitter(),
             )
             .when(PanelError::is_transient)
-            .adjust(|e, backoff| match e {
-                PanelError::RateLimited {
-                    retry_after: Some(wait),
-                } => Some(backoff.map_or(*wait, |b| b.max(*wait))),
-                _ => backoff,
+            .adjust(|e, backoff| {
+                // None: the retries are used up, and the read ends here.
+                let backoff = backoff?;
+                Some(match e {
+                    PanelError::RateLimited {
+                        retry_after: Some(wait),
+                        ..
+                    } => backoff.max((*wait).min(MAX_RETRY_WAIT)),
+                    _ => backoff,
+                })
             })
             .notify(|e, wait| tracing::debug!(panel = %self.base, "retrying in {wait:?}: {e}"))
             .await
+            .map_err(|e| match e {
+                PanelError::RateLimited { retry_after, .. } => PanelError::RateLimited {
+                    retry_after,
+                    tries: tries.load(Ordering::Relaxed),
+                },
+                e => e,
+            })
+    }
+
+    async fn get_data(&self, path: &str, query: &[(String, String)]) -> Result<Value, PanelError> {
+        self.retrying(|| async {
+            parse::envelope(&self.send(Method::GET, path, query, None).await?)
+        })
+        .await
     }
 
     /// A write: sent once, never retried; its answer is checked. When no
@@ -358,20 +397,15 @@ impl PanelClient {
             let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
             match status {
                 s if s.is_success() => parse::services(&bytes),
-                StatusCode::TOO_MANY_REQUESTS => Err(PanelError::RateLimited { retry_after: None }),
+                StatusCode::TOO_MANY_REQUESTS => Err(PanelError::RateLimited {
+                    retry_after: None,
+                    tries: 1,
+                }),
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(PanelError::WrongKey),
                 s => Err(PanelError::Http { status: s.as_u16() }),
             }
         };
-        let page = attempt
-            .retry(
-                ExponentialBuilder::default()
-                    .with_min_delay(self.options.min_backoff)
-                    .with_max_times(self.options.read_retries)
-                    .with_jitter(),
-            )
-            .when(PanelError::is_transient)
-            .await?;
+        let page = self.retrying(attempt).await?;
         for issue in &page.skipped {
             tracing::warn!(panel = %self.base, resource = issue.resource, id = ?issue.id, "skipped a row: {}", issue.reason);
         }

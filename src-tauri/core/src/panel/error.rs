@@ -18,8 +18,12 @@ pub enum PanelError {
     Interrupted { detail: String },
     #[error("the panel did not answer within {0:?}")]
     Timeout(Duration),
-    #[error("the panel asks to slow down (rate limited)")]
-    RateLimited { retry_after: Option<Duration> },
+    /// HTTP 429 (or a rate-limit error text), after `tries` attempts.
+    #[error("the panel kept refusing with 429 (rate limited) after {tries} tries{}", asked_wait(retry_after))]
+    RateLimited {
+        retry_after: Option<Duration>,
+        tries: u32,
+    },
     #[error("the panel answered with error {code}: {message}")]
     Api { code: i64, message: String },
     #[error("the panel answered HTTP {status}")]
@@ -33,6 +37,22 @@ pub enum PanelError {
     OutcomeUnknown { action: String, detail: String },
     #[error("this panel does not support {action}")]
     Unsupported { action: String },
+}
+
+/// Paneldesk waits at most this long between two tries, whatever
+/// `Retry-After` asks: a retry must end in bounded time.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
+
+fn asked_wait(retry_after: &Option<Duration>) -> String {
+    match retry_after {
+        Some(w) if *w > MAX_RETRY_WAIT => format!(
+            "; it asked to wait {} s, and Paneldesk waits at most {} s between tries",
+            w.as_secs(),
+            MAX_RETRY_WAIT.as_secs()
+        ),
+        Some(w) => format!("; it asked to wait {} s", w.as_secs()),
+        None => String::new(),
+    }
 }
 
 impl PanelError {

@@ -9,6 +9,6 @@ mod url;
 pub use client::{
     ActionOutcome, ClientOptions, ListQuery, PanelClient, DEFAULT_RATE_LIMIT, MAX_PAGE,
 };
-pub use error::PanelError;
+pub use error::{PanelError, MAX_RETRY_WAIT};
 pub use parse::{Page, RowIssue};
 pub use url::{normalize_base_url, user_api_url};

@@ -31,6 +31,10 @@ pub struct Page<T> {
     pub len: usize,
     /// `data.count`, when sent (total or page size: panels differ).
     pub count: Option<u64>,
+    /// What `pagination.next_page_href` says: `Some(false)` when it is null
+    /// (the last page), `Some(true)` when it names a next page, None when the
+    /// panel sent no pagination.
+    pub next_page: Option<bool>,
 }
 
 /// Reads the envelope: `data` on success, the panel's error otherwise.
@@ -53,8 +57,13 @@ pub fn envelope(body: &[u8]) -> Result<Value, PanelError> {
             detail: "the answer has no data".into(),
         });
     }
-    // `pagination` (top level or inside data) is not needed: paging stops on a short page.
-    Ok(obj.remove("data").unwrap_or(Value::Null))
+    // `pagination` comes top level in most panels, inside `data` in some:
+    // moved into `data`, so a list reads it in one place.
+    let mut data = obj.remove("data").unwrap_or(Value::Null);
+    if let (Some(p), Value::Object(d)) = (obj.remove("pagination"), &mut data) {
+        d.entry("pagination").or_insert(p);
+    }
+    Ok(data)
 }
 
 /// A panel error code and text as the right error: a key problem, a rate
@@ -69,11 +78,14 @@ pub fn api_error(code: i64, message: String) -> PanelError {
     {
         PanelError::WrongKey
     } else if code == 429
-        || lower.contains("limit")
-        || lower.contains("too many")
-        || lower.contains("slow down")
+        || lower.contains("rate limit")
+        || lower.contains("too many requests")
     {
-        PanelError::RateLimited { retry_after: None }
+        // Not any text with "limit": "amount exceeds limit" is a refusal.
+        PanelError::RateLimited {
+            retry_after: None,
+            tries: 1,
+        }
     } else {
         PanelError::Api { code, message }
     }
@@ -85,18 +97,22 @@ pub fn list<T>(
     resource: &'static str,
     row: impl Fn(&Map<String, Value>) -> Result<T, String>,
 ) -> Result<Page<T>, PanelError> {
-    let (items, count) = match data {
-        Value::Array(items) => (items, None),
+    let (items, count, next_page) = match data {
+        Value::Array(items) => (items, None, None),
         Value::Object(mut obj) => {
+            let next_page = obj
+                .get("pagination")
+                .and_then(|p| p.get("next_page_href"))
+                .map(|n| !(n.is_null() || n.as_str().is_some_and(str::is_empty)));
             let count = obj
                 .get("count")
                 .and_then(int)
                 .and_then(|c| u64::try_from(c).ok());
             match obj.remove("list") {
-                Some(Value::Array(items)) => (items, count),
+                Some(Value::Array(items)) => (items, count, next_page),
                 // An empty list is sometimes sent as an empty object.
-                Some(Value::Object(o)) if o.is_empty() => (Vec::new(), count),
-                Some(Value::Null) | None if count == Some(0) => (Vec::new(), count),
+                Some(Value::Object(o)) if o.is_empty() => (Vec::new(), count, next_page),
+                Some(Value::Null) | None if count == Some(0) => (Vec::new(), count, next_page),
                 _ => {
                     return Err(PanelError::Malformed {
                         detail: format!("the {resource} answer has no list"),
@@ -136,6 +152,7 @@ pub fn list<T>(
         skipped,
         len,
         count,
+        next_page,
     })
 }
 
@@ -481,6 +498,16 @@ mod tests {
     }
 
     #[test]
+    fn the_next_page_is_read_from_the_pagination_wherever_it_is() {
+        let top = envelope(br#"{"data":{"count":5,"list":[]},"pagination":{"next_page_href":null},"error_code":0}"#).unwrap();
+        assert_eq!(list(top, "orders", order).unwrap().next_page, Some(false));
+        let inside = envelope(br#"{"data":{"count":5,"list":[],"pagination":{"next_page_href":"/x?offset=100"}},"error_code":0}"#).unwrap();
+        assert_eq!(list(inside, "orders", order).unwrap().next_page, Some(true));
+        let none = envelope(br#"{"data":[],"error_code":0}"#).unwrap();
+        assert_eq!(list(none, "orders", order).unwrap().next_page, None);
+    }
+
+    #[test]
     fn a_bad_row_is_reported_and_its_page_survives() {
         let data = json!({"count": 3, "list": [
             {"id": 1, "quantity": 10, "status": "completed", "created_timestamp": 100},
@@ -508,6 +535,19 @@ mod tests {
         assert!(matches!(
             envelope(br#"{"data":[],"error_code":5,"error_message":"Rate limit exceeded"}"#),
             Err(PanelError::RateLimited { .. })
+        ));
+        assert!(matches!(
+            envelope(br#"{"data":[],"error_code":7,"error_message":"Too many requests"}"#),
+            Err(PanelError::RateLimited { .. })
+        ));
+        // A refusal that happens to say "limit" is the panel's answer, not a rate limit.
+        assert!(matches!(
+            envelope(br#"{"data":[],"error_code":9,"error_message":"Amount exceeds limit"}"#),
+            Err(PanelError::Api { code: 9, .. })
+        ));
+        assert!(matches!(
+            envelope(br#"{"data":[],"error_code":9,"error_message":"Daily limit reached for this method"}"#),
+            Err(PanelError::Api { code: 9, .. })
         ));
         assert!(matches!(
             envelope(br#"{"data":{"count":1,"li"#),

@@ -100,7 +100,7 @@ pub fn tickets_missing_messages(
         let mut st = conn
             .prepare_cached(
                 "SELECT created, id FROM tickets
-                 WHERE panel_id = ?1 AND created > ?2 AND created <= ?3 AND messages_at IS NULL
+                 WHERE panel_id = ?1 AND created > ?2 AND created <= ?3 AND messages_at IS NULL AND deleted = 0
                  ORDER BY created DESC, id DESC LIMIT ?4",
             )
             .map_err(sql)?;

@@ -23,12 +23,10 @@ use serde::Serializer;
 
 use crate::{db::Db, store::sql, Error, Result};
 
-mod fetch;
 pub use by_service::{
     flagged_by_service, tickets_missing_messages, FlaggedServiceReport, FlaggedServiceRow,
     TicketSample, MAX_TICKET_FETCHES,
 };
-pub use fetch::fetch_missing_tickets;
 pub use profiles::{
     create_service_health_profile, create_top_spender_profile, delete_service_health_profile,
     delete_top_spender_profile, remove_staff, remove_staff_alias, service_health_profile,

@@ -74,6 +74,14 @@ pub enum SyncEvent {
         status: String,
         error: Option<String>,
     },
+    /// The verify pass compared the resource's rows created up to
+    /// `checked_to`; the pass ends at `to` (unix seconds).
+    Verify {
+        panel: String,
+        resource: Resource,
+        checked_to: i64,
+        to: i64,
+    },
 }
 
 /// Changing the retention deletes what falls outside it at once.
