@@ -114,7 +114,9 @@ fn start_sync(app: &tauri::AppHandle) {
                 // Screens re-read the overview, which now says who syncs.
                 let _ = handle.emit(CACHE_CHANGED_EVENT, ());
             }
-            Err(e) => tracing::error!(code = %e.code, "the sync could not be taken over: {}", e.message),
+            Err(e) => {
+                tracing::error!(code = %e.code, "the sync could not be taken over: {}", e.message)
+            }
         }
     });
 }

@@ -49,7 +49,12 @@ impl Core {
     /// Starts the engine on the sync lock just taken; `note` says how it came.
     pub fn own_sync(&self, lock: SyncLock, note: Option<String>) -> Result<Engine, AppError> {
         let writer = Writer::start(self.db())?;
-        let engine = Engine::new(self.db().clone(), writer, Keychain, EngineOptions::default());
+        let engine = Engine::new(
+            self.db().clone(),
+            writer,
+            Keychain,
+            EngineOptions::default(),
+        );
         *self.engine_note.lock().unwrap_or_else(|e| e.into_inner()) = note;
         // Set once: only one lock is ever taken by this process.
         let _ = self.engine.set((engine.clone(), lock));

@@ -449,3 +449,53 @@ fn reports_print_an_aligned_table_and_csv_and_refuse_bad_options() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "--users without --panel");
 }
+
+#[test]
+fn flagged_replies_by_service_fetch_nothing_while_another_process_owns_the_sync() {
+    let s = Synced::new(5_000);
+    let cache = rusqlite::Connection::open(s.dir.path().join("cache.sqlite3")).unwrap();
+    let at = s.fake.with_world(|w| w.now);
+    let missing = cache
+        .execute(
+            "UPDATE tickets SET messages_at = NULL WHERE created > ?1",
+            [at - 72 * 3600],
+        )
+        .unwrap();
+    assert!(missing > 0);
+    let _owner = paneldesk_core::lock::SyncLock::acquire(
+        &paneldesk_core::paths::DataDir::new(s.dir.path()),
+        "paneldesk-cli sync --watch",
+    )
+    .unwrap();
+    let before = s.fake.requests().len();
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(s.dir.path())
+        .args([
+            "report",
+            "flagged-replies",
+            "--by",
+            "service",
+            "--window-hours",
+            "72",
+        ])
+        .args(["--at", &at.to_string(), "--json"])
+        .env("PANELDESK_ADMIN_KEY_MAIN", s.fake.admin_key())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("paneldesk-cli sync --watch")
+            && stderr.contains("no conversation was fetched"),
+        "{stderr}"
+    );
+    assert_eq!(
+        s.fake.requests().len(),
+        before,
+        "a report reached the panel"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["not_fetched"].as_i64(), Some(missing as i64));
+}

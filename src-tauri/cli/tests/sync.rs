@@ -807,3 +807,43 @@ fn after_a_full_run_the_admin_key_appears_nowhere_in_the_data_dir() {
     assert!(files >= 4, "{files} files");
     dir.ok(&["panel", "remove", "Keyed"], &[]);
 }
+
+#[test]
+fn a_rate_limit_that_never_ends_exits_6_in_bounded_time_with_one_error_line() {
+    let fake = FakePanel::spawn(Config::with_orders(100)).unwrap();
+    let dir = DataDir::new();
+    dir.add("Main", &fake, "5");
+    fake.set_faults(Faults {
+        always_429_retry_after: Some(1),
+        ..Faults::default()
+    });
+    let (k, v) = key_env("Main", &fake);
+    let mut child = dir
+        .cmd(&["sync", "--once"])
+        .env(k, v)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Bounded: the retry budget is about a minute; past two, it hangs.
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("sync --once still running after 120 s against a 429 that never ends");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(6), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("429"), "{stderr}");
+    let list: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["panel", "list", "--json"], &[])).unwrap();
+    assert_eq!(list[0]["status"], "rate_limited");
+}

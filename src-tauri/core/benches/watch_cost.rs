@@ -94,7 +94,11 @@ fn main() {
             .to_owned();
         let detail = r.path.matches('/').count() > 3;
         *by_kind
-            .entry(if detail { format!("{kind}/{{id}}") } else { kind })
+            .entry(if detail {
+                format!("{kind}/{{id}}")
+            } else {
+                kind
+            })
             .or_default() += 1;
     }
     let limited = requests.iter().filter(|r| r.status == 429).count();

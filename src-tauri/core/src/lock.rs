@@ -102,7 +102,8 @@ mod tests {
             })
         };
         assert!(
-            rx.recv_timeout(std::time::Duration::from_millis(300)).is_err(),
+            rx.recv_timeout(std::time::Duration::from_millis(300))
+                .is_err(),
             "the waiter must not own the lock while the CLI does"
         );
         drop(first);
@@ -112,7 +113,10 @@ mod tests {
         let owner = std::fs::read_to_string(tmp.path().join("sync.lock")).unwrap();
         assert!(owner.starts_with("the app (pid"), "{owner}");
         assert_eq!(
-            SyncLock::acquire(&dir, "paneldesk-cli").unwrap_err().code().as_str(),
+            SyncLock::acquire(&dir, "paneldesk-cli")
+                .unwrap_err()
+                .code()
+                .as_str(),
             "busy"
         );
     }

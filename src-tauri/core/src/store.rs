@@ -439,7 +439,11 @@ pub fn ids_with_status(
     statuses: &[String],
     from: Option<i64>,
 ) -> Result<Vec<(i64, Option<i64>)>> {
-    let deleted = if table == "tickets" { " AND deleted = 0" } else { "" };
+    let deleted = if table == "tickets" {
+        " AND deleted = 0"
+    } else {
+        ""
+    };
     let mut st = conn
         .prepare(&format!(
             "SELECT id, created FROM {table}
@@ -573,7 +577,11 @@ const PANEL_TABLES: [&str; 8] = [
 /// Everything cached for a panel, gone (when the panel is removed).
 pub fn forget_panel(cache: &Connection, panel_id: i64) -> Result<()> {
     for table in PANEL_TABLES {
-        let column = if table == "cache_panels" { "id" } else { "panel_id" };
+        let column = if table == "cache_panels" {
+            "id"
+        } else {
+            "panel_id"
+        };
         cache
             .execute(
                 &format!("DELETE FROM {table} WHERE {column} = ?1"),
@@ -633,7 +641,10 @@ pub fn purge_orphans(local: &Connection, cache: &mut Connection) -> Result<Vec<i
     purged.sort_unstable();
     purged.dedup();
     for id in &purged {
-        tracing::warn!(panel_id = id, "purging cached rows of a panel that is no longer configured");
+        tracing::warn!(
+            panel_id = id,
+            "purging cached rows of a panel that is no longer configured"
+        );
         forget_panel(&tx, *id)?;
     }
     tx.commit().map_err(sql)?;
@@ -654,7 +665,9 @@ pub fn delete_rows(tx: &Transaction, table: &str, panel_id: i64, ids: &[i64]) ->
         }
     }
     let mut st = tx
-        .prepare_cached(&format!("DELETE FROM {table} WHERE panel_id = ?1 AND id = ?2"))
+        .prepare_cached(&format!(
+            "DELETE FROM {table} WHERE panel_id = ?1 AND id = ?2"
+        ))
         .map_err(sql)?;
     for id in ids {
         deleted += st.execute(params![panel_id, id]).map_err(sql)?;

@@ -133,10 +133,13 @@ fn an_old_open_order_that_finishes_is_no_longer_open_in_the_cache() {
     };
     assert!(!open_old.is_empty(), "the fake has old open orders");
     let id = open_old[0];
-    f.fake.edit_world(|w| assert!(w.set_order_status(id, "completed")));
+    f.fake
+        .edit_world(|w| assert!(w.set_order_status(id, "completed")));
     assert!(sync(&f, &engine, &[Resource::Orders]).is_none());
     let status: Option<String> = cache(&f.db)
-        .query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()
         .unwrap();
     assert_eq!(
@@ -176,8 +179,11 @@ fn a_failing_ticket_detail_is_recorded_and_the_others_still_get_their_conversati
 
     // Deleted on the panel while its conversation moved: a 404.
     let gone = f.fake.with_world(|w| w.tickets[3].id);
-    c.execute("UPDATE tickets SET messages_at = NULL WHERE id = ?1", [gone])
-        .unwrap();
+    c.execute(
+        "UPDATE tickets SET messages_at = NULL WHERE id = ?1",
+        [gone],
+    )
+    .unwrap();
     f.fake.edit_world(|w| assert!(w.delete_ticket(gone)));
     f.fake.clear_records();
     assert!(sync(&f, &engine, &[Resource::Tickets]).is_none());
@@ -192,7 +198,11 @@ fn a_failing_ticket_detail_is_recorded_and_the_others_still_get_their_conversati
             .filter(|r| r.path == format!("/adminapi/v2/tickets/{id}"))
             .count()
     };
-    assert_eq!(asked(newest), 0, "the failing ticket waits for its retry time");
+    assert_eq!(
+        asked(newest),
+        0,
+        "the failing ticket waits for its retry time"
+    );
     assert_eq!(asked(gone), 1);
     f.fake.clear_records();
     assert!(sync(&f, &engine, &[Resource::Tickets]).is_none());
@@ -246,7 +256,8 @@ fn watch_mode_caches_new_messages_payment_statuses_and_balances_within_two_inter
             ) == *n as i64
         });
         let status: String = one(&c, "SELECT status FROM payments WHERE id = ?1", [pending]);
-        let balance: Option<i64> = one(&c, "SELECT balance FROM users WHERE username = ?1", [&user]);
+        let balance: Option<i64> =
+            one(&c, "SELECT balance FROM users WHERE username = ?1", [&user]);
         messages_ok && status == "completed" && balance == Some(truth.1)
     };
     // Two intervals, and the requests' own time (the fake answers in ms).
@@ -308,7 +319,10 @@ fn a_rate_limit_that_never_ends_fails_in_bounded_time_and_names_the_capped_wait(
     let err = rt()
         .block_on(client.orders(&paneldesk_core::panel::ListQuery::page(10, 0)))
         .unwrap_err();
-    assert!(matches!(err, PanelError::RateLimited { tries: 2, .. }), "{err:?}");
+    assert!(
+        matches!(err, PanelError::RateLimited { tries: 2, .. }),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(text.contains("asked to wait 3600 s"), "{text}");
     assert!(text.contains("at most 10 s"), "{text}");
@@ -334,7 +348,9 @@ fn the_verify_pass_makes_the_cache_equal_the_panel_and_refuses_a_mass_deletion()
         "SELECT id FROM orders WHERE status = 'completed' AND created > ?1 ORDER BY id DESC LIMIT 1",
         [horizon],
     );
-    let (user, ticket) = f.fake.with_world(|w| (w.users.last().unwrap().id, w.tickets[10].id));
+    let (user, ticket) = f
+        .fake
+        .with_world(|w| (w.users.last().unwrap().id, w.tickets[10].id));
     f.fake.edit_world(|w| {
         assert!(w.set_order_status(completed, "canceled"));
         assert!(w.delete_order(deleted_order));
@@ -348,13 +364,21 @@ fn the_verify_pass_makes_the_cache_equal_the_panel_and_refuses_a_mass_deletion()
         "canceled"
     );
     let count = |table: &str, id: i64| -> i64 {
-        one(&c, &format!("SELECT count(*) FROM {table} WHERE id = ?1"), [id])
+        one(
+            &c,
+            &format!("SELECT count(*) FROM {table} WHERE id = ?1"),
+            [id],
+        )
     };
     assert_eq!(count("orders", deleted_order), 0);
     assert_eq!(count("users", user), 0);
     assert_eq!(count("tickets", ticket), 0);
     assert_eq!(
-        one::<i64>(&c, "SELECT count(*) FROM ticket_messages WHERE ticket_id = ?1", [ticket]),
+        one::<i64>(
+            &c,
+            "SELECT count(*) FROM ticket_messages WHERE ticket_id = ?1",
+            [ticket]
+        ),
         0
     );
     // The cache's orders inside the window are exactly the panel's.
@@ -382,7 +406,8 @@ fn the_verify_pass_makes_the_cache_equal_the_panel_and_refuses_a_mass_deletion()
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    f.fake.edit_world(|w| victims.iter().for_each(|id| assert!(w.delete_order(*id))));
+    f.fake
+        .edit_world(|w| victims.iter().for_each(|id| assert!(w.delete_order(*id))));
     let before: i64 = one(&c, "SELECT count(*) FROM orders", []);
     let reports = f.rt.block_on(engine.verify_once(None)).unwrap();
     let err = reports[0].error.as_ref().expect("the pass stops");
@@ -421,7 +446,15 @@ fn a_panel_removed_halfway_is_purged_at_open_and_its_id_is_never_reused() {
     assert!(one::<i64>(&cache(&f.db), "SELECT count(*) FROM orders", []) > 0);
     let db = Db::open(f.db.data_dir()).unwrap();
     let c = cache(&db);
-    for table in ["orders", "users", "payments", "tickets", "ticket_messages", "services", "sync_state"] {
+    for table in [
+        "orders",
+        "users",
+        "payments",
+        "tickets",
+        "ticket_messages",
+        "services",
+        "sync_state",
+    ] {
         assert_eq!(
             one::<i64>(&c, &format!("SELECT count(*) FROM {table}"), []),
             0,
@@ -466,7 +499,10 @@ fn a_failing_backfill_still_brings_new_orders_and_moves_open_ones() {
         (newest, moved)
     });
     assert!(!moved.is_empty());
-    assert!(sync(&f, &engine, &[Resource::Orders]).is_some(), "the backfill still fails");
+    assert!(
+        sync(&f, &engine, &[Resource::Orders]).is_some(),
+        "the backfill still fails"
+    );
     let c = cache(&f.db);
     assert_eq!(
         one::<i64>(&c, "SELECT count(*) FROM orders WHERE id = ?1", [newest]),
@@ -490,7 +526,12 @@ fn a_panel_that_caps_limit_at_100_is_still_synced_whole() {
         max_limit: Some(100),
         ..Faults::default()
     });
-    assert!(sync(&f, &common::engine(&f.db), &[Resource::Orders, Resource::Users]).is_none());
+    assert!(sync(
+        &f,
+        &common::engine(&f.db),
+        &[Resource::Orders, Resource::Users]
+    )
+    .is_none());
     let horizon = chrono::Utc::now().timestamp() - 90 * 86_400;
     let (orders, users) = f.fake.with_world(|w| {
         (
@@ -499,7 +540,14 @@ fn a_panel_that_caps_limit_at_100_is_still_synced_whole() {
         )
     });
     let c = cache(&f.db);
-    assert_eq!(one::<i64>(&c, "SELECT count(*) FROM orders WHERE created >= ?1", [horizon]), orders);
+    assert_eq!(
+        one::<i64>(
+            &c,
+            "SELECT count(*) FROM orders WHERE created >= ?1",
+            [horizon]
+        ),
+        orders
+    );
     assert_eq!(one::<i64>(&c, "SELECT count(*) FROM users", []), users);
 }
 
@@ -529,7 +577,11 @@ fn watch_mode_applies_a_lowered_retention_without_a_restart() {
         )
         .unwrap();
     assert!(
-        watch_until(&f, &engine, Duration::from_secs(15), || one::<i64>(&c, old, [horizon]) == 0),
+        watch_until(&f, &engine, Duration::from_secs(15), || one::<i64>(
+            &c,
+            old,
+            [horizon]
+        ) == 0),
         "old finished orders outlived the retention"
     );
 }

@@ -706,7 +706,12 @@ async fn tickets_list(
 }
 
 async fn ticket_get(State(s): State<AppState>, Path(id): Path<String>) -> Response {
-    let code_100 = s.faults.lock().expect("faults lock").ticket_code_100.clone();
+    let code_100 = s
+        .faults
+        .lock()
+        .expect("faults lock")
+        .ticket_code_100
+        .clone();
     if parse_id(&id).is_some_and(|id| code_100.contains(&id)) {
         return not_found().await;
     }

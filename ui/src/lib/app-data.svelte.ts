@@ -15,6 +15,15 @@ export interface SyncProgress {
 	rowsPerSecond: number;
 }
 
+/** How far a panel's verify pass has come (its latest range). */
+export interface VerifyProgress {
+	resource: Resource;
+	/** Rows created up to this time (unix seconds) were compared. */
+	checkedTo: number;
+	/** The pass ends at this time. */
+	to: number;
+}
+
 /** Sync steps ending within this span make one reload of the screens. */
 const CHANGES_MS = 250;
 
@@ -25,6 +34,8 @@ export class AppData {
 	error = $state<BackendError | null>(null);
 	/** The syncs running now, by "panel/resource". */
 	running = $state<Record<string, SyncProgress>>({});
+	/** Verify passes under way, by panel name. */
+	verifying = $state<Record<string, VerifyProgress>>({});
 	/**
 	 * Bumped when sync steps end (at most every CHANGES_MS while a sync
 	 * runs): screens reload what they show.
@@ -78,6 +89,11 @@ export class AppData {
 
 	#onSync(e: SyncEvent): void {
 		const key = `${e.panel}/${e.resource}`;
+		if (e.kind === 'verify') {
+			this.verifying[e.panel] = { resource: e.resource, checkedTo: e.checked_to, to: e.to };
+			this.#changed();
+			return;
+		}
 		if (e.kind === 'progress') {
 			this.running[key] = {
 				panel: e.panel,

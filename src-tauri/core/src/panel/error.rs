@@ -19,7 +19,10 @@ pub enum PanelError {
     #[error("the panel did not answer within {0:?}")]
     Timeout(Duration),
     /// HTTP 429 (or a rate-limit error text), after `tries` attempts.
-    #[error("the panel kept refusing with 429 (rate limited) after {tries} tries{}", asked_wait(retry_after))]
+    #[error(
+        "the panel kept refusing with 429 (rate limited) after {tries} tries{}",
+        asked_wait(retry_after)
+    )]
     RateLimited {
         retry_after: Option<Duration>,
         tries: u32,

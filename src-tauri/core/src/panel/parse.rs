@@ -77,10 +77,7 @@ pub fn api_error(code: i64, message: String) -> PanelError {
         || lower.contains("unauthori")
     {
         PanelError::WrongKey
-    } else if code == 429
-        || lower.contains("rate limit")
-        || lower.contains("too many requests")
-    {
+    } else if code == 429 || lower.contains("rate limit") || lower.contains("too many requests") {
         // Not any text with "limit": "amount exceeds limit" is a refusal.
         PanelError::RateLimited {
             retry_after: None,

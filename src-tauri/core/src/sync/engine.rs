@@ -1038,9 +1038,15 @@ impl PanelSync {
                         created_from: from,
                         ..ListQuery::default()
                     };
-                    self.pages_desc::<T>(progress, base, 0, |_, _| {}, |p| {
-                        seen.extend(p.rows.iter().map(T::id));
-                    })
+                    self.pages_desc::<T>(
+                        progress,
+                        base,
+                        0,
+                        |_, _| {},
+                        |p| {
+                            seen.extend(p.rows.iter().map(T::id));
+                        },
+                    )
                     .await?;
                 }
                 let moved: Vec<(i64, Option<i64>)> = before
@@ -1058,7 +1064,9 @@ impl PanelSync {
                 } else {
                     for created in moved.into_iter().filter_map(|(_, c)| c) {
                         let q = query(MAX_PAGE, 0, Some(created), Some(created), false);
-                        let n = self.commit(T::fetch(self.client.clone(), q).await?, |_| {}).await?;
+                        let n = self
+                            .commit(T::fetch(self.client.clone(), q).await?, |_| {})
+                            .await?;
                         progress.add(n);
                     }
                 }
@@ -1082,12 +1090,8 @@ impl PanelSync {
     /// marked so and left until a list shows it again.
     async fn ticket_messages(&self) -> Result<u64> {
         let since = now() - self.inner.options.messages_days * 86_400;
-        let tickets = store::tickets_needing_messages(
-            &self.inner.db.cache()?,
-            self.panel.id,
-            since,
-            now(),
-        )?;
+        let tickets =
+            store::tickets_needing_messages(&self.inner.db.cache()?, self.panel.id, since, now())?;
         self.fetch_conversations(tickets.into_iter().map(|t| t.id).collect())
             .await
     }

@@ -289,6 +289,18 @@ async syncNow() : Promise<Result<null, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Starts a verify pass on every enabled panel now (it runs between syncs,
+ * range by range, and shows its progress in the `sync` events).
+ */
+async verifyNow() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("verify_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -398,7 +410,11 @@ export type PanelInput = { name: string; url: string; admin_key: string; service
 /**
  * What the operator last saw of a panel, as `panel list --json` prints it.
  */
-export type PanelStatus = "connected" | "auth_error" | "unreachable" | "disabled"
+export type PanelStatus = "connected" | "auth_error" | "unreachable" | 
+/**
+ * The panel kept answering 429 past the retry budget.
+ */
+"rate_limited" | "disabled"
 /**
  * One panel's totals, as the dashboard's cards show them.
  */
@@ -488,7 +504,12 @@ export type SortKey = number | string
 /**
  * What a UI or the CLI shows while a sync runs.
  */
-export type SyncEvent = { kind: "progress"; panel: string; resource: Resource; fetched: number; total: number | null; rows_per_s: number } | { kind: "state"; panel: string; resource: Resource; status: string; error: string | null }
+export type SyncEvent = { kind: "progress"; panel: string; resource: Resource; fetched: number; total: number | null; rows_per_s: number } | { kind: "state"; panel: string; resource: Resource; status: string; error: string | null } | 
+/**
+ * The verify pass compared the resource's rows created up to
+ * `checked_to`; the pass ends at `to` (unix seconds).
+ */
+{ kind: "verify"; panel: string; resource: Resource; checked_to: number; to: number }
 export type SyncOverview = { resources: ResourceStatus[]; retention_days: number; 
 /**
  * False when another process owns the sync; `note` says which and why.

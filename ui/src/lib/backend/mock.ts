@@ -483,7 +483,8 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		syncSettingsSet: (panelId, resource, settings) =>
 			answer('syncSettingsSet', [panelId, resource, settings], () => null),
 		retentionSet: (days) => answer('retentionSet', [days], () => ({ orders: 0, payments: 0, tickets: 0 })),
-		syncNow: () => answer('syncNow', [], () => null)
+		syncNow: () => answer('syncNow', [], () => null),
+		verifyNow: () => answer('verifyNow', [], () => null)
 	};
 	return backend;
 }

@@ -68,7 +68,10 @@ pub(super) async fn verify_step(inner: &Arc<Inner>, panel: &Panel) -> Result<boo
     let Some(r) = under_way else {
         // The first pass comes a full period after the first sync, which
         // fetched everything anyway.
-        let last = orders.verified_at.or(orders.reconciled_at).or(orders.last_fetched);
+        let last = orders
+            .verified_at
+            .or(orders.reconciled_at)
+            .or(orders.last_fetched);
         let due = last.is_some_and(|t| now() - t >= inner.options.verify_every_s);
         if due {
             start_verify(inner, panel.id).await?;
@@ -128,10 +131,12 @@ impl PanelSync {
                 .await;
         }
         let cache = self.inner.db.cache()?;
-        let end = store::nth_created(&cache, T::TABLE, panel_id, from, to, RANGE_ROWS)?.unwrap_or(to);
-        let cached: HashSet<i64> = store::ids_created_between(&cache, T::TABLE, panel_id, from, end)?
-            .into_iter()
-            .collect();
+        let end =
+            store::nth_created(&cache, T::TABLE, panel_id, from, to, RANGE_ROWS)?.unwrap_or(to);
+        let cached: HashSet<i64> =
+            store::ids_created_between(&cache, T::TABLE, panel_id, from, end)?
+                .into_iter()
+                .collect();
         drop(cache);
         let mut progress = self.progress(T::RESOURCE);
         let mut seen = HashSet::new();
