@@ -57,3 +57,39 @@ test("the window says another process syncs, and follows its writes", async () =
   });
   await screenshot(browser, "cli-owner-02-followed");
 });
+
+test("when the command line stops, the window takes the sync over and says so", async () => {
+  const { browser } = app;
+  const stopped = new Promise((resolve) => watcher.once("exit", resolve));
+  watcher.kill("SIGINT");
+  await stopped;
+  // The app holds the lock now: the file names it, and a lock attempt of ours fails.
+  const lock = join(dataDir, "sync.lock");
+  const deadline = Date.now() + 20_000;
+  while (spawnSync("flock", ["-n", lock, "true"]).status === 0) {
+    if (Date.now() > deadline) throw new Error("the app never took the sync lock");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await navigate(browser, "Sync engine");
+  const note = await browser.$('[data-testid="sync-note"]');
+  await note.waitUntil(async () => /this window syncs now/.test(await note.getText()), {
+    timeout: 15_000,
+    timeoutMsg: "the Sync engine screen never said the window took the sync over",
+  });
+  const syncNow = await browser.$('[data-testid="sync-now"]');
+  assert.equal(await syncNow.isEnabled(), true);
+  await screenshot(browser, "cli-owner-03-taken-over");
+
+  // The engine is this window's now: "Verify now" starts a pass, whose
+  // progress the screen shows from the engine's events.
+  await (await browser.$('[data-testid="verify-now"]')).click();
+  const status = await browser.$('[data-testid="verify-status"]');
+  await status.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await status.getText(), /Verify started/);
+  const progress = await browser.$('[data-testid="verify-progress"]');
+  await progress.waitUntil(async () => /Verifying Main: (Orders|Users|Payments|Tickets) created up to/.test(await progress.getText()), {
+    timeout: 30_000,
+    timeoutMsg: "no verify progress reached the screen",
+  });
+  await screenshot(browser, "cli-owner-04-verify");
+});

@@ -66,13 +66,22 @@ pub(super) async fn verify_step(inner: &Arc<Inner>, panel: &Panel) -> Result<boo
     let orders = store::load_state(&cache, panel.id, Resource::Orders.as_str())?;
     drop(cache);
     let Some(r) = under_way else {
-        // The first pass comes a full period after the first sync, which
-        // fetched everything anyway.
-        let last = orders
-            .verified_at
-            .or(orders.reconciled_at)
-            .or(orders.last_fetched);
-        let due = last.is_some_and(|t| now() - t >= inner.options.verify_every_s);
+        let Some(last) = orders.verified_at else {
+            // The first pass comes a full period after the first sync, which
+            // fetched everything anyway: the clock starts now.
+            let panel_id = panel.id;
+            inner
+                .writer
+                .run(move |w| {
+                    store::ensure_configured(&w.local, &w.cache, panel_id)?;
+                    let mut state = store::load_state(&w.cache, panel_id, "orders")?;
+                    state.verified_at = Some(now());
+                    store::save_state(&w.cache, panel_id, "orders", &state)
+                })
+                .await?;
+            return Ok(false);
+        };
+        let due = now() - last >= inner.options.verify_every_s;
         if due {
             start_verify(inner, panel.id).await?;
         }
