@@ -36,6 +36,15 @@ fn opening_twice_is_a_no_op_that_keeps_data_and_identity() {
             [],
         )
         .unwrap();
+    // Cached rows belong to a configured panel (others are purged at open).
+    first
+        .local()
+        .unwrap()
+        .execute(
+            "INSERT INTO panels (id, name, base_url, created_at, uid) VALUES (1, 'Main', 'https://panel.example/adminapi/v2', 0, 'u1')",
+            [],
+        )
+        .unwrap();
     first
         .cache()
         .unwrap()
@@ -154,6 +163,7 @@ fn migration_3_keeps_cached_messages_and_reports_still_read_them() {
     use paneldesk_core::db::migrate_to;
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::new(tmp.path());
+    configured_panel_1(&dir);
     let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
     migrate_to(&mut cache, Schema::Cache, 2).unwrap();
     cache
@@ -178,4 +188,93 @@ fn migration_3_keeps_cached_messages_and_reports_still_read_them() {
         plain, None,
         "old rows are stripped by the reports on the fly"
     );
+}
+
+/// local.sqlite3 at the latest version with panel 1 configured: cached rows
+/// of panel 1 are then kept when the data dir is opened.
+fn configured_panel_1(dir: &DataDir) {
+    let mut local = rusqlite::Connection::open(dir.local_db()).unwrap();
+    paneldesk_core::db::migrate(&mut local, Schema::Local).unwrap();
+    local
+        .execute(
+            "INSERT INTO panels (id, name, base_url, created_at, uid) VALUES (1, 'Main', 'https://panel.example/adminapi/v2', 0, 'u1')",
+            [],
+        )
+        .unwrap();
+}
+
+#[test]
+fn migration_5_gives_panels_a_uid_keeps_their_rows_and_never_reuses_an_id() {
+    use paneldesk_core::db::migrate_to;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    let mut local = rusqlite::Connection::open(dir.local_db()).unwrap();
+    migrate_to(&mut local, Schema::Local, 4).unwrap();
+    local
+        .execute_batch(
+            "INSERT INTO panels (id, name, base_url, created_at) VALUES (1, 'Main', 'https://a.example/adminapi/v2', 0);
+             INSERT INTO panels (id, name, base_url, created_at) VALUES (3, 'Shop', 'https://b.example/adminapi/v2', 0);",
+        )
+        .unwrap();
+    drop(local);
+    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    migrate_to(&mut cache, Schema::Cache, 4).unwrap();
+    cache
+        .execute_batch(
+            "INSERT INTO tickets (panel_id, id, username, subject, status, synced_at) VALUES (3, 9, 'u', 's', 'pending', 0);
+             INSERT INTO tickets (panel_id, id, username, subject, status, synced_at) VALUES (2, 8, 'u', 's', 'pending', 0);",
+        )
+        .unwrap();
+    drop(cache);
+    let db = Db::open(&dir).unwrap();
+    let local = db.local().unwrap();
+    let uids: Vec<String> = local
+        .prepare("SELECT uid FROM panels ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(uids.len(), 2);
+    assert!(uids.iter().all(|u| u.len() == 32) && uids[0] != uids[1]);
+    let cache = db.cache().unwrap();
+    let (deleted, failures): (i64, i64) = cache
+        .query_row(
+            "SELECT deleted, fetch_failures FROM tickets WHERE panel_id = 3 AND id = 9",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (deleted, failures),
+        (0, 0),
+        "a configured panel's rows stay"
+    );
+    let orphans: i64 = cache
+        .query_row("SELECT count(*) FROM tickets WHERE panel_id = 2", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(orphans, 0, "rows of no configured panel are purged");
+    let next = common_add(&db);
+    assert_eq!(next, 4, "after ids 1 and 3, the next is 4");
+}
+
+fn common_add(db: &Db) -> i64 {
+    paneldesk_core::panels::add(
+        &mut db.local().unwrap(),
+        db.install_id(),
+        &paneldesk_core::secrets::Keychain,
+        paneldesk_core::panels::NewPanel {
+            name: "New".into(),
+            url: "https://c.example".into(),
+            staff_name: None,
+            rate_limit: None,
+            admin_key: None,
+            services_key: None,
+            no_keychain: true,
+        },
+    )
+    .unwrap()
+    .id
 }

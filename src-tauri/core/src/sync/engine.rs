@@ -604,11 +604,17 @@ struct Progress<'a> {
     started: Instant,
     fetched: u64,
     total: Option<u64>,
+    /// Counts without telling: the verify pass reports through its own event,
+    /// and a resource's progress without its state would look stuck running.
+    quiet: bool,
 }
 
 impl Progress<'_> {
     fn add(&mut self, rows: usize) {
         self.fetched += rows as u64;
+        if self.quiet {
+            return;
+        }
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let _ = self.run.inner.events.send(SyncEvent::Progress {
             panel: self.run.panel.name.clone(),
@@ -628,6 +634,7 @@ impl PanelSync {
             started: Instant::now(),
             fetched: 0,
             total: None,
+            quiet: false,
         }
     }
 

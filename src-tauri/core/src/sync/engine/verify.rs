@@ -148,6 +148,7 @@ impl PanelSync {
                 .collect();
         drop(cache);
         let mut progress = self.progress(T::RESOURCE);
+        progress.quiet = true;
         let mut seen = HashSet::new();
         let mut unreadable = false;
         self.pages_desc::<T>(
