@@ -568,20 +568,34 @@ fn watch_mode_applies_a_lowered_retention_without_a_restart() {
     let c = cache(&f.db);
     let old = "SELECT count(*) FROM orders WHERE created < ?1 AND status NOT IN ('pending','in_progress','processing','awaiting')";
     assert!(one::<i64>(&c, old, [horizon]) > 0);
-    // Lowered by another process (the CLI), which deletes nothing itself here.
-    f.db.local()
-        .unwrap()
-        .execute(
-            "INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', '20')",
-            [],
-        )
-        .unwrap();
+    // Once the running engine has synced (past its start, when it applies
+    // the retention anyway), the retention is lowered by another process
+    // that deletes nothing itself.
+    let started = chrono::Utc::now().timestamp();
+    let mut lowered = false;
+    let gone = || {
+        if !lowered {
+            let synced: Option<i64> = one(
+                &c,
+                "SELECT MAX(last_fetched) FROM sync_state WHERE resource = 'users'",
+                [],
+            );
+            if synced.is_some_and(|t| t >= started) {
+                f.db.local()
+                    .unwrap()
+                    .execute(
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', '20')",
+                        [],
+                    )
+                    .unwrap();
+                lowered = true;
+            }
+            return false;
+        }
+        one::<i64>(&c, old, [horizon]) == 0
+    };
     assert!(
-        watch_until(&f, &engine, Duration::from_secs(15), || one::<i64>(
-            &c,
-            old,
-            [horizon]
-        ) == 0),
+        watch_until(&f, &engine, Duration::from_secs(15), gone),
         "old finished orders outlived the retention"
     );
 }
