@@ -85,21 +85,18 @@ fn main() {
     let requests = fake.requests();
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     for r in &requests {
-        let kind = r
-            .path
-            .trim_start_matches("/adminapi/v2/")
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_owned();
-        let detail = r.path.matches('/').count() > 3;
-        *by_kind
-            .entry(if detail {
-                format!("{kind}/{{id}}")
-            } else {
-                kind
-            })
-            .or_default() += 1;
+        let kind = match r.path.strip_prefix("/adminapi/v2/") {
+            Some(rest) => {
+                let resource = rest.split('/').next().unwrap_or(rest);
+                if rest.contains('/') {
+                    format!("{resource}/{{id}}")
+                } else {
+                    resource.to_owned()
+                }
+            }
+            None => "services (user API)".to_owned(),
+        };
+        *by_kind.entry(kind).or_default() += 1;
     }
     let limited = requests.iter().filter(|r| r.status == 429).count();
     println!(
