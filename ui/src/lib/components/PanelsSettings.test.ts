@@ -54,6 +54,15 @@ describe('PanelsSettings', () => {
 		expect(within(row('Demo panel')).getByTestId('panel-demo').textContent).toBe('Demo');
 	});
 
+	it('says a panel that keeps answering 429 is rate limited', async () => {
+		const ctx = testContext(
+			createMockBackend({ data: sampleData(10, [samplePanel(5, 'Busy', { status: 'rate_limited' })]) })
+		);
+		await ctx.app.refreshPanels();
+		render(PanelsSettings, { context: ctx.context });
+		expect(within(row('Busy')).getByTestId('panel-status').textContent?.trim()).toBe('Rate limited');
+	});
+
 	it('shows the last error with its fix', async () => {
 		await renderPage();
 		expect(within(row('Reseller')).getByTestId('panel-last-error').textContent).toBe(

@@ -164,6 +164,39 @@ describe('SyncSettings', () => {
 		expect(within(row('Reseller', 'payments')).getByTestId('sync-status').textContent).toBe('Error');
 	});
 
+	it('starts a verify pass and shows how far it came, then that it ended', async () => {
+		const user = userEvent.setup();
+		const { backend } = await renderPage();
+		await user.click(screen.getByTestId('verify-now'));
+		expect(backend.calls.map((c) => c.method)).toContain('verifyNow');
+		expect((await screen.findByTestId('verify-status')).textContent).toMatch(/Verify started/);
+		const to = 1_796_000_000;
+		backend.emitSync({ kind: 'verify', panel: 'Main', resource: 'orders', checked_to: to - 86_400, to });
+		await waitFor(() =>
+			expect(screen.getByTestId('verify-progress').textContent).toMatch(/^\s*Verifying Main: Orders created up to/)
+		);
+		backend.emitSync({ kind: 'verify', panel: 'Main', resource: 'tickets', checked_to: to, to });
+		await waitFor(() =>
+			expect(screen.getByTestId('verify-progress').textContent).toMatch(
+				/^\s*Verified Main: Tickets compared with the panel up to/
+			)
+		);
+	});
+
+	it('says when this window took the sync over from another process', async () => {
+		await renderPage({}, (mock) => ({
+			syncOverview: async () => ({
+				...(await createMockBackend({ data: mock.data }).syncOverview()),
+				running: true,
+				note: 'The other process stopped syncing: this window syncs now.'
+			})
+		}));
+		expect((await screen.findByTestId('sync-note')).textContent).toBe(
+			'The other process stopped syncing: this window syncs now.'
+		);
+		expect(screen.getByTestId('sync-now').hasAttribute('disabled')).toBe(false);
+	});
+
 	it('saves the retention and shows what was removed', async () => {
 		const user = userEvent.setup();
 		const asked: number[] = [];
