@@ -105,6 +105,19 @@ fn main() {
         requests.len() as f64 / minutes
     );
     for (kind, n) in by_kind {
-        println!("  {kind:<16} {:>6.1} per minute", n as f64 / minutes);
+        println!("  {kind:<20} {:>6.1} per minute", n as f64 / minutes);
     }
+    // The panel's rule over every span t of the record, in arrival order:
+    // at most capacity (5) + 5 t requests.
+    let mut worst = f64::NEG_INFINITY;
+    for i in 0..requests.len() {
+        for j in i..requests.len() {
+            let span = (requests[j].t_ms - requests[i].t_ms) / 1000.0;
+            worst = worst.max((j - i + 1) as f64 - (5.0 + 5.0 * span));
+        }
+    }
+    println!(
+        "rate rule (at most 5 + 5 t requests in any span t): {} (worst span {worst:+.2} requests from the bound)",
+        if worst <= 1e-9 { "kept" } else { "BROKEN" }
+    );
 }
