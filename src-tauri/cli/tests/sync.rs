@@ -847,3 +847,78 @@ fn a_rate_limit_that_never_ends_exits_6_in_bounded_time_with_one_error_line() {
         serde_json::from_str(&dir.ok(&["panel", "list", "--json"], &[])).unwrap();
     assert_eq!(list[0]["status"], "rate_limited");
 }
+
+#[test]
+fn a_removal_killed_between_its_two_steps_leaves_nothing_of_the_panel() {
+    let fake = FakePanel::spawn(Config::with_orders(500)).unwrap();
+    let dir = DataDir::new();
+    dir.add("Gone", &fake, "100000");
+    sync_ok(&dir, &[key_env("Gone", &fake)], &[]);
+    let local = Connection::open(dir.path().join("local.sqlite3")).unwrap();
+    let old_id: i64 = local
+        .query_row("SELECT id FROM panels WHERE name = 'Gone'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    // Hold cache.sqlite3's write lock: `panel remove` deletes the panel from
+    // local.sqlite3, then waits on this lock for its second step.
+    let blocker = dir.cache();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut child = dir
+        .cmd(&["panel", "remove", "Gone"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let left: i64 = local
+            .query_row("SELECT count(*) FROM panels WHERE name = 'Gone'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the removal ended before its first step was seen"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the first step never came"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Killed between its two steps.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    blocker.execute_batch("ROLLBACK").unwrap();
+    let cache = dir.cache();
+    let count = |table: &str| -> i64 {
+        cache
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert!(count("orders") > 0, "the kill left the cached rows behind");
+    // The next run opens the data dir: nothing of the removed panel is left.
+    dir.ok(&["panel", "list"], &[]);
+    for table in [
+        "orders",
+        "users",
+        "payments",
+        "tickets",
+        "ticket_messages",
+        "sync_state",
+        "cache_panels",
+    ] {
+        assert_eq!(count(table), 0, "{table} kept the removed panel's rows");
+    }
+    dir.add("Next", &fake, "100000");
+    let new_id: i64 = local
+        .query_row("SELECT id FROM panels WHERE name = 'Next'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(new_id > old_id, "id {old_id} was given again");
+}

@@ -595,7 +595,8 @@ pub fn forget_panel(cache: &Connection, panel_id: i64) -> Result<()> {
 /// Deletes what belongs to no configured panel: a removal is two steps
 /// (local.sqlite3, then cache.sqlite3) and a crash may fall between them.
 /// A panel is known by its id and uid together. Run when the data dir is
-/// opened, before any sync. Returns the panel ids purged.
+/// opened, before any sync; it only reads unless there is something to
+/// purge. Returns the panel ids purged.
 pub fn purge_orphans(local: &Connection, cache: &mut Connection) -> Result<Vec<i64>> {
     let configured: std::collections::HashMap<i64, Option<String>> = local
         .prepare("SELECT id, uid FROM panels")
@@ -604,33 +605,19 @@ pub fn purge_orphans(local: &Connection, cache: &mut Connection) -> Result<Vec<i
                 .collect::<rusqlite::Result<_>>()
         })
         .map_err(local_sql)?;
-    let tx = cache
-        .transaction_with_behavior(TransactionBehavior::Immediate)
+    let registered: std::collections::HashMap<i64, String> = cache
+        .prepare("SELECT id, uid FROM cache_panels")
+        .and_then(|mut st| {
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()
+        })
         .map_err(sql)?;
-    let mut cached: Vec<(i64, Option<String>)> = Vec::new();
+    let mut cached = std::collections::BTreeSet::new();
     for table in PANEL_TABLES {
-        let (column, uid) = if table == "cache_panels" {
-            ("id", "uid")
-        } else {
-            ("panel_id", "NULL")
-        };
-        let mut st = tx
-            .prepare(&format!("SELECT DISTINCT {column}, {uid} FROM {table}"))
-            .map_err(sql)?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(sql)?;
-        for row in rows {
-            cached.push(row.map_err(sql)?);
-        }
+        cached.extend(panel_ids(cache, table)?);
     }
-    let registered: std::collections::HashMap<i64, String> = cached
-        .iter()
-        .filter_map(|(id, uid)| Some((*id, uid.clone()?)))
-        .collect();
-    let mut purged: Vec<i64> = cached
-        .iter()
-        .map(|(id, _)| *id)
+    let purged: Vec<i64> = cached
+        .into_iter()
         .filter(|id| match (configured.get(id), registered.get(id)) {
             (None, _) => true,
             // Rows recorded for another panel that once had this id.
@@ -638,8 +625,12 @@ pub fn purge_orphans(local: &Connection, cache: &mut Connection) -> Result<Vec<i
             _ => false,
         })
         .collect();
-    purged.sort_unstable();
-    purged.dedup();
+    if purged.is_empty() {
+        return Ok(purged);
+    }
+    let tx = cache
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql)?;
     for id in &purged {
         tracing::warn!(
             panel_id = id,
@@ -649,6 +640,29 @@ pub fn purge_orphans(local: &Connection, cache: &mut Connection) -> Result<Vec<i
     }
     tx.commit().map_err(sql)?;
     Ok(purged)
+}
+
+/// The panel ids a table holds rows of, by one index seek per panel (every
+/// table's key starts with the panel id): cheap at every start, whatever
+/// the table's size.
+fn panel_ids(conn: &Connection, table: &str) -> Result<Vec<i64>> {
+    let column = if table == "cache_panels" {
+        "id"
+    } else {
+        "panel_id"
+    };
+    let mut st = conn
+        .prepare(&format!(
+            "WITH RECURSIVE p(id) AS (
+                SELECT MIN({column}) FROM {table}
+                UNION ALL
+                SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > p.id) FROM p WHERE p.id IS NOT NULL
+             )
+             SELECT id FROM p WHERE id IS NOT NULL"
+        ))
+        .map_err(sql)?;
+    let ids = st.query_map([], |r| r.get(0)).map_err(sql)?;
+    ids.collect::<rusqlite::Result<_>>().map_err(sql)
 }
 
 /// Rows a panel answered that the retention does not keep (an old open order
