@@ -518,6 +518,24 @@ fn a_failing_backfill_still_brings_new_orders_and_moves_open_ones() {
     }
 }
 
+// 11. A refusal that mentions "limit" is the panel's error, told at once:
+//     not rate limiting, not retried.
+#[test]
+fn a_refusal_that_says_limit_is_not_taken_for_rate_limiting() {
+    let f = fx("Refusal", 50, 1_000.0);
+    f.fake.set_faults(Faults {
+        refuse_with: Some("Amount exceeds limit".into()),
+        ..Faults::default()
+    });
+    let engine = common::engine(&f.db);
+    let err = sync(&f, &engine, &[Resource::Users]).expect("a refusal fails the run");
+    assert_ne!(err.code(), ErrorCode::RateLimited, "{err}");
+    assert!(err.to_string().contains("Amount exceeds limit"), "{err}");
+    assert_eq!(f.fake.requests().len(), 1, "a refusal was retried");
+    let p = panels::by_id(&f.db.local().unwrap(), f.panel_id).unwrap();
+    assert_eq!(p.status, PanelStatus::Connected);
+}
+
 // 12. A panel that caps `limit` below what is asked is paged to the end.
 #[test]
 fn a_panel_that_caps_limit_at_100_is_still_synced_whole() {

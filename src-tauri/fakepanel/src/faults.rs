@@ -34,4 +34,7 @@ pub struct Faults {
     pub fail_from_offset: Option<usize>,
     /// These tickets' details answer HTTP 200 with error code 100.
     pub ticket_code_100: Vec<i64>,
+    /// Every admin request answered HTTP 200 with error code 9 and this
+    /// message (a refusal such as "Amount exceeds limit").
+    pub refuse_with: Option<String>,
 }

@@ -378,6 +378,9 @@ async fn faulted(
         };
         return envelope_response(status, wire::error_envelope(401, "Invalid API key"));
     }
+    if let (true, Some(message)) = (admin, &faults.refuse_with) {
+        return envelope_response(StatusCode::OK, wire::error_envelope(9, message));
+    }
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
