@@ -1,12 +1,13 @@
 //! The error every command returns: the core's stable code, its message, its fix.
 
+use paneldesk_core::ErrorCode;
 use serde::Serialize;
 use specta::Type;
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct AppError {
-    /// Stable snake_case code; the UI decides by it, never by the message.
-    pub code: String,
+    /// The UI decides by it, never by the message.
+    pub code: ErrorCode,
     pub message: String,
     pub fix: Option<String>,
 }
@@ -14,7 +15,7 @@ pub struct AppError {
 impl From<paneldesk_core::Error> for AppError {
     fn from(e: paneldesk_core::Error) -> Self {
         AppError {
-            code: e.code().as_str().to_owned(),
+            code: e.code(),
             message: e.to_string(),
             fix: e.fix(),
         }

@@ -10,19 +10,25 @@ use paneldesk_core::{
     lock::SyncLock,
     sync::{Engine, SyncEvent},
 };
+use serde::Serialize;
+use specta::Type;
 use specta_typescript::{BigIntExportBehavior, Typescript};
-use tauri::{Emitter, Manager};
-use tauri_specta::{collect_commands, Builder};
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events, Builder, Event};
 
 pub use error::AppError;
 
 /// Where the generated TypeScript bindings live, relative to the repo root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/backend/bindings.ts";
 
-/// The event carrying the sync engine's progress and state changes.
-pub const SYNC_EVENT: &str = "sync";
-/// The event saying another process (the CLI owning the sync) wrote the cache.
-pub const CACHE_CHANGED_EVENT: &str = "cache-changed";
+/// The sync engine's progress and state changes. Its name is written once,
+/// here: the UI listens through the generated `events.syncProgress`.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct SyncProgress(SyncEvent);
+
+/// Another process (the CLI owning the sync) wrote the cache.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct CacheChanged;
 /// How often the cache is checked for another process's writes.
 const CACHE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -63,7 +69,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync_now,
             commands::verify_now,
         ])
-        .typ::<SyncEvent>()
+        .events(collect_events![SyncProgress, CacheChanged])
 }
 
 /// Writes the TypeScript bindings of every command and type the UI uses.
@@ -92,7 +98,7 @@ fn start_sync(app: &tauri::AppHandle) {
     }
     let handle = app.clone();
     match CacheChanges::watch(core.db(), CACHE_CHECK, move || {
-        let _ = handle.emit(CACHE_CHANGED_EVENT, ());
+        let _ = CacheChanged.emit(&handle);
     }) {
         Ok(watch) => *core.changes.lock().unwrap_or_else(|e| e.into_inner()) = Some(watch),
         Err(e) => tracing::warn!("the window will not follow the other process's sync: {e}"),
@@ -112,7 +118,7 @@ fn start_sync(app: &tauri::AppHandle) {
                 tracing::info!("the sync lock is free: this window syncs now");
                 run_engine(&handle, engine);
                 // Screens re-read the overview, which now says who syncs.
-                let _ = handle.emit(CACHE_CHANGED_EVENT, ());
+                let _ = CacheChanged.emit(&handle);
             }
             Err(e) => {
                 tracing::error!(code = %e.code, "the sync could not be taken over: {}", e.message)
@@ -128,7 +134,7 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine) {
         loop {
             match events.recv().await {
                 Ok(event) => {
-                    let _ = handle.emit(SYNC_EVENT, &event);
+                    let _ = SyncProgress(event).emit(&handle);
                 }
                 // A slow window missed some progress: the next event catches up.
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
@@ -140,7 +146,7 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine) {
         // Never told to stop: the engine ends with the process.
         let (_keep, stop) = tokio::sync::watch::channel(false);
         if let Err(e) = engine.watch(stop).await {
-            tracing::error!(code = e.code().as_str(), "the sync engine stopped: {e}");
+            tracing::error!(code = %e.code(), "the sync engine stopped: {e}");
         }
     });
 }

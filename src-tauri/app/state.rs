@@ -84,7 +84,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
     let demo = match paneldesk_core::demo::resume(&db) {
         Ok(d) => d,
         Err(e) => {
-            tracing::error!(code = %e.code().as_str(), "the demo panel did not start: {e}");
+            tracing::error!(code = %e.code(), "the demo panel did not start: {e}");
             None
         }
     };
@@ -173,7 +173,7 @@ where
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| AppError {
-            code: "ipc_failed".into(),
+            code: paneldesk_core::ErrorCode::IpcFailed,
             message: format!("the query stopped unexpectedly: {e}"),
             fix: None,
         })?

@@ -315,9 +315,9 @@ fn sync_cmd(db: &Db, args: SyncArgs) -> ExitCode {
 fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
     let mut resources = Vec::new();
     for r in &args.resource {
-        match Resource::parse(r) {
-            Some(r) => resources.push(r),
-            None => {
+        match r.trim().parse::<Resource>() {
+            Ok(r) => resources.push(r),
+            Err(_) => {
                 eprintln!(
                     "error: unknown resource {r:?}: use orders, users, payments, tickets, services"
                 );

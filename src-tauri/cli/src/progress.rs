@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use paneldesk_core::sync::SyncEvent;
+use paneldesk_core::sync::{SyncEvent, SyncStatus};
 use tokio::sync::broadcast;
 
 pub struct Bars {
@@ -49,8 +49,8 @@ impl Bars {
                         error,
                     } => {
                         if let Some(bar) = bars.get(&(panel, resource.as_str())) {
-                            match (status.as_str(), error) {
-                                ("ok", _) => bar.finish(),
+                            match (status, error) {
+                                (SyncStatus::Ok, _) => bar.finish(),
                                 (_, Some(e)) => bar.abandon_with_message(e),
                                 _ => {}
                             }

@@ -7,9 +7,22 @@ use crate::{
     secrets::SecretError,
 };
 
-/// Stable, machine-readable error codes. Serialized as snake_case strings;
-/// never rename one (the UI and scripts depend on them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stable, machine-readable error codes, as snake_case names in JSON, the
+/// CLI and TypeScript; never rename one (the UI and scripts depend on them).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     Database,
     DatabaseTooNew,
@@ -29,31 +42,9 @@ pub enum ErrorCode {
     NotFound,
     InvalidRequest,
     VerifyStopped,
-}
-
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Database => "database",
-            ErrorCode::DatabaseTooNew => "database_too_new",
-            ErrorCode::KeychainUnavailable => "keychain_unavailable",
-            ErrorCode::SecretNotFound => "secret_not_found",
-            ErrorCode::Io => "io",
-            ErrorCode::PanelUrl => "panel_url",
-            ErrorCode::WrongKey => "wrong_key",
-            ErrorCode::Unreachable => "unreachable",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::PanelError => "panel_error",
-            ErrorCode::Malformed => "malformed",
-            ErrorCode::OutcomeUnknown => "outcome_unknown",
-            ErrorCode::Unsupported => "unsupported",
-            ErrorCode::Config => "config",
-            ErrorCode::Busy => "busy",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::VerifyStopped => "verify_stopped",
-        }
-    }
+    /// The UI's own: the call to the core failed (no such command, IPC
+    /// broken). The core never returns it.
+    IpcFailed,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -78,7 +78,7 @@ mod tests {
         let dir = DataDir::new(tmp.path());
         let first = SyncLock::acquire(&dir, "paneldesk-cli sync --watch").unwrap();
         let err = SyncLock::acquire(&dir, "the app").unwrap_err();
-        assert_eq!(err.code().as_str(), "busy");
+        assert_eq!(err.code().to_string(), "busy");
         assert!(
             err.to_string().contains("paneldesk-cli sync --watch (pid"),
             "{err}"

@@ -12,9 +12,20 @@ use crate::{
 };
 
 /// What the operator last saw of a panel, as `panel list --json` prints it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PanelStatus {
     Connected,
     AuthError,
@@ -24,27 +35,9 @@ pub enum PanelStatus {
     Disabled,
 }
 
-impl PanelStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PanelStatus::Connected => "connected",
-            PanelStatus::AuthError => "auth_error",
-            PanelStatus::Unreachable => "unreachable",
-            PanelStatus::RateLimited => "rate_limited",
-            PanelStatus::Disabled => "disabled",
-        }
-    }
-
-    fn parse(s: &str) -> PanelStatus {
-        match s {
-            "auth_error" => PanelStatus::AuthError,
-            "unreachable" => PanelStatus::Unreachable,
-            "rate_limited" => PanelStatus::RateLimited,
-            "disabled" => PanelStatus::Disabled,
-            _ => PanelStatus::Connected,
-        }
-    }
-}
+// Stored by name; a name this version does not know is an error, never
+// silently "connected".
+crate::db::sql_text_enum!(PanelStatus);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -104,7 +97,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Panel> {
         staff_name: r.get(3)?,
         rate_limit: r.get(4)?,
         enabled: r.get(5)?,
-        status: PanelStatus::parse(&r.get::<_, String>(6)?),
+        status: r.get(6)?,
         last_error: r.get(7)?,
         admin_key_last4: r.get(8)?,
         has_services_key: r.get(9)?,
@@ -294,7 +287,7 @@ pub fn set_status(
     local
         .execute(
             "UPDATE panels SET status = ?2, last_error = ?3 WHERE id = ?1",
-            params![panel_id, status.as_str(), error],
+            params![panel_id, status, error],
         )
         .map_err(sql)?;
     Ok(())

@@ -281,7 +281,7 @@ pub struct SyncState {
     pub reconcile_offset: i64,
     pub reconciled_at: Option<i64>,
     pub last_fetched: Option<i64>,
-    pub status: String,
+    pub status: crate::sync::SyncStatus,
     pub last_error: Option<String>,
     /// The verify pass: the next created time to compare (None: no pass under way).
     pub verify_from: Option<i64>,
@@ -317,7 +317,7 @@ pub fn load_state(conn: &Connection, panel_id: i64, resource: &str) -> Result<Sy
     )
     .optional()
     .map_err(sql)
-    .map(|s| s.unwrap_or_else(|| SyncState { status: "idle".into(), ..SyncState::default() }))
+    .map(Option::unwrap_or_default)
 }
 
 pub fn save_state(conn: &Connection, panel_id: i64, resource: &str, s: &SyncState) -> Result<()> {

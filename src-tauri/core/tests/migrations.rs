@@ -96,7 +96,7 @@ fn a_data_dir_from_a_newer_app_is_refused_with_a_fix() {
     drop(conn);
 
     let err = Db::open(&dir).unwrap_err();
-    assert_eq!(err.code().as_str(), "database_too_new");
+    assert_eq!(err.code().to_string(), "database_too_new");
     assert!(err.to_string().contains("cache.sqlite3"), "{err}");
     assert!(err.fix().unwrap().contains("Update Paneldesk"));
 }

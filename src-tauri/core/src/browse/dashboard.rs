@@ -11,7 +11,7 @@ use crate::{
     panels,
     reports::{self, ServiceHealthParams},
     store::{self, sql},
-    sync::{resource_settings, Resource},
+    sync::{resource_settings, Resource, SyncStatus},
     Result,
 };
 
@@ -132,14 +132,13 @@ pub fn last_synced(conn: &Connection) -> Result<Option<i64>> {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ResourceStatus {
     pub panel_id: i64,
-    pub resource: String,
+    pub resource: Resource,
     pub interval_s: i64,
     pub per_fetch: u32,
     /// Rows of this resource in the cache.
     pub cached: u64,
     pub last_fetched: Option<i64>,
-    /// idle, running, ok, error, or no_key (services without a services key).
-    pub status: String,
+    pub status: SyncStatus,
     pub last_error: Option<String>,
 }
 
@@ -164,7 +163,7 @@ pub fn sync_status(conn: &Connection) -> Result<Vec<ResourceStatus>> {
                     |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                 )
                 .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok((None, "idle".to_owned(), None)),
+                    rusqlite::Error::QueryReturnedNoRows => Ok((None, SyncStatus::Idle, None)),
                     e => Err(e),
                 })
                 .map_err(sql)?;
@@ -173,7 +172,7 @@ pub fn sync_status(conn: &Connection) -> Result<Vec<ResourceStatus>> {
             let (status, last_error) =
                 if r == Resource::Services && !p.has_services_key && cached == 0 {
                     (
-                        "no_key".to_owned(),
+                        SyncStatus::NoKey,
                         Some(
                             "Add a Services API key in Settings › Panels to fetch the services."
                                 .to_owned(),
@@ -184,7 +183,7 @@ pub fn sync_status(conn: &Connection) -> Result<Vec<ResourceStatus>> {
                 };
             out.push(ResourceStatus {
                 panel_id: p.id,
-                resource: r.as_str().to_owned(),
+                resource: r,
                 interval_s: settings.interval_s,
                 per_fetch: settings.per_fetch,
                 cached: cached as u64,

@@ -8,6 +8,7 @@ mod changes;
 mod connection;
 mod migrations;
 mod readers;
+mod sql_enum;
 mod writer;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -16,6 +17,7 @@ pub use changes::CacheChanges;
 pub use connection::open_connection;
 pub use migrations::{migrate, migrate_to, Schema};
 pub use readers::Readers;
+pub(crate) use sql_enum::sql_text_enum;
 pub use writer::{WriteConns, Writer};
 
 use crate::{paths::DataDir, Error, ErrorCode, Result};

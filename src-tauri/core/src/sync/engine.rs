@@ -13,7 +13,7 @@ use futures::{stream, StreamExt};
 use rusqlite::{Transaction, TransactionBehavior};
 use tokio::sync::{broadcast, watch};
 
-use super::{resource_settings, retention_days, Resource, SyncEvent};
+use super::{resource_settings, retention_days, Resource, SyncEvent, SyncStatus};
 use crate::{
     db::{Db, WriteConns, Writer},
     model::{Order, Payment, Ticket, User},
@@ -440,7 +440,7 @@ async fn sync_panel(
     };
     let mut status: Option<PanelStatus> = None;
     for &r in resources {
-        run.emit_state(r, "running", None);
+        run.emit_state(r, SyncStatus::Running, None);
         let result = run.run(r).await;
         if r != Resource::Services {
             status = Some(status_of(&result));
@@ -449,13 +449,13 @@ async fn sync_panel(
             Ok(n) => {
                 report.fetched.push((r, n));
                 let _ = run.finish(r, None).await;
-                run.emit_state(r, "ok", None);
+                run.emit_state(r, SyncStatus::Ok, None);
             }
             Err(e) => {
                 let message = e.to_string();
-                tracing::warn!(panel = %panel.name, resource = r.as_str(), code = e.code().as_str(), "sync failed: {message}");
+                tracing::warn!(panel = %panel.name, resource = r.as_str(), code = %e.code(), "sync failed: {message}");
                 let _ = run.finish(r, Some(message.clone())).await;
-                run.emit_state(r, "error", Some(message));
+                run.emit_state(r, SyncStatus::Error, Some(message));
                 // A wrong key, a dead or rate-limiting panel: its other resources would fail alike.
                 let fatal = matches!(
                     e.code(),
@@ -638,11 +638,11 @@ impl PanelSync {
         }
     }
 
-    fn emit_state(&self, resource: Resource, status: &str, error: Option<String>) {
+    fn emit_state(&self, resource: Resource, status: SyncStatus, error: Option<String>) {
         let _ = self.inner.events.send(SyncEvent::State {
             panel: self.panel.name.clone(),
             resource,
-            status: status.into(),
+            status,
             error,
         });
     }
@@ -702,7 +702,11 @@ impl PanelSync {
             .run(move |w| {
                 store::ensure_configured(&w.local, &w.cache, panel_id)?;
                 let mut state = store::load_state(&w.cache, panel_id, r.as_str())?;
-                state.status = if error.is_some() { "error" } else { "ok" }.into();
+                state.status = if error.is_some() {
+                    SyncStatus::Error
+                } else {
+                    SyncStatus::Ok
+                };
                 state.last_error = error;
                 store::save_state(&w.cache, panel_id, r.as_str(), &state)
             })

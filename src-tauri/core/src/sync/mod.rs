@@ -20,9 +20,22 @@ pub use settings::{
     ResourceSettings, DEFAULT_RETENTION_DAYS,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Resource {
     Orders,
     Users,
@@ -41,20 +54,42 @@ impl Resource {
         Resource::Tickets,
     ];
 
+    /// Its snake_case name: the cache's table and `sync_state.resource`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Resource::Orders => "orders",
-            Resource::Users => "users",
-            Resource::Payments => "payments",
-            Resource::Tickets => "tickets",
-            Resource::Services => "services",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Resource> {
-        Resource::ALL.into_iter().find(|r| r.as_str() == s.trim())
+        self.into()
     }
 }
+
+/// Where a resource's sync stands, as the Settings › Sync engine table and
+/// the `sync` events show it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SyncStatus {
+    /// Never synced.
+    #[default]
+    Idle,
+    Running,
+    Ok,
+    Error,
+    /// Services without a services key: skipped, which is not "ok".
+    NoKey,
+}
+
+crate::db::sql_text_enum!(Resource, SyncStatus);
 
 /// What a UI or the CLI shows while a sync runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,7 +106,7 @@ pub enum SyncEvent {
     State {
         panel: String,
         resource: Resource,
-        status: String,
+        status: SyncStatus,
         error: Option<String>,
     },
     /// The verify pass compared the resource's rows created up to

@@ -1,11 +1,11 @@
-import type { AppError } from './bindings';
+import type { AppError, ErrorCode } from './bindings';
 
 /**
  * An error from the backend, with the stable `code` the UI decides by (never
  * by matching the text), a human `message`, and the `fix` to offer, if any.
  */
 export class BackendError extends Error {
-	readonly code: string;
+	readonly code: ErrorCode;
 	readonly fix: string | null;
 
 	constructor(error: AppError) {
@@ -21,7 +21,7 @@ export class BackendError extends Error {
 }
 
 /** Code used when the call itself failed (no such command, IPC broken...). */
-export const IPC_FAILED = 'ipc_failed';
+export const IPC_FAILED: ErrorCode = 'ipc_failed';
 
 const IPC_FIX =
 	'Restart Paneldesk. If it keeps happening, send the newest file from the log folder to support.';

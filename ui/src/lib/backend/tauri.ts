@@ -1,11 +1,6 @@
-import { listen } from '@tauri-apps/api/event';
-import { commands, type AppError, type Result, type SyncEvent } from './bindings';
+import { commands, events, type AppError, type Result, type SyncEvent } from './bindings';
 import { toBackendError } from './errors';
 import type { Backend } from './types';
-
-/** The event names the app emits on (SYNC_EVENT and CACHE_CHANGED_EVENT in lib.rs). */
-const SYNC_EVENT = 'sync';
-const CACHE_CHANGED_EVENT = 'cache-changed';
 
 /** Unwraps a generated command's Result, turning every failure into a BackendError. */
 async function call<T>(run: () => Promise<Result<T, AppError>>): Promise<T> {
@@ -32,6 +27,6 @@ const wrapped = Object.fromEntries(
 export const tauriBackend: Backend = {
 	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged'>),
 	onSync: (handler: (event: SyncEvent) => void) =>
-		listen<SyncEvent>(SYNC_EVENT, (e) => handler(e.payload)),
-	onCacheChanged: (handler: () => void) => listen(CACHE_CHANGED_EVENT, () => handler())
+		events.syncProgress.listen((e) => handler(e.payload)),
+	onCacheChanged: (handler: () => void) => events.cacheChanged.listen(() => handler())
 };
