@@ -270,7 +270,7 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
                     println!(
                         "{:width$}  {:12}  {:>5}  {}",
                         p.name,
-                        p.status.as_str(),
+                        p.status.to_string(),
                         p.rate_limit,
                         p.url
                     );

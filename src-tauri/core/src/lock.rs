@@ -78,7 +78,7 @@ mod tests {
         let dir = DataDir::new(tmp.path());
         let first = SyncLock::acquire(&dir, "paneldesk-cli sync --watch").unwrap();
         let err = SyncLock::acquire(&dir, "the app").unwrap_err();
-        assert_eq!(err.code().to_string(), "busy");
+        assert_eq!(err.code(), crate::ErrorCode::Busy);
         assert!(
             err.to_string().contains("paneldesk-cli sync --watch (pid"),
             "{err}"
@@ -113,11 +113,8 @@ mod tests {
         let owner = std::fs::read_to_string(tmp.path().join("sync.lock")).unwrap();
         assert!(owner.starts_with("the app (pid"), "{owner}");
         assert_eq!(
-            SyncLock::acquire(&dir, "paneldesk-cli")
-                .unwrap_err()
-                .code()
-                .as_str(),
-            "busy"
+            SyncLock::acquire(&dir, "paneldesk-cli").unwrap_err().code(),
+            crate::ErrorCode::Busy
         );
     }
 }

@@ -13,7 +13,7 @@ use paneldesk_core::{
     db::Db,
     paths::DataDir,
     reports,
-    sync::Resource,
+    sync::{Resource, SyncStatus},
     text::order_ids,
     ErrorCode,
 };
@@ -593,21 +593,21 @@ fn the_dashboard_and_sync_table_count_what_the_panels_hold() {
     assert_eq!(status.len(), 2 * Resource::ALL.len());
     let orders = status
         .iter()
-        .find(|r| r.panel_id == fx.alpha_id && r.resource == "orders")
+        .find(|r| r.panel_id == fx.alpha_id && r.resource == Resource::Orders)
         .unwrap();
     assert_eq!(
         orders.cached as usize,
         fx.alpha.with_world(|w| w.orders.len())
     );
-    assert_eq!(orders.status, "ok");
+    assert_eq!(orders.status, SyncStatus::Ok);
     assert_eq!(orders.interval_s, 60);
     // These panels read their services key from the environment, so the
     // services were fetched, and say ok rather than "no key".
     let services = status
         .iter()
-        .find(|r| r.panel_id == fx.beta_id && r.resource == "services")
+        .find(|r| r.panel_id == fx.beta_id && r.resource == Resource::Services)
         .unwrap();
-    assert_eq!((services.cached, services.status.as_str()), (12, "ok"));
+    assert_eq!((services.cached, services.status), (12, SyncStatus::Ok));
 
     let facets = browse::facets(&c).unwrap();
     assert!(facets.order_statuses.contains(&"completed".to_string()));

@@ -225,9 +225,9 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
         paneldesk_core::browse::sync_status(&paneldesk_core::reports::open(&db).unwrap()).unwrap();
     let services = status
         .iter()
-        .find(|r| r.panel_id == main.id && r.resource == "services")
+        .find(|r| r.panel_id == main.id && r.resource == paneldesk_core::sync::Resource::Services)
         .unwrap();
-    assert_eq!(services.status, "no_key");
+    assert_eq!(services.status, paneldesk_core::sync::SyncStatus::NoKey);
     assert!(services
         .last_error
         .as_deref()

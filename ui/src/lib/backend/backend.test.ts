@@ -77,7 +77,7 @@ describe('tauriBackend', () => {
 
 describe('toBackendError', () => {
 	it('keeps a BackendError, maps errors and unknown values', () => {
-		const original = new BackendError({ code: 'a', message: 'b', fix: null });
+		const original = new BackendError({ code: 'database', message: 'b', fix: null });
 		expect(toBackendError(original)).toBe(original);
 		expect(toBackendError(new Error('boom'))).toMatchObject({ code: IPC_FAILED, message: 'boom' });
 		expect(toBackendError({ code: 'c', message: 'd' })).toMatchObject({ code: 'c', fix: null });
@@ -94,11 +94,11 @@ describe('mock backend', () => {
 
 	it('fails on demand with a BackendError', async () => {
 		const backend = createMockBackend({
-			failWith: { appInfo: { code: 'x', message: 'no', fix: 'do this' } }
+			failWith: { appInfo: { code: 'io', message: 'no', fix: 'do this' } }
 		});
 		await expect(backend.appInfo()).rejects.toMatchObject({
 			name: 'BackendError',
-			code: 'x',
+			code: 'io',
 			fix: 'do this'
 		});
 	});

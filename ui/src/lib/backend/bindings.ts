@@ -307,6 +307,13 @@ async verifyNow() : Promise<Result<null, AppError>> {
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+cacheChanged: CacheChanged,
+syncProgress: SyncProgress
+}>({
+cacheChanged: "cache-changed",
+syncProgress: "sync-progress"
+})
 
 /** user-defined constants **/
 
@@ -316,13 +323,17 @@ async verifyNow() : Promise<Result<null, AppError>> {
 
 export type AppError = { 
 /**
- * Stable snake_case code; the UI decides by it, never by the message.
+ * The UI decides by it, never by the message.
  */
-code: string; message: string; fix: string | null }
+code: ErrorCode; message: string; fix: string | null }
 /**
  * What the About box shows.
  */
 export type AppInfo = { app_version: string; cache_schema_version: number; local_schema_version: number; data_dir: string; log_dir: string }
+/**
+ * Another process (the CLI owning the sync) wrote the cache.
+ */
+export type CacheChanged = null
 /**
  * A service of the red bar (critical in the default service health report).
  */
@@ -336,6 +347,16 @@ export type Dashboard = { panels: PanelTotals[];
  * Open tickets whose customer waits for an answer, longest first.
  */
 waiting: TicketRow[]; critical: CriticalService[] }
+/**
+ * Stable, machine-readable error codes, as snake_case names in JSON, the
+ * CLI and TypeScript; never rename one (the UI and scripts depend on them).
+ */
+export type ErrorCode = "database" | "database_too_new" | "keychain_unavailable" | "secret_not_found" | "io" | "panel_url" | "wrong_key" | "unreachable" | "rate_limited" | "panel_error" | "malformed" | "outcome_unknown" | "unsupported" | "config" | "busy" | "not_found" | "invalid_request" | "verify_stopped" | 
+/**
+ * The UI's own: the call to the core failed (no such command, IPC
+ * broken). The core never returns it.
+ */
+"ipc_failed"
 /**
  * The filter of the table to export.
  */
@@ -459,15 +480,11 @@ per_fetch: number }
 /**
  * One row of Settings > Sync engine.
  */
-export type ResourceStatus = { panel_id: number; resource: string; interval_s: number; per_fetch: number; 
+export type ResourceStatus = { panel_id: number; resource: Resource; interval_s: number; per_fetch: number; 
 /**
  * Rows of this resource in the cache.
  */
-cached: number; last_fetched: number | null; 
-/**
- * idle, running, ok, error, or no_key (services without a services key).
- */
-status: string; last_error: string | null }
+cached: number; last_fetched: number | null; status: SyncStatus; last_error: string | null }
 export type SearchHit = { kind: SearchKind; panel_id: number; id: number; 
 /**
  * What the palette shows first: "Order #123456", the username...
@@ -504,7 +521,7 @@ export type SortKey = number | string
 /**
  * What a UI or the CLI shows while a sync runs.
  */
-export type SyncEvent = { kind: "progress"; panel: string; resource: Resource; fetched: number; total: number | null; rows_per_s: number } | { kind: "state"; panel: string; resource: Resource; status: string; error: string | null } | 
+export type SyncEvent = { kind: "progress"; panel: string; resource: Resource; fetched: number; total: number | null; rows_per_s: number } | { kind: "state"; panel: string; resource: Resource; status: SyncStatus; error: string | null } | 
 /**
  * The verify pass compared the resource's rows created up to
  * `checked_to`; the pass ends at `to` (unix seconds).
@@ -515,6 +532,24 @@ export type SyncOverview = { resources: ResourceStatus[]; retention_days: number
  * False when another process owns the sync; `note` says which and why.
  */
 running: boolean; note: string | null }
+/**
+ * The sync engine's progress and state changes. Its name is written once,
+ * here: the UI listens through the generated `events.syncProgress`.
+ */
+export type SyncProgress = SyncEvent
+/**
+ * Where a resource's sync stands, as the Settings › Sync engine table and
+ * the `sync` events show it.
+ */
+export type SyncStatus = 
+/**
+ * Never synced.
+ */
+"idle" | "running" | "ok" | "error" | 
+/**
+ * Services without a services key: skipped, which is not "ok".
+ */
+"no_key"
 export type TicketFilter = { panel_id: number | null; status: string | null; assignee: string | null; created_from: number | null; created_to: number | null; 
 /**
  * A ticket ID, or part of a username or subject.

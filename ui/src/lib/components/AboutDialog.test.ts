@@ -47,7 +47,7 @@ describe('AboutDialog', () => {
 			createMockBackend({
 				failWith: {
 					appInfo: {
-						code: 'db_too_new',
+						code: 'database_too_new',
 						message: 'The cache was written by a newer Paneldesk (schema 9; this one knows 7).',
 						fix: 'Update Paneldesk, or point it at another data folder.'
 					}
@@ -62,14 +62,14 @@ describe('AboutDialog', () => {
 		expect(screen.getByTestId('about-error-fix').textContent).toContain(
 			'Update Paneldesk, or point it at another data folder.'
 		);
-		expect(alert.textContent).toContain('db_too_new');
+		expect(alert.textContent).toContain('database_too_new');
 		expect(screen.queryByText('Loading…')).toBeNull();
 		expect(screen.queryByTestId('app-version')).toBeNull();
 	});
 
 	it('shows the message alone when the error has no fix', async () => {
 		renderDialog(
-			createMockBackend({ failWith: { appInfo: { code: 'x', message: 'Broken.', fix: null } } })
+			createMockBackend({ failWith: { appInfo: { code: 'io', message: 'Broken.', fix: null } } })
 		);
 		expect((await screen.findByTestId('about-error-message')).textContent).toBe('Broken.');
 		expect(screen.queryByTestId('about-error-fix')).toBeNull();

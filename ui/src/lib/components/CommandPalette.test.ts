@@ -127,7 +127,7 @@ describe('CommandPalette', () => {
 	it('shows a failed search', async () => {
 		const user = setup();
 		const { input } = renderPalette(
-			createMockBackend({ failWith: { search: { code: 'cache', message: 'The cache is locked.', fix: null } } })
+			createMockBackend({ failWith: { search: { code: 'database', message: 'The cache is locked.', fix: null } } })
 		);
 		await user.type(input, 'user1');
 		vi.advanceTimersByTime(PAUSE_MS);

@@ -142,7 +142,7 @@ describe('Dashboard', () => {
 	it('shows a failed load with its fix', async () => {
 		const ctx = testContext(
 			createMockBackend({
-				failWith: { dashboard: { code: 'cache', message: 'The cache could not be opened.', fix: 'Restart Paneldesk.' } }
+				failWith: { dashboard: { code: 'database', message: 'The cache could not be opened.', fix: 'Restart Paneldesk.' } }
 			})
 		);
 		await ctx.app.start();

@@ -105,7 +105,7 @@ describe('SyncSettings', () => {
 		const user = userEvent.setup();
 		await renderPage({
 			failWith: {
-				syncSettingsSet: { code: 'db', message: 'The settings file is read-only.', fix: 'Check the data folder.' }
+				syncSettingsSet: { code: 'database', message: 'The settings file is read-only.', fix: 'Check the data folder.' }
 			}
 		});
 		const input = within(row('Main', 'users')).getByTestId('sync-per-fetch');
@@ -146,7 +146,7 @@ describe('SyncSettings', () => {
 				const o = await createMockBackend({ data: mock.data }).syncOverview();
 				const resources = o.resources.map((r) =>
 					r.panel_id === 2 && r.resource === 'payments' && error
-						? { ...r, status: 'error', last_error: error }
+						? { ...r, status: 'error' as const, last_error: error }
 						: r
 				);
 				return { ...o, resources } satisfies SyncOverview;

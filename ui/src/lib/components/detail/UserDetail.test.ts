@@ -84,7 +84,7 @@ describe('UserDetail', () => {
 	it('keeps the draft and says why when a note cannot be saved', async () => {
 		const user = userEvent.setup();
 		const backend = createMockBackend({
-			failWith: { noteAdd: { code: 'local_store', message: 'The notes file is read-only.', fix: null } }
+			failWith: { noteAdd: { code: 'database', message: 'The notes file is read-only.', fix: null } }
 		});
 		await renderUser(backend);
 		const input = (await screen.findByTestId('note-input')) as HTMLTextAreaElement;

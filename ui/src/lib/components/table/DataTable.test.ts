@@ -262,7 +262,7 @@ describe('DataTable', () => {
 		const load = vi.fn(async (req: PageRequest) => {
 			if (load.mock.calls.length === 1) {
 				throw new BackendError({
-					code: 'cache',
+					code: 'database',
 					message: 'The cache file could not be read.',
 					fix: 'Free some disk space, then try again.'
 				});
