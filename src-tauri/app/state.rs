@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, OnceLock};
 
 use paneldesk_core::{
-    db::{CacheChanges, Db, Readers, Writer},
+    db::{CacheChanges, Db, ReadConn, Readers, Writer},
     demo::DemoServer,
     lock::SyncLock,
     logging::{self, LogGuard},
@@ -12,13 +12,14 @@ use paneldesk_core::{
     secrets::Keychain,
     sync::{Engine, EngineOptions},
 };
-use rusqlite::Connection;
 
 use crate::AppError;
 
 /// The opened data dir and what runs on it.
 pub struct Core {
     pub readers: Readers,
+    /// The one writer of the data dir: the engine's, and every command's.
+    pub writer: Writer,
     /// Set once this process owns the sync. Until then another process (the
     /// CLI's `sync --watch`) owns it and this window browses what it writes;
     /// the app takes the sync over as soon as that process lets go.
@@ -48,10 +49,9 @@ impl Core {
 
     /// Starts the engine on the sync lock just taken; `note` says how it came.
     pub fn own_sync(&self, lock: SyncLock, note: Option<String>) -> Result<Engine, AppError> {
-        let writer = Writer::start(self.db())?;
         let engine = Engine::new(
             self.db().clone(),
-            writer,
+            self.writer.clone(),
             Keychain,
             EngineOptions::default(),
         );
@@ -89,6 +89,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
         }
     };
     let core = Core {
+        writer: Writer::start(&db)?,
         readers: Readers::new(db),
         engine: OnceLock::new(),
         engine_note: Mutex::new(None),
@@ -148,7 +149,7 @@ impl AppState {
     pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> paneldesk_core::Result<T> + Send + 'static,
+        F: FnOnce(&ReadConn) -> paneldesk_core::Result<T> + Send + 'static,
     {
         let core = self.core()?;
         blocking(move || core.readers.with(f)).await

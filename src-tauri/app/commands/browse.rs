@@ -90,7 +90,7 @@ pub async fn export_csv(
 ) -> Result<Exported, AppError> {
     state
         .read(move |c| {
-            let names: Vec<(i64, String)> = panels::list(c)?
+            let names: Vec<(i64, String)> = panels::list(c.local())?
                 .into_iter()
                 .map(|p| (p.id, p.name))
                 .collect();
@@ -140,7 +140,7 @@ pub async fn user_detail(
     id: i64,
 ) -> Result<UserDetail, AppError> {
     state
-        .read(move |c| browse::user_detail(c, c, panel_id, id))
+        .read(move |c| browse::user_detail(c, panel_id, id))
         .await
 }
 

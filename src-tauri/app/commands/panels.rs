@@ -4,7 +4,6 @@ use paneldesk_core::{
     demo,
     panels::{self, NewPanel, Panel, PanelEdit, Probe},
     secrets::Keychain,
-    store,
 };
 use serde::Deserialize;
 use specta::Type;
@@ -77,29 +76,17 @@ pub async fn panel_update(
 #[tauri::command]
 #[specta::specta]
 pub async fn panel_remove(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    let panel = state
+    state
         .blocking(move |core| {
             let db = core.db();
             let panel = panels::by_id(&db.local()?, id)?;
-            panels::remove(&db.local()?, db.install_id(), &Keychain, &panel.name)?;
+            panels::remove(&core.writer, db.install_id(), &Keychain, &panel)?;
             if panel.demo {
                 drop(core.demo.lock().unwrap_or_else(|e| e.into_inner()).take());
             }
-            Ok(panel)
+            Ok(())
         })
-        .await?;
-    // The rows go on the engine's writer, after any page of the panel being
-    // written (later ones are refused); without an engine, directly.
-    let core = state.core()?;
-    match core.engine() {
-        Some(engine) => engine.forget_panel(panel.id).await?,
-        None => {
-            state
-                .blocking(move |core| store::forget_panel(&core.db().cache()?, panel.id))
-                .await?
-        }
-    }
-    Ok(())
+        .await
 }
 
 /// Tests a saved panel with its stored keys; the outcome becomes its status.

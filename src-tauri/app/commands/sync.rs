@@ -30,7 +30,7 @@ pub async fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, A
         .read(move |c| {
             Ok(SyncOverview {
                 resources: browse::sync_status(c)?,
-                retention_days: sync::retention_days(c)?,
+                retention_days: sync::retention_days(c.local())?,
                 running,
                 note,
             })

@@ -14,7 +14,6 @@ use paneldesk_core::{
     lock::SyncLock,
     panels::{self, NewPanel, PanelStatus},
     secrets::Keychain,
-    store,
     sync::{self, Engine, EngineOptions, Resource},
     Error, ErrorCode,
 };
@@ -289,8 +288,8 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
             );
         }
         PanelCmd::Remove { name } => {
-            let p = panels::remove(&db.local()?, db.install_id(), &keychain, &name)?;
-            store::forget_panel(&db.cache()?, p.id)?;
+            let p = panels::by_name(&db.local()?, &name)?;
+            panels::remove(&Writer::start(db)?, db.install_id(), &keychain, &p)?;
             println!("removed panel {} and its cached data", p.name);
         }
     }

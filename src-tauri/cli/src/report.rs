@@ -161,7 +161,7 @@ fn users(
 }
 
 pub fn run(db: &Db, cmd: ReportCmd) -> Result<(), ReportError> {
-    let conn = reports::open(db)?;
+    let conn = db.read()?;
     let (common, out) = match &cmd {
         ReportCmd::ServiceHealth {
             common,

@@ -6,14 +6,13 @@
 
 use std::time::Instant;
 
+use paneldesk_core::db::ReadConn;
 use paneldesk_core::{
     browse::{self, Cursor, Filter, OrderFilter, PageRequest, Sort, SortDir, SortKey, UserFilter},
     db::Db,
     paths::DataDir,
-    reports,
 };
 use paneldesk_fakepanel::{Config, Quirks, World};
-use rusqlite::Connection;
 
 mod common;
 use common::fill;
@@ -30,8 +29,8 @@ fn stats(mut v: Vec<f64>) -> (f64, f64) {
     (v[v.len() / 2], v[v.len() * 95 / 100])
 }
 
-fn time(db: &Db, name: &str, run: impl Fn(&Connection)) {
-    let conn = reports::open(db).unwrap();
+fn time(db: &Db, name: &str, run: impl Fn(&ReadConn)) {
+    let conn = db.read().unwrap();
     let t = Instant::now();
     run(&conn);
     let cold = ms(t);
@@ -56,7 +55,7 @@ fn first_page() -> PageRequest {
 }
 
 /// Scrolling: `pages` consecutive pages from `start`, each timed.
-fn scroll(c: &Connection, sort: Sort, start: Option<Cursor>, pages: usize) -> (f64, f64) {
+fn scroll(c: &ReadConn, sort: Sort, start: Option<Cursor>, pages: usize) -> (f64, f64) {
     let mut after = start;
     let mut times = Vec::with_capacity(pages);
     for _ in 0..pages {
@@ -170,7 +169,7 @@ fn main() {
     }
 
     println!("\nScrolling: each next page of {PAGE} rows, 100 pages in a row");
-    let conn = reports::open(&db).unwrap();
+    let conn = db.read().unwrap();
     for (name, column, dir) in [
         ("by ID, newest first", "id", SortDir::Desc),
         ("by created, oldest first", "created", SortDir::Asc),
@@ -240,6 +239,6 @@ fn main() {
         browse::order_detail(c, 1, world.orders[1_000].id).unwrap();
     });
     time(&db, "user detail", |c| {
-        browse::user_detail(c, c, 1, world.users[100].id).unwrap();
+        browse::user_detail(c, 1, world.users[100].id).unwrap();
     });
 }

@@ -14,8 +14,8 @@ use paneldesk_fakepanel::{Config, Quirks, World};
 mod common;
 use common::fill;
 
-fn time<T>(db: &Db, name: &str, run: impl Fn(&rusqlite::Connection) -> T) {
-    let conn = reports::open(db).unwrap();
+fn time<T>(db: &Db, name: &str, run: impl Fn(&paneldesk_core::db::ReadConn) -> T) {
+    let conn = db.read().unwrap();
     let t = Instant::now();
     run(&conn);
     let cold = t.elapsed().as_secs_f64() * 1000.0;

@@ -47,9 +47,7 @@ fn ingest(rows: usize) {
         .unwrap(); // as the writer has it
     let t = Instant::now();
     for chunk in orders.chunks(1000) {
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .unwrap();
+        let tx = conn.begin().unwrap();
         store::upsert_orders(&tx, 1, chunk, 0).unwrap();
         tx.commit().unwrap();
     }

@@ -7,7 +7,6 @@
 //! panel's URL; the key is fixed and public (it guards nothing real), so it
 //! never touches the keychain.
 
-use crate::store::local_sql as sql;
 use std::{
     sync::{mpsc, Arc},
     thread::JoinHandle,
@@ -15,8 +14,9 @@ use std::{
 };
 
 use paneldesk_fakepanel::{Config, FakePanel};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
+use crate::db::LocalConn;
 use crate::{
     db::Db,
     panels::{self, Panel},
@@ -60,28 +60,28 @@ impl Drop for DemoServer {
     }
 }
 
-fn setting(local: &Connection, key: &str) -> Result<Option<i64>> {
+fn setting(local: &LocalConn, key: &str) -> Result<Option<i64>> {
     let v: Option<String> = local
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
             r.get(0)
         })
         .optional()
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(v.and_then(|v| v.parse().ok()))
 }
 
-fn set_setting(local: &Connection, key: &str, value: i64) -> Result<()> {
+fn set_setting(local: &LocalConn, key: &str, value: i64) -> Result<()> {
     local
         .execute(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
             params![key, value.to_string()],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
 /// The configured demo panel, if any.
-pub fn panel(local: &Connection) -> Result<Option<Panel>> {
+pub fn panel(local: &LocalConn) -> Result<Option<Panel>> {
     Ok(panels::list(local)?.into_iter().find(|p| p.demo))
 }
 
@@ -151,7 +151,7 @@ pub fn create(db: &Db) -> Result<(Panel, DemoServer)> {
             "UPDATE panels SET demo = 1, no_keychain = 0, has_services_key = 1 WHERE id = ?1",
             [added.id],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok((panels::by_id(&local, added.id)?, server))
 }
 
@@ -177,12 +177,12 @@ pub fn resume(db: &Db) -> Result<Option<DemoServer>> {
             "UPDATE panels SET base_url = ?2 WHERE id = ?1",
             params![p.id, url.as_str()],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(Some(server))
 }
 
 /// "Demo panel", or "Demo panel 2" when the operator named a panel that.
-fn unique_name(local: &Connection) -> Result<String> {
+fn unique_name(local: &LocalConn) -> Result<String> {
     let taken: Vec<String> = panels::list(local)?.into_iter().map(|p| p.name).collect();
     Ok(std::iter::once(NAME.to_owned())
         .chain((2..).map(|n| format!("{NAME} {n}")))

@@ -3,12 +3,10 @@
 
 use std::io::Write;
 
-use rusqlite::{
-    types::{Value, ValueRef},
-    Connection,
-};
+use rusqlite::types::{Value, ValueRef};
 
-use crate::{model::format_micros, store::sql, sync::Resource, Error, Result};
+use crate::db::CacheConn;
+use crate::{model::format_micros, sync::Resource, Error, Result};
 
 /// Columns and how each is written: plain, or money (micro-units as a decimal).
 fn columns(resource: Resource) -> &'static [(&'static str, &'static str, bool)] {
@@ -80,7 +78,7 @@ fn columns(resource: Resource) -> &'static [(&'static str, &'static str, bool)] 
 /// Writes every cached row of `resource` (of one panel, or all) as CSV,
 /// with the panel's name first. `panels` maps panel ids to names.
 pub fn csv(
-    cache: &Connection,
+    cache: &CacheConn,
     panels: &[(i64, String)],
     resource: Resource,
     only_panel: Option<i64>,
@@ -92,7 +90,7 @@ pub fn csv(
 /// As [`csv`], for the rows matching `filter` too: SQL conditions, each
 /// starting with " AND ", over the table's own columns, with `?` parameters.
 pub fn csv_where(
-    cache: &Connection,
+    cache: &CacheConn,
     panels: &[(i64, String)],
     resource: Resource,
     only_panel: Option<i64>,
@@ -117,13 +115,15 @@ pub fn csv_where(
     let mut header = vec!["panel"];
     header.extend(cols.iter().map(|c| c.0));
     w.write_record(&header).map_err(write_err)?;
-    let mut st = cache.prepare(&sql_text).map_err(sql)?;
-    let mut rows = st.query(rusqlite::params_from_iter(params)).map_err(sql)?;
+    let mut st = cache.prepare(&sql_text).map_err(CacheConn::err)?;
+    let mut rows = st
+        .query(rusqlite::params_from_iter(params))
+        .map_err(CacheConn::err)?;
     let mut n = 0;
     let mut record: Vec<String> = Vec::with_capacity(cols.len() + 1);
-    while let Some(r) = rows.next().map_err(sql)? {
+    while let Some(r) = rows.next().map_err(CacheConn::err)? {
         record.clear();
-        let panel_id: i64 = r.get(0).map_err(sql)?;
+        let panel_id: i64 = r.get(0).map_err(CacheConn::err)?;
         record.push(
             panels
                 .iter()
@@ -132,7 +132,7 @@ pub fn csv_where(
                 .unwrap_or_else(|| panel_id.to_string()),
         );
         for (i, (_, _, money)) in cols.iter().enumerate() {
-            record.push(match r.get_ref(i + 1).map_err(sql)? {
+            record.push(match r.get_ref(i + 1).map_err(CacheConn::err)? {
                 ValueRef::Null => String::new(),
                 ValueRef::Integer(v) if *money => format_micros(v),
                 ValueRef::Integer(v) => v.to_string(),

@@ -1,10 +1,10 @@
 //! The panels this machine talks to: their configuration in local.sqlite3,
 //! their keys in the OS keychain (or the environment, with `--no-keychain`).
 
-use crate::store::local_sql as sql;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::db::{forget_panel, LocalConn, Writer};
 use crate::{
     panel::{normalize_base_url, ClientOptions, ListQuery, PanelClient, DEFAULT_RATE_LIMIT},
     secrets::{last4, panel_account, Keychain, PanelKey, SecretError},
@@ -107,15 +107,16 @@ fn from_row(r: &Row) -> rusqlite::Result<Panel> {
     })
 }
 
-pub fn list(local: &Connection) -> Result<Vec<Panel>> {
+pub fn list(local: &LocalConn) -> Result<Vec<Panel>> {
     let mut st = local
         .prepare(&format!("SELECT {COLUMNS} FROM panels ORDER BY name"))
-        .map_err(sql)?;
-    let rows = st.query_map([], from_row).map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(LocalConn::err)?;
+    let rows = st.query_map([], from_row).map_err(LocalConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(LocalConn::err)
 }
 
-pub fn by_id(local: &Connection, id: i64) -> Result<Panel> {
+pub fn by_id(local: &LocalConn, id: i64) -> Result<Panel> {
     local
         .query_row(
             &format!("SELECT {COLUMNS} FROM panels WHERE id = ?1"),
@@ -123,11 +124,11 @@ pub fn by_id(local: &Connection, id: i64) -> Result<Panel> {
             from_row,
         )
         .optional()
-        .map_err(sql)?
+        .map_err(LocalConn::err)?
         .ok_or_else(|| PanelConfigError::Unknown(format!("#{id}")).into())
 }
 
-pub fn by_name(local: &Connection, name: &str) -> Result<Panel> {
+pub fn by_name(local: &LocalConn, name: &str) -> Result<Panel> {
     local
         .query_row(
             &format!("SELECT {COLUMNS} FROM panels WHERE name = ?1"),
@@ -135,7 +136,7 @@ pub fn by_name(local: &Connection, name: &str) -> Result<Panel> {
             from_row,
         )
         .optional()
-        .map_err(sql)?
+        .map_err(LocalConn::err)?
         .ok_or_else(|| PanelConfigError::Unknown(name.to_owned()).into())
 }
 
@@ -168,18 +169,18 @@ pub fn services_env_vars(panel_name: &str) -> [String; 2] {
 }
 
 /// A panel's uid: recorded beside its rows in cache.sqlite3 (see `store::purge_orphans`).
-pub fn uid(local: &Connection, id: i64) -> Result<Option<String>> {
+pub fn uid(local: &LocalConn, id: i64) -> Result<Option<String>> {
     local
         .query_row("SELECT uid FROM panels WHERE id = ?1", [id], |r| r.get(0))
         .optional()
-        .map_err(sql)
+        .map_err(LocalConn::err)
         .map(Option::flatten)
 }
 
 /// Adds a panel: the row in local.sqlite3, the keys in the keychain (unless
 /// `no_keychain`). A keychain failure leaves no half-added panel behind.
 pub fn add(
-    local: &mut Connection,
+    local: &mut LocalConn,
     install_id: &str,
     keychain: &Keychain,
     new: NewPanel,
@@ -206,14 +207,14 @@ pub fn add(
         .as_deref()
         .map(str::trim)
         .filter(|k| !k.is_empty());
-    let tx = local.transaction().map_err(sql)?;
+    let tx = local.begin()?;
     let exists: bool = tx
         .query_row(
             "SELECT count(*) FROM panels WHERE name = ?1",
             [&name],
             |r| r.get(0),
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     if exists {
         return Err(PanelConfigError::Duplicate(name).into());
     }
@@ -226,12 +227,12 @@ pub fn add(
             [],
             |r| r.get(0),
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     tx.execute(
         "INSERT OR REPLACE INTO settings (key, value) VALUES ('last_panel_id', ?1)",
         [id.to_string()],
     )
-    .map_err(sql)?;
+    .map_err(LocalConn::err)?;
     tx.execute(
         "INSERT INTO panels (name, base_url, staff_name, rate_limit, admin_key_last4, has_services_key, no_keychain, created_at, id, uid)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, lower(hex(randomblob(16))))",
@@ -247,7 +248,7 @@ pub fn add(
             id
         ],
     )
-    .map_err(sql)?;
+    .map_err(LocalConn::err)?;
     if !new.no_keychain {
         if let Some(key) = admin_key {
             keychain.set(&panel_account(install_id, id, PanelKey::Admin), key)?;
@@ -256,30 +257,32 @@ pub fn add(
             keychain.set(&panel_account(install_id, id, PanelKey::Services), key)?;
         }
     }
-    tx.commit().map_err(sql)?;
+    tx.commit()?;
     by_name(local, &name)
 }
 
-/// Removes a panel, its keys and its settings (its cached rows are the caller's: see `store::forget_panel`).
-pub fn remove(
-    local: &Connection,
-    install_id: &str,
-    keychain: &Keychain,
-    name: &str,
-) -> Result<Panel> {
-    let panel = by_name(local, name)?;
+/// Removes a panel: its keys, then its settings and its cached rows on the
+/// writer, after any page of it being written (later ones are refused by
+/// `db::ensure_configured`). The two files are two steps: a removal cut
+/// short between them is finished when the data dir is next opened.
+pub fn remove(writer: &Writer, install_id: &str, keychain: &Keychain, panel: &Panel) -> Result<()> {
     if !panel.no_keychain && !panel.demo {
         keychain.delete(&panel_account(install_id, panel.id, PanelKey::Admin))?;
         keychain.delete(&panel_account(install_id, panel.id, PanelKey::Services))?;
     }
-    local
-        .execute("DELETE FROM panels WHERE id = ?1", [panel.id])
-        .map_err(sql)?;
-    Ok(panel)
+    let id = panel.id;
+    writer.run_blocking(move |w| {
+        w.local
+            .execute("DELETE FROM panels WHERE id = ?1", [id])
+            .map_err(LocalConn::err)?;
+        let tx = w.cache.begin()?;
+        forget_panel(&tx, id)?;
+        tx.commit()
+    })
 }
 
 pub fn set_status(
-    local: &Connection,
+    local: &LocalConn,
     panel_id: i64,
     status: PanelStatus,
     error: Option<&str>,
@@ -289,17 +292,17 @@ pub fn set_status(
             "UPDATE panels SET status = ?2, last_error = ?3 WHERE id = ?1",
             params![panel_id, status, error],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
-pub fn set_currency(local: &Connection, panel_id: i64, currency: &str) -> Result<()> {
+pub fn set_currency(local: &LocalConn, panel_id: i64, currency: &str) -> Result<()> {
     local
         .execute(
             "UPDATE panels SET currency = ?2 WHERE id = ?1 AND currency IS NOT ?2",
             params![panel_id, currency],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
@@ -376,7 +379,7 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 /// Applies an edit: checked whole before anything is written, keys to the
 /// keychain first so a keychain failure changes nothing in the file.
 pub fn update(
-    local: &mut Connection,
+    local: &mut LocalConn,
     install_id: &str,
     keychain: &Keychain,
     id: i64,
@@ -402,16 +405,14 @@ pub fn update(
     };
     let admin_key = non_empty(edit.admin_key.as_deref()).filter(|_| !panel.demo);
     let services_key = non_empty(edit.services_key.as_deref()).filter(|_| !panel.demo);
-    let tx = local
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(sql)?;
+    let tx = local.begin()?;
     let taken: bool = tx
         .query_row(
             "SELECT count(*) FROM panels WHERE name = ?1 AND id <> ?2",
             params![name, id],
             |r| r.get(0),
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     if taken {
         return Err(PanelConfigError::Duplicate(name).into());
     }
@@ -437,14 +438,14 @@ pub fn update(
             services_key.is_some(),
         ],
     )
-    .map_err(sql)?;
+    .map_err(LocalConn::err)?;
     if let Some(key) = admin_key {
         keychain.set(&panel_account(install_id, id, PanelKey::Admin), key)?;
     }
     if let Some(key) = services_key {
         keychain.set(&panel_account(install_id, id, PanelKey::Services), key)?;
     }
-    tx.commit().map_err(sql)?;
+    tx.commit()?;
     by_id(local, id)
 }
 

@@ -3,27 +3,18 @@
 //! Every function takes the transaction it runs in: the sync engine commits a
 //! page and its cursor together, so a crash loses nothing and duplicates nothing.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
 use crate::{
-    db::{DbError, Writer},
+    db::{ensure_configured, CacheConn, CacheTx, Writer},
     model::{Order, Payment, Service, Ticket, TicketMessage, TicketWithMessages, User},
-    Error, Result,
+    Result,
 };
 
 /// Orders still moving: refreshed by id until they finish.
 pub const OPEN_ORDER_STATUSES: [&str; 4] = ["pending", "in_progress", "processing", "awaiting"];
 /// Orders done for good (a finished order counts for reports from its finish time).
 pub const FINISHED_ORDER_STATUSES: [&str; 2] = ["completed", "partial"];
-
-pub(crate) fn sql(e: rusqlite::Error) -> Error {
-    DbError::sqlite("cache.sqlite3", e).into()
-}
-
-/// The same, for local.sqlite3.
-pub(crate) fn local_sql(e: rusqlite::Error) -> Error {
-    DbError::sqlite("local.sqlite3", e).into()
-}
 
 fn micros(m: &Option<crate::model::Money>) -> Option<i64> {
     m.as_ref().map(|m| m.micros)
@@ -34,7 +25,7 @@ fn currency(ms: &[&Option<crate::model::Money>]) -> Option<String> {
         .find_map(|m| m.as_ref().and_then(|m| m.currency.clone()))
 }
 
-pub fn upsert_orders(tx: &Transaction, panel_id: i64, rows: &[Order], now: i64) -> Result<()> {
+pub fn upsert_orders(tx: &CacheTx, panel_id: i64, rows: &[Order], now: i64) -> Result<()> {
     // A finish time is recorded once: the panel's last update when it gives
     // one; else the sync time, but only for an order seen open before (one
     // first seen already finished has no reliable finish time). Then frozen.
@@ -59,7 +50,7 @@ pub fn upsert_orders(tx: &Transaction, panel_id: i64, rows: &[Order], now: i64) 
                     END),
                 synced_at = excluded.synced_at",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for o in rows {
         st.execute(params![
             panel_id,
@@ -84,18 +75,18 @@ pub fn upsert_orders(tx: &Transaction, panel_id: i64, rows: &[Order], now: i64) 
             o.ip_address,
             now
         ])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     }
     Ok(())
 }
 
-pub fn upsert_users(tx: &Transaction, panel_id: i64, rows: &[User], now: i64) -> Result<()> {
+pub fn upsert_users(tx: &CacheTx, panel_id: i64, rows: &[User], now: i64) -> Result<()> {
     let mut st = tx
         .prepare_cached(
             "INSERT OR REPLACE INTO users (panel_id, id, username, email, balance, spent, currency, status, created, last_auth, discount, synced_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for u in rows {
         st.execute(params![
             panel_id,
@@ -111,18 +102,18 @@ pub fn upsert_users(tx: &Transaction, panel_id: i64, rows: &[User], now: i64) ->
             u.discount,
             now
         ])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     }
     Ok(())
 }
 
-pub fn upsert_payments(tx: &Transaction, panel_id: i64, rows: &[Payment], now: i64) -> Result<()> {
+pub fn upsert_payments(tx: &CacheTx, panel_id: i64, rows: &[Payment], now: i64) -> Result<()> {
     let mut st = tx
         .prepare_cached(
             "INSERT OR REPLACE INTO payments (panel_id, id, user, balance, amount, currency, method, status, fraud_risk, memo, mode, created, updated, synced_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for p in rows {
         st.execute(params![
             panel_id,
@@ -140,13 +131,13 @@ pub fn upsert_payments(tx: &Transaction, panel_id: i64, rows: &[Payment], now: i
             p.updated,
             now
         ])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     }
     Ok(())
 }
 
 /// Keeps `messages_at` (when the messages were fetched) across list updates.
-pub fn upsert_tickets(tx: &Transaction, panel_id: i64, rows: &[Ticket], now: i64) -> Result<()> {
+pub fn upsert_tickets(tx: &CacheTx, panel_id: i64, rows: &[Ticket], now: i64) -> Result<()> {
     let mut st = tx
         .prepare_cached(
             "INSERT INTO tickets (panel_id, id, user_id, username, subject, status, assignee, created, last_update, synced_at)
@@ -156,7 +147,7 @@ pub fn upsert_tickets(tx: &Transaction, panel_id: i64, rows: &[Ticket], now: i64
                 created = excluded.created, last_update = excluded.last_update, synced_at = excluded.synced_at,
                 deleted = 0",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for t in rows {
         st.execute(params![
             panel_id,
@@ -170,7 +161,7 @@ pub fn upsert_tickets(tx: &Transaction, panel_id: i64, rows: &[Ticket], now: i64
             t.last_update,
             now
         ])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     }
     Ok(())
 }
@@ -178,7 +169,7 @@ pub fn upsert_tickets(tx: &Transaction, panel_id: i64, rows: &[Ticket], now: i64
 /// Replaces a ticket's conversation and records the ticket's `last_update`
 /// it belongs to, so it is fetched again only when that moves.
 pub fn replace_messages(
-    tx: &Transaction,
+    tx: &CacheTx,
     panel_id: i64,
     ticket: &Ticket,
     messages: &[TicketMessage],
@@ -189,13 +180,13 @@ pub fn replace_messages(
         "DELETE FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2",
         params![panel_id, ticket.id],
     )
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     let mut st = tx
         .prepare_cached(
             "INSERT INTO ticket_messages (panel_id, ticket_id, seq, id, message, is_staff, staff_name, created, plain)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for (seq, m) in messages.iter().enumerate() {
         st.execute(params![
             panel_id,
@@ -208,7 +199,7 @@ pub fn replace_messages(
             m.created,
             crate::text::strip_html(&m.message)
         ])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     }
     // A ticket with no time of its own still counts as fetched.
     tx.execute(
@@ -216,7 +207,7 @@ pub fn replace_messages(
          WHERE panel_id = ?1 AND id = ?2",
         params![panel_id, ticket.id, ticket.last_update],
     )
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     Ok(())
 }
 
@@ -229,10 +220,7 @@ pub async fn save_conversation(
     writer
         .run(move |w| {
             ensure_configured(&w.local, &w.cache, panel_id)?;
-            let tx = w
-                .cache
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(sql)?;
+            let tx = w.cache.begin()?;
             replace_messages(
                 &tx,
                 panel_id,
@@ -240,21 +228,21 @@ pub async fn save_conversation(
                 &detail.messages,
                 chrono::Utc::now().timestamp(),
             )?;
-            tx.commit().map_err(sql)
+            tx.commit()
         })
         .await
 }
 
 /// The services catalogue is replaced whole: a service the panel dropped goes.
-pub fn replace_services(tx: &Transaction, panel_id: i64, rows: &[Service], now: i64) -> Result<()> {
+pub fn replace_services(tx: &CacheTx, panel_id: i64, rows: &[Service], now: i64) -> Result<()> {
     tx.execute("DELETE FROM services WHERE panel_id = ?1", [panel_id])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let mut st = tx
         .prepare_cached(
             "INSERT OR REPLACE INTO services (panel_id, id, name, kind, category, rate, min, max, synced_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for s in rows {
         st.execute(params![
             panel_id,
@@ -267,7 +255,7 @@ pub fn replace_services(tx: &Transaction, panel_id: i64, rows: &[Service], now: 
             s.max,
             now
         ])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     }
     Ok(())
 }
@@ -292,7 +280,7 @@ pub struct SyncState {
     pub refreshed_at: Option<i64>,
 }
 
-pub fn load_state(conn: &Connection, panel_id: i64, resource: &str) -> Result<SyncState> {
+pub fn load_state(conn: &CacheConn, panel_id: i64, resource: &str) -> Result<SyncState> {
     conn.query_row(
         "SELECT head_from, backfill_to, backfill_done, reconcile_offset, reconciled_at, last_fetched, status, last_error,
                 verify_from, verify_to, verified_at, refreshed_at
@@ -316,11 +304,11 @@ pub fn load_state(conn: &Connection, panel_id: i64, resource: &str) -> Result<Sy
         },
     )
     .optional()
-    .map_err(sql)
+    .map_err(CacheConn::err)
     .map(Option::unwrap_or_default)
 }
 
-pub fn save_state(conn: &Connection, panel_id: i64, resource: &str, s: &SyncState) -> Result<()> {
+pub fn save_state(conn: &CacheConn, panel_id: i64, resource: &str, s: &SyncState) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO sync_state (panel_id, resource, head_from, backfill_to, backfill_done, reconcile_offset,
             reconciled_at, last_fetched, status, last_error, verify_from, verify_to, verified_at, refreshed_at)
@@ -342,17 +330,19 @@ pub fn save_state(conn: &Connection, panel_id: i64, resource: &str, s: &SyncStat
             s.refreshed_at
         ],
     )
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     Ok(())
 }
 
 /// Ids of orders still moving, the longest unchecked first.
-pub fn open_order_ids(conn: &Connection, panel_id: i64) -> Result<Vec<i64>> {
+pub fn open_order_ids(conn: &CacheConn, panel_id: i64) -> Result<Vec<i64>> {
     let mut st = conn
         .prepare("SELECT id FROM orders WHERE panel_id = ?1 AND status IN ('pending', 'in_progress', 'processing', 'awaiting') ORDER BY synced_at, id")
-        .map_err(sql)?;
-    let ids = st.query_map([panel_id], |r| r.get(0)).map_err(sql)?;
-    ids.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    let ids = st
+        .query_map([panel_id], |r| r.get(0))
+        .map_err(CacheConn::err)?;
+    ids.collect::<rusqlite::Result<_>>().map_err(CacheConn::err)
 }
 
 /// Tickets whose conversation moved since it was fetched (or never was),
@@ -360,7 +350,7 @@ pub fn open_order_ids(conn: &Connection, panel_id: i64) -> Result<Vec<i64>> {
 /// A ticket that failed before is left until its `retry_at`; one the panel
 /// deleted, until a list shows it again.
 pub fn tickets_needing_messages(
-    conn: &Connection,
+    conn: &CacheConn,
     panel_id: i64,
     since: i64,
     now: i64,
@@ -373,7 +363,7 @@ pub fn tickets_needing_messages(
                AND deleted = 0 AND (retry_at IS NULL OR retry_at <= ?3)
              ORDER BY last_update DESC, id DESC",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let rows = st
         .query_map(params![panel_id, since, now], |r| {
             Ok(Ticket {
@@ -387,53 +377,60 @@ pub fn tickets_needing_messages(
                 last_update: r.get(7)?,
             })
         })
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
 }
 
 /// How many rows of a panel a table holds.
-pub fn count_rows(conn: &Connection, table: &str, panel_id: i64) -> Result<u64> {
+pub fn count_rows(conn: &CacheConn, table: &str, panel_id: i64) -> Result<u64> {
     conn.query_row(
         &format!("SELECT count(*) FROM {table} WHERE panel_id = ?1"),
         [panel_id],
         |r| r.get(0),
     )
-    .map_err(sql)
+    .map_err(CacheConn::err)
 }
 
 /// Usernames named by an order or a payment cached since `since`: their
 /// balance may have moved.
-pub fn users_active_since(conn: &Connection, panel_id: i64, since: i64) -> Result<Vec<String>> {
+pub fn users_active_since(conn: &CacheConn, panel_id: i64, since: i64) -> Result<Vec<String>> {
     let mut st = conn
         .prepare(
             "SELECT user FROM orders WHERE panel_id = ?1 AND created >= ?2
              UNION
              SELECT user FROM payments WHERE panel_id = ?1 AND COALESCE(updated, created) >= ?2",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let names = st
         .query_map(params![panel_id, since], |r| r.get(0))
-        .map_err(sql)?;
-    names.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    names
+        .collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
 }
 
 /// The statuses of the panel's open tickets as cached, and `pending` (what
 /// a customer writing again makes a ticket), for watch mode's re-list.
-pub fn open_ticket_statuses(conn: &Connection, panel_id: i64) -> Result<Vec<String>> {
+pub fn open_ticket_statuses(conn: &CacheConn, panel_id: i64) -> Result<Vec<String>> {
     let mut st = conn
         .prepare(
             "SELECT 'pending' UNION SELECT DISTINCT status FROM tickets
              WHERE panel_id = ?1 AND status != 'closed' AND deleted = 0",
         )
-        .map_err(sql)?;
-    let statuses = st.query_map([panel_id], |r| r.get(0)).map_err(sql)?;
-    statuses.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    let statuses = st
+        .query_map([panel_id], |r| r.get(0))
+        .map_err(CacheConn::err)?;
+    statuses
+        .collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
 }
 
 /// Ids (and created times) of a table's rows in these statuses, created
 /// since `from` when given.
 pub fn ids_with_status(
-    conn: &Connection,
+    conn: &CacheConn,
     table: &str,
     panel_id: i64,
     statuses: &[String],
@@ -451,20 +448,21 @@ pub fn ids_with_status(
                AND (?3 IS NULL OR created >= ?3){deleted}
              ORDER BY synced_at, id"
         ))
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let statuses = serde_json::to_string(statuses).unwrap_or_else(|_| "[]".into());
     let rows = st
         .query_map(params![panel_id, statuses, from], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
 }
 
 /// The created time of the `n`th row created in `[from, to]`, oldest first:
 /// the end of a verify range of `n` rows (None when fewer are cached).
 pub fn nth_created(
-    conn: &Connection,
+    conn: &CacheConn,
     table: &str,
     panel_id: i64,
     from: i64,
@@ -480,12 +478,12 @@ pub fn nth_created(
         |r| r.get(0),
     )
     .optional()
-    .map_err(sql)
+    .map_err(CacheConn::err)
 }
 
 /// Ids of the rows created in `[from, to]`.
 pub fn ids_created_between(
-    conn: &Connection,
+    conn: &CacheConn,
     table: &str,
     panel_id: i64,
     from: i64,
@@ -495,20 +493,20 @@ pub fn ids_created_between(
         .prepare(&format!(
             "SELECT id FROM {table} WHERE panel_id = ?1 AND created BETWEEN ?2 AND ?3"
         ))
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let ids = st
         .query_map(params![panel_id, from, to], |r| r.get(0))
-        .map_err(sql)?;
-    ids.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    ids.collect::<rusqlite::Result<_>>().map_err(CacheConn::err)
 }
 
 /// Marks tickets for a fresh read of their detail (their status moved).
-pub fn refetch_tickets(conn: &Connection, panel_id: i64, ids: &[i64]) -> Result<()> {
+pub fn refetch_tickets(conn: &CacheConn, panel_id: i64, ids: &[i64]) -> Result<()> {
     let mut st = conn
         .prepare_cached("UPDATE tickets SET messages_at = NULL WHERE panel_id = ?1 AND id = ?2")
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for id in ids {
-        st.execute(params![panel_id, id]).map_err(sql)?;
+        st.execute(params![panel_id, id]).map_err(CacheConn::err)?;
     }
     Ok(())
 }
@@ -524,25 +522,25 @@ pub struct Removed {
 
 /// Deletes what is older than `horizon`: orders no longer moving, payments,
 /// and closed tickets with their messages. Never users, services or open rows.
-pub fn apply_retention(tx: &Transaction, horizon: i64) -> Result<Removed> {
+pub fn apply_retention(tx: &CacheTx, horizon: i64) -> Result<Removed> {
     let orders = tx
         .execute("DELETE FROM orders WHERE created < ?1 AND status NOT IN ('pending', 'in_progress', 'processing', 'awaiting')", [horizon])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let payments = tx
         .execute("DELETE FROM payments WHERE created < ?1", [horizon])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     tx.execute(
         "DELETE FROM ticket_messages WHERE (panel_id, ticket_id) IN
            (SELECT panel_id, id FROM tickets WHERE status = 'closed' AND COALESCE(last_update, created) < ?1)",
         [horizon],
     )
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     let tickets = tx
         .execute(
             "DELETE FROM tickets WHERE status = 'closed' AND COALESCE(last_update, created) < ?1",
             [horizon],
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     Ok(Removed {
         orders,
         payments,
@@ -550,141 +548,26 @@ pub fn apply_retention(tx: &Transaction, horizon: i64) -> Result<Removed> {
     })
 }
 
-/// Refuses a sync write for a panel removed meanwhile: its rows would
-/// outlive it. Records the panel's uid beside its rows, so rows left by a
-/// removal cut short are recognised (see [`purge_orphans`]).
-pub fn ensure_configured(local: &Connection, cache: &Connection, panel_id: i64) -> Result<()> {
-    let uid = crate::panels::uid(local, panel_id)?
-        .ok_or_else(|| crate::panels::PanelConfigError::Unknown(format!("#{panel_id}")))?;
-    cache
-        .prepare_cached("INSERT OR IGNORE INTO cache_panels (id, uid) VALUES (?1, ?2)")
-        .and_then(|mut st| st.execute(params![panel_id, uid]))
-        .map_err(sql)?;
-    Ok(())
-}
-
-const PANEL_TABLES: [&str; 8] = [
-    "orders",
-    "users",
-    "payments",
-    "tickets",
-    "ticket_messages",
-    "services",
-    "sync_state",
-    "cache_panels",
-];
-
-/// Everything cached for a panel, gone (when the panel is removed).
-pub fn forget_panel(cache: &Connection, panel_id: i64) -> Result<()> {
-    for table in PANEL_TABLES {
-        let column = if table == "cache_panels" {
-            "id"
-        } else {
-            "panel_id"
-        };
-        cache
-            .execute(
-                &format!("DELETE FROM {table} WHERE {column} = ?1"),
-                [panel_id],
-            )
-            .map_err(sql)?;
-    }
-    Ok(())
-}
-
-/// Deletes what belongs to no configured panel: a removal is two steps
-/// (local.sqlite3, then cache.sqlite3) and a crash may fall between them.
-/// A panel is known by its id and uid together. Run when the data dir is
-/// opened, before any sync; it only reads unless there is something to
-/// purge. Returns the panel ids purged.
-pub fn purge_orphans(local: &Connection, cache: &mut Connection) -> Result<Vec<i64>> {
-    let configured: std::collections::HashMap<i64, Option<String>> = local
-        .prepare("SELECT id, uid FROM panels")
-        .and_then(|mut st| {
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()
-        })
-        .map_err(local_sql)?;
-    let registered: std::collections::HashMap<i64, String> = cache
-        .prepare("SELECT id, uid FROM cache_panels")
-        .and_then(|mut st| {
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()
-        })
-        .map_err(sql)?;
-    let mut cached = std::collections::BTreeSet::new();
-    for table in PANEL_TABLES {
-        cached.extend(panel_ids(cache, table)?);
-    }
-    let purged: Vec<i64> = cached
-        .into_iter()
-        .filter(|id| match (configured.get(id), registered.get(id)) {
-            (None, _) => true,
-            // Rows recorded for another panel that once had this id.
-            (Some(Some(local_uid)), Some(cache_uid)) => local_uid != cache_uid,
-            _ => false,
-        })
-        .collect();
-    if purged.is_empty() {
-        return Ok(purged);
-    }
-    let tx = cache
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(sql)?;
-    for id in &purged {
-        tracing::warn!(
-            panel_id = id,
-            "purging cached rows of a panel that is no longer configured"
-        );
-        forget_panel(&tx, *id)?;
-    }
-    tx.commit().map_err(sql)?;
-    Ok(purged)
-}
-
-/// The panel ids a table holds rows of, by one index seek per panel (every
-/// table's key starts with the panel id): cheap at every start, whatever
-/// the table's size.
-fn panel_ids(conn: &Connection, table: &str) -> Result<Vec<i64>> {
-    let column = if table == "cache_panels" {
-        "id"
-    } else {
-        "panel_id"
-    };
-    let mut st = conn
-        .prepare(&format!(
-            "WITH RECURSIVE p(id) AS (
-                SELECT MIN({column}) FROM {table}
-                UNION ALL
-                SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > p.id) FROM p WHERE p.id IS NOT NULL
-             )
-             SELECT id FROM p WHERE id IS NOT NULL"
-        ))
-        .map_err(sql)?;
-    let ids = st.query_map([], |r| r.get(0)).map_err(sql)?;
-    ids.collect::<rusqlite::Result<_>>().map_err(sql)
-}
-
 /// Rows a panel answered that the retention does not keep (an old open order
 /// that finished, a ticket closed long ago): applying the answer and then the
 /// retention leaves them deleted, with a ticket's messages.
-pub fn delete_rows(tx: &Transaction, table: &str, panel_id: i64, ids: &[i64]) -> Result<usize> {
+pub fn delete_rows(tx: &CacheTx, table: &str, panel_id: i64, ids: &[i64]) -> Result<usize> {
     let mut deleted = 0;
     if table == "tickets" {
         let mut st = tx
             .prepare_cached("DELETE FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2")
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         for id in ids {
-            st.execute(params![panel_id, id]).map_err(sql)?;
+            st.execute(params![panel_id, id]).map_err(CacheConn::err)?;
         }
     }
     let mut st = tx
         .prepare_cached(&format!(
             "DELETE FROM {table} WHERE panel_id = ?1 AND id = ?2"
         ))
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for id in ids {
-        deleted += st.execute(params![panel_id, id]).map_err(sql)?;
+        deleted += st.execute(params![panel_id, id]).map_err(CacheConn::err)?;
     }
     Ok(deleted)
 }
@@ -693,7 +576,7 @@ pub fn delete_rows(tx: &Transaction, table: &str, panel_id: i64, ids: &[i64]) ->
 /// time (1 h, doubling to 24 h), so the others go on. `deleted` (a 404)
 /// leaves it until a list shows it again.
 pub fn ticket_fetch_failed(
-    conn: &Connection,
+    conn: &CacheConn,
     panel_id: i64,
     ticket_id: i64,
     error: &str,
@@ -706,14 +589,13 @@ pub fn ticket_fetch_failed(
          WHERE panel_id = ?1 AND id = ?2",
         params![panel_id, ticket_id, error, deleted, now],
     )
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{migrate, Schema};
 
     fn order(status: &str, last_update: Option<i64>) -> Order {
         Order {
@@ -738,8 +620,8 @@ mod tests {
         }
     }
 
-    fn write(conn: &mut Connection, o: Order, now: i64) -> Option<i64> {
-        let tx = conn.transaction().unwrap();
+    fn write(conn: &mut CacheConn, o: Order, now: i64) -> Option<i64> {
+        let tx = conn.begin().unwrap();
         upsert_orders(&tx, 1, &[o], now).unwrap();
         tx.commit().unwrap();
         conn.query_row(
@@ -750,10 +632,8 @@ mod tests {
         .unwrap()
     }
 
-    fn db() -> Connection {
-        let mut c = Connection::open_in_memory().unwrap();
-        migrate(&mut c, Schema::Cache).unwrap();
-        c
+    fn db() -> CacheConn {
+        CacheConn::memory()
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use paneldesk_core::db::ReadConn;
 use paneldesk_core::{
     browse::{
         self, Cursor, Filter, OrderFilter, OrderRow, PageRequest, PaymentFilter, SearchKind, Sort,
@@ -12,13 +13,11 @@ use paneldesk_core::{
     },
     db::Db,
     paths::DataDir,
-    reports,
     sync::{Resource, SyncStatus},
     text::order_ids,
     ErrorCode,
 };
 use paneldesk_fakepanel::{Config, FakePanel};
-use rusqlite::Connection;
 
 mod common;
 
@@ -62,12 +61,12 @@ fn fx() -> &'static Fx {
     })
 }
 
-fn conn() -> Connection {
-    reports::open(&fx().db).unwrap()
+fn conn() -> ReadConn {
+    fx().db.read().unwrap()
 }
 
 /// Every cached order, read plainly: what the keyset engine must reproduce.
-fn all_orders(c: &Connection) -> Vec<OrderRow> {
+fn all_orders(c: &ReadConn) -> Vec<OrderRow> {
     let mut out = Vec::new();
     // One plain query, independent of `browse`'s keyset and merge.
     let mut st = c
@@ -107,7 +106,7 @@ fn all_orders(c: &Connection) -> Vec<OrderRow> {
 }
 
 /// Pages through a filter and sort to the end with `per` rows a page.
-fn page_all(c: &Connection, f: &OrderFilter, sort: Sort, per: u32) -> Vec<(i64, i64)> {
+fn page_all(c: &ReadConn, f: &OrderFilter, sort: Sort, per: u32) -> Vec<(i64, i64)> {
     let mut seen = Vec::new();
     let mut after = None;
     loop {
@@ -490,7 +489,7 @@ fn the_user_pane_counts_their_orders_and_keeps_private_notes_locally() {
     let fx = fx();
     let c = conn();
     let user = fx.beta.with_world(|w| w.users[3].clone());
-    let d = browse::user_detail(&c, &c, fx.beta_id, user.id).unwrap();
+    let d = browse::user_detail(&c, fx.beta_id, user.id).unwrap();
     assert_eq!(d.user.username, user.username);
     assert_eq!(d.user.balance, Some(user.balance_micros));
     let orders = fx
@@ -512,7 +511,7 @@ fn the_user_pane_counts_their_orders_and_keeps_private_notes_locally() {
     let note =
         browse::add_note(&local, fx.beta_id, user.id, "  VIP: answer <b>first</b>  ").unwrap();
     assert_eq!(note.body, "VIP: answer <b>first</b>");
-    let again = browse::user_detail(&c, &c, fx.beta_id, user.id).unwrap();
+    let again = browse::user_detail(&c, fx.beta_id, user.id).unwrap();
     assert_eq!(again.notes, vec![note.clone()]);
     let empty = browse::add_note(&local, fx.beta_id, user.id, " \n ").unwrap_err();
     assert_eq!(empty.code(), ErrorCode::InvalidRequest);
@@ -529,7 +528,7 @@ fn the_user_pane_counts_their_orders_and_keeps_private_notes_locally() {
         .unwrap();
     assert_eq!(in_cache, 0);
     browse::delete_note(&local, note.id).unwrap();
-    assert!(browse::user_detail(&c, &c, fx.beta_id, user.id)
+    assert!(browse::user_detail(&c, fx.beta_id, user.id)
         .unwrap()
         .notes
         .is_empty());

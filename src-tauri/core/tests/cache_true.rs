@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use paneldesk_core::{
-    db::{Db, Writer},
+    db::{CacheConn, Db, Writer},
     panel::{ClientOptions, PanelClient, PanelError},
     panels::{self, PanelStatus},
     paths::DataDir,
@@ -61,7 +61,7 @@ fn sync(f: &Fx, engine: &Engine, resources: &[Resource]) -> Option<paneldesk_cor
     reports.pop().unwrap().error
 }
 
-fn cache(db: &Db) -> Connection {
+fn cache(db: &Db) -> CacheConn {
     db.cache().unwrap()
 }
 

@@ -3,12 +3,12 @@
 //! Real fake panels over HTTP, a real data dir.
 
 use paneldesk_core::{
-    db::Db,
+    db::{Db, Writer},
     demo,
     panels::{self, PanelEdit, PanelStatus},
     paths::DataDir,
     secrets::Keychain,
-    sync::Resource,
+    sync::{Engine, EngineOptions, Resource},
     ErrorCode,
 };
 use paneldesk_fakepanel::{Config, FakePanel};
@@ -95,7 +95,8 @@ fn the_demo_panel_syncs_keeps_its_data_across_restarts_and_is_removable() {
     assert_eq!(panels::list(&db.local().unwrap()).unwrap().len(), 1);
 
     // Removing it touches no keychain (there is none to touch in this test).
-    panels::remove(&db.local().unwrap(), db.install_id(), &Keychain, demo::NAME).unwrap();
+    let writer = Writer::start(&db).unwrap();
+    panels::remove(&writer, db.install_id(), &Keychain, &same).unwrap();
     assert!(demo::resume(&db).unwrap().is_none());
 }
 
@@ -221,8 +222,7 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
     );
 
     // Without a services key the Sync engine table says so, with what to do.
-    let status =
-        paneldesk_core::browse::sync_status(&paneldesk_core::reports::open(&db).unwrap()).unwrap();
+    let status = paneldesk_core::browse::sync_status(&db.read().unwrap()).unwrap();
     let services = status
         .iter()
         .find(|r| r.panel_id == main.id && r.resource == paneldesk_core::sync::Resource::Services)
@@ -279,7 +279,13 @@ fn a_panel_removed_while_it_syncs_leaves_no_row_behind() {
     let name = "ConsoleGone";
     let panel = common::env_panel(&db, name, &fake, 1_000.0);
     let rt = rt();
-    let engine = common::engine(&db);
+    let writer = Writer::start(&db).unwrap();
+    let engine = Engine::new(
+        db.clone(),
+        writer.clone(),
+        Keychain,
+        EngineOptions::default(),
+    );
     let running = {
         let engine = engine.clone();
         rt.spawn(async move { engine.sync_once(None, &[Resource::Orders]).await })
@@ -293,8 +299,7 @@ fn a_panel_removed_while_it_syncs_leaves_no_row_behind() {
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    panels::remove(&db.local().unwrap(), db.install_id(), &Keychain, name).unwrap();
-    rt.block_on(engine.forget_panel(panel.id)).unwrap();
+    panels::remove(&writer, db.install_id(), &Keychain, &panel).unwrap();
     let reports = rt.block_on(running).unwrap().unwrap();
     let err = reports[0]
         .error

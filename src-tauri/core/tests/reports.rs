@@ -1,6 +1,7 @@
 //! The reports on small hand-built caches: each rule of PRODUCT.md's "Report
 //! rules", with the expected numbers worked out by hand beside the data.
 
+use paneldesk_core::db::ReadConn;
 use paneldesk_core::db::{migrate_to, Db, Schema};
 use paneldesk_core::paths::DataDir;
 use paneldesk_core::reports::{
@@ -19,13 +20,13 @@ const FROM: i64 = AT - D;
 struct Fx {
     _tmp: tempfile::TempDir,
     db: Db,
-    conn: Connection,
+    conn: ReadConn,
 }
 
 fn fx() -> Fx {
     let tmp = tempfile::tempdir().unwrap();
     let db = Db::open(&DataDir::new(tmp.path())).unwrap();
-    let conn = reports::open(&db).unwrap();
+    let conn = db.read().unwrap();
     Fx {
         _tmp: tmp,
         db,
@@ -478,11 +479,11 @@ fn service_health_by_the_rules() {
             },
         );
     }
-    reports::snooze(&fx.conn, main, 8, AT - H).unwrap();
+    reports::snooze(fx.conn.local(), main, 8, AT - H).unwrap();
     // Service 9: snoozed 25 h ago, so the snooze ended an hour ago: shown.
     fx.service(main, 9, "Snooze over");
     filler(&mut o, main, 9, 5);
-    reports::snooze(&fx.conn, main, 9, AT - 25 * H).unwrap();
+    reports::snooze(fx.conn.local(), main, 9, AT - 25 * H).unwrap();
 
     // Service 10: 6 stuck: 100 - 30 = 70 exactly: warning, not healthy.
     fx.service(main, 10, "Seventy");
@@ -1440,7 +1441,7 @@ fn migration_3_runs_on_a_version_2_local_file_holding_a_panel() {
         reports::snooze(&local, 99, 1, AT).is_err(),
         "a snooze needs its panel"
     );
-    let conn = reports::open(&db).unwrap();
+    let conn = db.read().unwrap();
     let r = reports::service_health(&conn, &ServiceHealthParams::new(AT)).unwrap();
     assert!(r.services.is_empty());
 }
@@ -1473,7 +1474,7 @@ fn the_red_bar_copies_and_snoozes_its_critical_services_and_profiles_are_edited_
             c2 = at - 13 * 3600
         ))
         .unwrap();
-    let conn = reports::open(&db).unwrap();
+    let conn = db.read().unwrap();
     let report = reports::service_health(&conn, &ServiceHealthParams::new(at)).unwrap();
     assert_eq!(report.critical_ids(), "5");
     assert_eq!(report.snooze_critical(&db.local().unwrap(), at).unwrap(), 1);

@@ -65,7 +65,7 @@ pub fn fill(db: &Db, w: &World) {
     panels::add(&mut db.local().unwrap(), db.install_id(), &Keychain, new).unwrap();
     let mut conn = db.cache().unwrap();
     conn.pragma_update(None, "cache_size", -64 * 1024).unwrap();
-    let tx = conn.transaction().unwrap();
+    let tx = conn.begin().unwrap();
     for chunk in to_model(w).chunks(10_000) {
         store::upsert_orders(&tx, 1, chunk, 0).unwrap();
     }

@@ -1,16 +1,17 @@
 //! The dashboard and the sync engine's status table.
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::{
     filters::{ticket_row, TICKET_COLUMNS},
     TicketRow,
 };
+use crate::db::{CacheConn, ReadConn};
 use crate::{
     panels,
     reports::{self, ServiceHealthParams},
-    store::{self, sql},
+    store,
     sync::{resource_settings, Resource, SyncStatus},
     Result,
 };
@@ -55,13 +56,13 @@ pub struct Dashboard {
 const WAITING: i64 = 10;
 
 /// `conn` is the cache with local.sqlite3 attached (`reports::open`).
-pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
+pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
     let mut panels_out = Vec::new();
-    for p in panels::list(conn)? {
+    for p in panels::list(conn.local())? {
         let count = |q: &str| -> Result<u64> {
             conn.query_row(q, [p.id], |r| r.get::<_, i64>(0))
                 .map(|n| n as u64)
-                .map_err(sql)
+                .map_err(CacheConn::err)
         };
         panels_out.push(PanelTotals {
             panel_id: p.id,
@@ -84,7 +85,7 @@ pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
                     [p.id],
                     |r| r.get(0),
                 )
-                .map_err(sql)?,
+                .map_err(CacheConn::err)?,
         });
     }
     let mut st = conn
@@ -93,12 +94,12 @@ pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
                             AND panel_id IN (SELECT id FROM local.panels))
              WHERE waiting_since IS NOT NULL ORDER BY waiting_since, panel_id, id LIMIT ?1"
         ))
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let waiting = st
         .query_map([WAITING], ticket_row)
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let health = reports::service_health(conn, &ServiceHealthParams::new(at))?;
     let critical = health
         .critical()
@@ -118,13 +119,13 @@ pub fn dashboard(conn: &Connection, at: i64) -> Result<Dashboard> {
 }
 
 /// When any panel's resource last fetched rows (the footer's "last synced").
-pub fn last_synced(conn: &Connection) -> Result<Option<i64>> {
+pub fn last_synced(conn: &ReadConn) -> Result<Option<i64>> {
     conn.query_row(
         "SELECT max(last_fetched) FROM sync_state WHERE panel_id IN (SELECT id FROM local.panels)",
         [],
         |r| r.get(0),
     )
-    .map_err(sql)
+    .map_err(CacheConn::err)
 }
 
 /// One row of Settings > Sync engine.
@@ -144,18 +145,18 @@ pub struct ResourceStatus {
 
 /// Every panel's resources, with their settings and where their sync stands.
 /// `conn` is the cache with local.sqlite3 attached.
-pub fn sync_status(conn: &Connection) -> Result<Vec<ResourceStatus>> {
+pub fn sync_status(conn: &ReadConn) -> Result<Vec<ResourceStatus>> {
     let mut out = Vec::new();
-    for p in panels::list(conn)? {
+    for p in panels::list(conn.local())? {
         for r in Resource::ALL {
-            let settings = resource_settings(conn, p.id, r)?;
+            let settings = resource_settings(conn.local(), p.id, r)?;
             let cached: i64 = conn
                 .query_row(
                     &format!("SELECT count(*) FROM {} WHERE panel_id = ?1", r.as_str()),
                     [p.id],
                     |row| row.get(0),
                 )
-                .map_err(sql)?;
+                .map_err(CacheConn::err)?;
             let (last_fetched, status, last_error) = conn
                 .query_row(
                     "SELECT last_fetched, status, last_error FROM sync_state WHERE panel_id = ?1 AND resource = ?2",
@@ -166,7 +167,7 @@ pub fn sync_status(conn: &Connection) -> Result<Vec<ResourceStatus>> {
                     rusqlite::Error::QueryReturnedNoRows => Ok((None, SyncStatus::Idle, None)),
                     e => Err(e),
                 })
-                .map_err(sql)?;
+                .map_err(CacheConn::err)?;
             // Services need the panel's services key; without one the step
             // is skipped, which is not "ok".
             let (status, last_error) =

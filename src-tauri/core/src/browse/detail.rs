@@ -1,6 +1,6 @@
 //! The detail panes: an order, a user, a payment; and private notes.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{
@@ -10,11 +10,8 @@ use super::{
     },
     BrowseError, OrderRow, PaymentRow, TicketRow, UserRow,
 };
-use crate::{
-    store::{local_sql, sql},
-    text::order_ids,
-    Error, Result,
-};
+use crate::db::{CacheConn, LocalConn, ReadConn};
+use crate::{text::order_ids, Error, Result};
 
 /// A ticket that quotes an order's ID.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,7 +68,7 @@ fn not_found(what: &'static str, id: i64) -> Error {
     BrowseError::NotFound { what, id }.into()
 }
 
-fn user_by_name(cache: &Connection, panel_id: i64, username: &str) -> Result<Option<UserRow>> {
+fn user_by_name(cache: &CacheConn, panel_id: i64, username: &str) -> Result<Option<UserRow>> {
     cache
         .query_row(
             &format!("SELECT {USER_COLUMNS} FROM users WHERE panel_id = ?1 AND username = ?2"),
@@ -79,10 +76,10 @@ fn user_by_name(cache: &Connection, panel_id: i64, username: &str) -> Result<Opt
             user_row,
         )
         .optional()
-        .map_err(sql)
+        .map_err(CacheConn::err)
 }
 
-pub fn order_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<OrderDetail> {
+pub fn order_detail(cache: &CacheConn, panel_id: i64, id: i64) -> Result<OrderDetail> {
     let order = cache
         .query_row(
             &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE panel_id = ?1 AND id = ?2"),
@@ -90,7 +87,7 @@ pub fn order_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<OrderD
             order_row,
         )
         .optional()
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .ok_or_else(|| not_found("order", id))?;
     let user = user_by_name(cache, panel_id, &order.user)?;
     // LIKE narrows to messages holding the digits; the extractor then keeps
@@ -102,7 +99,7 @@ pub fn order_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<OrderD
              WHERE panel_id = ?1 AND coalesce(plain, message) LIKE ?2
              ORDER BY ticket_id DESC, seq",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let mut quoted: Vec<(i64, Option<i64>)> = Vec::new();
     let rows = st
         .query_map(params![panel_id, format!("%{id}%")], |r| {
@@ -112,9 +109,9 @@ pub fn order_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<OrderD
                 r.get::<_, String>(2)?,
             ))
         })
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for row in rows {
-        let (ticket, at, text) = row.map_err(sql)?;
+        let (ticket, at, text) = row.map_err(CacheConn::err)?;
         if !order_ids(&text).contains(&id) {
             continue;
         }
@@ -141,7 +138,7 @@ pub fn order_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<OrderD
     })
 }
 
-fn ticket(cache: &Connection, panel_id: i64, id: i64) -> Result<Option<TicketRow>> {
+fn ticket(cache: &CacheConn, panel_id: i64, id: i64) -> Result<Option<TicketRow>> {
     cache
         .query_row(
             &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE panel_id = ?1 AND id = ?2"),
@@ -149,15 +146,10 @@ fn ticket(cache: &Connection, panel_id: i64, id: i64) -> Result<Option<TicketRow
             ticket_row,
         )
         .optional()
-        .map_err(sql)
+        .map_err(CacheConn::err)
 }
 
-pub fn user_detail(
-    cache: &Connection,
-    local: &Connection,
-    panel_id: i64,
-    id: i64,
-) -> Result<UserDetail> {
+pub fn user_detail(cache: &ReadConn, panel_id: i64, id: i64) -> Result<UserDetail> {
     let user = cache
         .query_row(
             &format!("SELECT {USER_COLUMNS} FROM users WHERE panel_id = ?1 AND id = ?2"),
@@ -165,18 +157,19 @@ pub fn user_detail(
             user_row,
         )
         .optional()
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .ok_or_else(|| not_found("user", id))?;
     let name = user.username.as_str();
-    let rows =
-        |q: &str| -> Result<rusqlite::CachedStatement<'_>> { cache.prepare_cached(q).map_err(sql) };
+    let rows = |q: &str| -> Result<rusqlite::CachedStatement<'_>> {
+        cache.prepare_cached(q).map_err(CacheConn::err)
+    };
     let orders = rows(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE panel_id = ?1 AND user = ?2 ORDER BY created DESC, id DESC LIMIT ?3"
     ))?
     .query_map(params![panel_id, name, RECENT], order_row)
-    .map_err(sql)?
+    .map_err(CacheConn::err)?
     .collect::<rusqlite::Result<Vec<_>>>()
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     let count_of = |table: &str| -> Result<u64> {
         cache
             .query_row(
@@ -185,34 +178,34 @@ pub fn user_detail(
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n as u64)
-            .map_err(sql)
+            .map_err(CacheConn::err)
     };
     let payments = rows(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE panel_id = ?1 AND user = ?2 ORDER BY created DESC, id DESC LIMIT ?3"
     ))?
     .query_map(params![panel_id, name, RECENT], payment_row)
-    .map_err(sql)?
+    .map_err(CacheConn::err)?
     .collect::<rusqlite::Result<Vec<_>>>()
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     let tickets = rows(&format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE panel_id = ?1 AND (user_id = ?2 OR username = ?3) ORDER BY id DESC LIMIT ?4"
     ))?
     .query_map(params![panel_id, id, name, RECENT], ticket_row)
-    .map_err(sql)?
+    .map_err(CacheConn::err)?
     .collect::<rusqlite::Result<Vec<_>>>()
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     Ok(UserDetail {
         order_count: count_of("orders")?,
         payment_count: count_of("payments")?,
         orders,
         payments,
         tickets,
-        notes: notes(local, panel_id, id)?,
+        notes: notes(cache.local(), panel_id, id)?,
         user,
     })
 }
 
-pub fn payment_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<PaymentDetail> {
+pub fn payment_detail(cache: &CacheConn, panel_id: i64, id: i64) -> Result<PaymentDetail> {
     let payment = cache
         .query_row(
             &format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE panel_id = ?1 AND id = ?2"),
@@ -220,20 +213,20 @@ pub fn payment_detail(cache: &Connection, panel_id: i64, id: i64) -> Result<Paym
             payment_row,
         )
         .optional()
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .ok_or_else(|| not_found("payment", id))?;
     let user = user_by_name(cache, panel_id, &payment.user)?;
     Ok(PaymentDetail { payment, user })
 }
 
 /// A user's private notes, newest first. They live in local.sqlite3 only.
-pub fn notes(local: &Connection, panel_id: i64, user_id: i64) -> Result<Vec<Note>> {
+pub fn notes(local: &LocalConn, panel_id: i64, user_id: i64) -> Result<Vec<Note>> {
     let mut st = local
         .prepare_cached(
             "SELECT id, panel_id, user_id, body, created_at FROM user_notes
              WHERE panel_id = ?1 AND user_id = ?2 ORDER BY created_at DESC, id DESC",
         )
-        .map_err(local_sql)?;
+        .map_err(LocalConn::err)?;
     let notes = st
         .query_map(params![panel_id, user_id], |r| {
             Ok(Note {
@@ -244,13 +237,13 @@ pub fn notes(local: &Connection, panel_id: i64, user_id: i64) -> Result<Vec<Note
                 created_at: r.get(4)?,
             })
         })
-        .map_err(local_sql)?
+        .map_err(LocalConn::err)?
         .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(local_sql)?;
+        .map_err(LocalConn::err)?;
     Ok(notes)
 }
 
-pub fn add_note(local: &Connection, panel_id: i64, user_id: i64, body: &str) -> Result<Note> {
+pub fn add_note(local: &LocalConn, panel_id: i64, user_id: i64, body: &str) -> Result<Note> {
     let body = body.trim();
     if body.is_empty() {
         return Err(BrowseError::EmptyNote.into());
@@ -261,7 +254,7 @@ pub fn add_note(local: &Connection, panel_id: i64, user_id: i64, body: &str) -> 
             "INSERT INTO user_notes (panel_id, user_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![panel_id, user_id, body, now],
         )
-        .map_err(local_sql)?;
+        .map_err(LocalConn::err)?;
     Ok(Note {
         id: local.last_insert_rowid(),
         panel_id,
@@ -271,9 +264,9 @@ pub fn add_note(local: &Connection, panel_id: i64, user_id: i64, body: &str) -> 
     })
 }
 
-pub fn delete_note(local: &Connection, id: i64) -> Result<()> {
+pub fn delete_note(local: &LocalConn, id: i64) -> Result<()> {
     local
         .execute("DELETE FROM user_notes WHERE id = ?1", [id])
-        .map_err(local_sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }

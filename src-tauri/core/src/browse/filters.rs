@@ -1,10 +1,11 @@
 //! Each table's rows, filters and sortable columns.
 
-use rusqlite::{types::Value, Connection, Row};
+use rusqlite::{types::Value, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{Filter, KeyKind, SortColumn, Table, Where};
-use crate::{store::sql, sync::Resource, Result};
+use crate::db::{CacheConn, ReadConn};
+use crate::{sync::Resource, Result};
 
 macro_rules! sort {
     ($name:literal, $expr:literal, $kind:ident) => {
@@ -116,7 +117,7 @@ impl Filter for OrderFilter {
         self.panel_id
     }
 
-    fn conditions(&self, cache: &Connection) -> Result<Where> {
+    fn conditions(&self, cache: &ReadConn) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.eq_text("mode", &self.mode);
@@ -137,14 +138,14 @@ impl Filter for OrderFilter {
 }
 
 /// True when some panel has a customer of exactly this name.
-fn is_username(cache: &Connection, text: &str) -> Result<bool> {
+fn is_username(cache: &ReadConn, text: &str) -> Result<bool> {
     if text.is_empty() || text.parse::<i64>().is_ok() {
         return Ok(false);
     }
     cache
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)")
         .and_then(|mut st| st.query_row([text], |r| r.get(0)))
-        .map_err(sql)
+        .map_err(CacheConn::err)
 }
 
 // ---------------------------------------------------------------- users
@@ -220,7 +221,7 @@ impl Filter for UserFilter {
         self.panel_id
     }
 
-    fn conditions(&self, _cache: &Connection) -> Result<Where> {
+    fn conditions(&self, _cache: &ReadConn) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.range("created", self.created_from, self.created_to);
@@ -305,7 +306,7 @@ impl Filter for PaymentFilter {
         self.panel_id
     }
 
-    fn conditions(&self, _cache: &Connection) -> Result<Where> {
+    fn conditions(&self, _cache: &ReadConn) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.eq_text("method", &self.method);
@@ -405,7 +406,7 @@ impl Filter for TicketFilter {
         self.panel_id
     }
 
-    fn conditions(&self, _cache: &Connection) -> Result<Where> {
+    fn conditions(&self, _cache: &ReadConn) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("status", &self.status);
         w.eq_text("assignee", &self.assignee);
@@ -475,7 +476,7 @@ impl Filter for ServiceFilter {
         self.panel_id
     }
 
-    fn conditions(&self, _cache: &Connection) -> Result<Where> {
+    fn conditions(&self, _cache: &ReadConn) -> Result<Where> {
         let mut w = Where::default();
         w.eq_text("kind", &self.kind);
         w.eq_text("category", &self.category);
@@ -512,30 +513,30 @@ pub struct Facets {
     pub service_kinds: Vec<String>,
 }
 
-fn distinct(cache: &Connection, table: &str, column: &str) -> Result<Vec<String>> {
+fn distinct(cache: &ReadConn, table: &str, column: &str) -> Result<Vec<String>> {
     // Through `GROUP BY` on an index where there is one; a few thousand
     // distinct values at most, never the rows.
     let q = format!(
         "SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> '' ORDER BY 1"
     );
-    let mut st = cache.prepare_cached(&q).map_err(sql)?;
+    let mut st = cache.prepare_cached(&q).map_err(CacheConn::err)?;
     let v = st
         .query_map([], |r| r.get::<_, Value>(0))
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .filter_map(|v| match v {
             Ok(Value::Text(t)) => Some(Ok(t)),
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         })
         .collect::<rusqlite::Result<Vec<String>>>()
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     Ok(v)
 }
 
-pub fn facets(cache: &Connection) -> Result<Facets> {
+pub fn facets(cache: &ReadConn) -> Result<Facets> {
     let mut st = cache
         .prepare_cached("SELECT panel_id, id, name FROM services ORDER BY panel_id, id")
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let services = st
         .query_map([], |r| {
             Ok(ServiceOption {
@@ -544,20 +545,20 @@ pub fn facets(cache: &Connection) -> Result<Facets> {
                 name: r.get(2)?,
             })
         })
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     // Mode, source and provider have no index: one pass over the orders
     // reads the three (a few values each) instead of three passes.
     type Combo = (Option<String>, Option<String>, Option<String>);
     let mut st = cache
         .prepare_cached("SELECT DISTINCT mode, creation_type, provider FROM orders")
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let combos = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .collect::<rusqlite::Result<Vec<Combo>>>()
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let set = |pick: fn(&Combo) -> &Option<String>| -> Vec<String> {
         combos
             .iter()

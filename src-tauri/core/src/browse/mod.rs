@@ -17,7 +17,7 @@ mod search;
 
 use std::cmp::Ordering;
 
-use rusqlite::{types::Value, Connection, Row};
+use rusqlite::{types::Value, Row};
 use serde::{Deserialize, Serialize};
 
 pub use dashboard::{
@@ -33,7 +33,8 @@ pub use filters::{
 };
 pub use search::{search, SearchHit, SearchKind};
 
-use crate::{store::sql, sync::Resource, Result};
+use crate::db::{CacheConn, ReadConn};
+use crate::{sync::Resource, Result};
 
 /// Rows a page holds at most.
 pub const MAX_PAGE: u32 = 500;
@@ -145,16 +146,16 @@ pub trait Filter {
     fn panel(&self) -> Option<i64>;
 
     /// The filter as SQL conditions over the table's own columns.
-    fn conditions(&self, cache: &Connection) -> Result<Where>;
+    fn conditions(&self, cache: &ReadConn) -> Result<Where>;
 
     /// One keyset page of the matching rows.
-    fn list(&self, cache: &Connection, req: &PageRequest) -> Result<Page<Self::Row>> {
+    fn list(&self, cache: &ReadConn, req: &PageRequest) -> Result<Page<Self::Row>> {
         let panels = panel_ids(cache, self.panel())?;
         page(cache, Self::TABLE, &panels, &self.conditions(cache)?, req)
     }
 
     /// How many rows match.
-    fn count(&self, cache: &Connection) -> Result<u64> {
+    fn count(&self, cache: &ReadConn) -> Result<u64> {
         let w = self.conditions(cache)?;
         count(cache, Self::TABLE, &panel_ids(cache, self.panel())?, &w)
     }
@@ -162,7 +163,7 @@ pub trait Filter {
     /// The matching rows as CSV (the columns of `export`); `panels` names the panels.
     fn export_csv(
         &self,
-        cache: &Connection,
+        cache: &ReadConn,
         panels: &[(i64, String)],
         out: impl std::io::Write,
     ) -> Result<u64> {
@@ -250,18 +251,18 @@ pub(crate) fn like_escape(s: &str) -> String {
 }
 
 /// The panels a filter covers: the one asked for, or every configured one.
-fn panel_ids(conn: &Connection, only: Option<i64>) -> Result<Vec<i64>> {
+fn panel_ids(conn: &ReadConn, only: Option<i64>) -> Result<Vec<i64>> {
     if let Some(p) = only {
         return Ok(vec![p]);
     }
     let mut st = conn
         .prepare_cached("SELECT id FROM local.panels ORDER BY id")
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let ids = st
         .query_map([], |r| r.get(0))
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .collect::<rusqlite::Result<Vec<i64>>>()
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     Ok(ids)
 }
 
@@ -281,7 +282,7 @@ fn sort_column<T>(table: &Table<T>, sort: &Sort) -> Result<&'static SortColumn> 
 
 /// One keyset page of `table`, filtered by `w`, over the given panels.
 fn page<T>(
-    conn: &Connection,
+    conn: &ReadConn,
     table: &Table<T>,
     panels: &[i64],
     w: &Where,
@@ -343,22 +344,24 @@ fn page<T>(
             resume,
             col.expr
         );
-        let mut st = conn.prepare_cached(&q).map_err(sql)?;
+        let mut st = conn.prepare_cached(&q).map_err(CacheConn::err)?;
         let key_at = st.column_count() - 1;
-        let mut rows = st.query(rusqlite::params_from_iter(params)).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
+        let mut rows = st
+            .query(rusqlite::params_from_iter(params))
+            .map_err(CacheConn::err)?;
+        while let Some(r) = rows.next().map_err(CacheConn::err)? {
             let key = match col.kind {
-                KeyKind::Int => SortKey::Int(r.get(key_at).map_err(sql)?),
-                KeyKind::Text => SortKey::Text(r.get(key_at).map_err(sql)?),
+                KeyKind::Int => SortKey::Int(r.get(key_at).map_err(CacheConn::err)?),
+                KeyKind::Text => SortKey::Text(r.get(key_at).map_err(CacheConn::err)?),
             };
-            let id: i64 = r.get("id").map_err(sql)?;
+            let id: i64 = r.get("id").map_err(CacheConn::err)?;
             found.push((
                 Cursor {
                     key,
                     panel_id: panel,
                     id,
                 },
-                (table.row)(r).map_err(sql)?,
+                (table.row)(r).map_err(CacheConn::err)?,
             ));
         }
     }
@@ -390,7 +393,7 @@ fn key_value(k: &SortKey) -> Value {
 }
 
 /// How many rows match the filter, over the same panels.
-fn count<T>(conn: &Connection, table: &Table<T>, panels: &[i64], w: &Where) -> Result<u64> {
+fn count<T>(conn: &ReadConn, table: &Table<T>, panels: &[i64], w: &Where) -> Result<u64> {
     let mut total = 0u64;
     for &panel in panels {
         let mut params: Vec<Value> = vec![Value::Integer(panel)];
@@ -403,7 +406,7 @@ fn count<T>(conn: &Connection, table: &Table<T>, panels: &[i64], w: &Where) -> R
         let n: i64 = conn
             .prepare_cached(&q)
             .and_then(|mut st| st.query_row(rusqlite::params_from_iter(params), |r| r.get(0)))
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         total += n as u64;
     }
     Ok(total)

@@ -1,10 +1,11 @@
 //! The command palette: an order, user, ticket or payment by ID or name,
 //! across panels.
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
-use crate::{store::sql, Result};
+use crate::db::CacheConn;
+use crate::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -34,14 +35,14 @@ const PER_KIND: i64 = 8;
 /// A number finds that ID among orders, tickets, payments and users; text
 /// finds users by username or email (prefix first) and tickets by subject.
 /// Only configured panels' rows: none of a panel removed mid-sync.
-pub fn search(cache: &Connection, query: &str) -> Result<Vec<SearchHit>> {
+pub fn search(cache: &CacheConn, query: &str) -> Result<Vec<SearchHit>> {
     let q = query.trim().trim_start_matches('#');
     if q.is_empty() {
         return Ok(Vec::new());
     }
     let mut hits = Vec::new();
     let mut run = |kind: SearchKind, sql_text: &str, p: &[&dyn rusqlite::ToSql]| -> Result<()> {
-        let mut st = cache.prepare_cached(sql_text).map_err(sql)?;
+        let mut st = cache.prepare_cached(sql_text).map_err(CacheConn::err)?;
         let rows = st
             .query_map(p, |r| {
                 Ok(SearchHit {
@@ -52,9 +53,9 @@ pub fn search(cache: &Connection, query: &str) -> Result<Vec<SearchHit>> {
                     detail: r.get(3)?,
                 })
             })
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         for h in rows {
-            hits.push(h.map_err(sql)?);
+            hits.push(h.map_err(CacheConn::err)?);
         }
         Ok(())
     };

@@ -8,8 +8,8 @@ use std::{
     time::Duration,
 };
 
-use super::Db;
-use crate::{store::sql, Result};
+use super::{CacheConn, Db};
+use crate::Result;
 
 /// Watches the cache; dropping it stops the watch.
 pub struct CacheChanges {
@@ -28,7 +28,7 @@ impl CacheChanges {
         let conn = db.cache()?;
         let version = |c: &rusqlite::Connection| -> Result<i64> {
             c.query_row("PRAGMA data_version", [], |r| r.get(0))
-                .map_err(sql)
+                .map_err(CacheConn::err)
         };
         let mut seen = version(&conn)?;
         let (stop, stopped) = mpsc::channel::<()>();

@@ -5,8 +5,10 @@
 //! a [`Db`] is opened.
 
 mod changes;
+mod conn;
 mod connection;
 mod migrations;
+mod panel_rows;
 mod readers;
 mod sql_enum;
 mod writer;
@@ -14,8 +16,10 @@ mod writer;
 use rusqlite::{Connection, OptionalExtension};
 
 pub use changes::CacheChanges;
+pub use conn::{CacheConn, CacheTx, LocalConn, LocalTx, ReadConn};
 pub use connection::open_connection;
 pub use migrations::{migrate, migrate_to, Schema};
+pub use panel_rows::{ensure_configured, forget_panel};
 pub use readers::Readers;
 pub(crate) use sql_enum::sql_text_enum;
 pub use writer::{WriteConns, Writer};
@@ -38,6 +42,9 @@ pub enum DbError {
     },
     #[error("migrating {file} failed: {reason}")]
     Migration { file: String, reason: String },
+    /// A write for a panel removed meanwhile: its rows would outlive it.
+    #[error("there is no panel #{panel_id}: it was removed")]
+    PanelRemoved { panel_id: i64 },
 }
 
 impl DbError {
@@ -51,6 +58,7 @@ impl DbError {
     pub fn code(&self) -> ErrorCode {
         match self {
             DbError::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            DbError::PanelRemoved { .. } => ErrorCode::Config,
             DbError::Sqlite { .. } | DbError::Migration { .. } => ErrorCode::Database,
         }
     }
@@ -60,6 +68,7 @@ impl DbError {
             DbError::TooNew { .. } => Some(
                 "Update Paneldesk to the latest version, or point it at another data directory.".into(),
             ),
+            DbError::PanelRemoved { .. } => None,
             DbError::Sqlite { .. } | DbError::Migration { .. } => Some(
                 "Close other programs using the data directory; if the cache is damaged, remove cache.sqlite3 and sync again (it is rebuilt from the panels).".into(),
             ),
@@ -93,7 +102,7 @@ impl Db {
         migrate(&mut local, Schema::Local)?;
         let install_id = ensure_install_id(&local)?;
         // Before any sync: rows of a panel whose removal was cut short go.
-        crate::store::purge_orphans(&local, &mut cache)?;
+        panel_rows::purge_orphans(&LocalConn::new(local), &mut CacheConn::new(cache))?;
         Ok(Db {
             data_dir: data_dir.clone(),
             install_id,
@@ -110,19 +119,46 @@ impl Db {
         &self.install_id
     }
 
-    pub fn cache(&self) -> Result<Connection> {
-        open_connection(&self.data_dir.cache_db())
+    pub fn cache(&self) -> Result<CacheConn> {
+        open_connection(&self.data_dir.cache_db()).map(CacheConn::new)
     }
 
-    pub fn local(&self) -> Result<Connection> {
-        open_connection(&self.data_dir.local_db())
+    pub fn local(&self) -> Result<LocalConn> {
+        open_connection(&self.data_dir.local_db()).map(LocalConn::new)
+    }
+
+    /// The cache with the local file attached as `local`: what every screen
+    /// and report reads.
+    pub fn read(&self) -> Result<ReadConn> {
+        let cache = self.cache()?;
+        let local = self.data_dir.local_db();
+        let path = local.to_str().ok_or_else(|| {
+            Error::io(
+                format!("opening {}", local.display()),
+                std::io::Error::other("the data directory's path is not valid UTF-8"),
+            )
+        })?;
+        cache
+            .execute("ATTACH DATABASE ?1 AS local", [path])
+            .map_err(CacheConn::err)?;
+        Ok(ReadConn::new(cache))
     }
 
     pub fn schema_versions(&self) -> Result<SchemaVersions> {
         Ok(SchemaVersions {
-            cache: user_version(&self.cache()?, Schema::Cache.file_name())?,
-            local: user_version(&self.local()?, Schema::Local.file_name())?,
+            cache: user_version(&*self.cache()?, Schema::Cache.file_name())?,
+            local: user_version(&*self.local()?, Schema::Local.file_name())?,
         })
+    }
+}
+
+#[cfg(test)]
+impl CacheConn {
+    /// A migrated cache in memory, for the core's unit tests.
+    pub(crate) fn memory() -> CacheConn {
+        let mut c = Connection::open_in_memory().expect("an in-memory database");
+        migrate(&mut c, Schema::Cache).expect("the cache's migrations");
+        CacheConn::new(c)
     }
 }
 

@@ -4,9 +4,7 @@
 
 use std::sync::Mutex;
 
-use rusqlite::Connection;
-
-use super::Db;
+use super::{Db, ReadConn};
 use crate::Result;
 
 /// Connections kept idle at most; more are opened while queries overlap.
@@ -14,7 +12,7 @@ const KEEP: usize = 4;
 
 pub struct Readers {
     db: Db,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<ReadConn>>,
 }
 
 impl Readers {
@@ -30,11 +28,11 @@ impl Readers {
     }
 
     /// Runs `f` on an idle connection (or a new one) and keeps it for later.
-    pub fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub fn with<T>(&self, f: impl FnOnce(&ReadConn) -> Result<T>) -> Result<T> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(c) => c,
-            None => crate::reports::open(&self.db)?,
+            None => self.db.read()?,
         };
         let out = f(&conn);
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());

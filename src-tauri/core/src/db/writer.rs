@@ -4,16 +4,15 @@
 
 use std::sync::mpsc;
 
-use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::Db;
+use super::{CacheConn, Db, LocalConn};
 use crate::{Error, Result};
 
 /// The write connections a job gets.
 pub struct WriteConns {
-    pub cache: Connection,
-    pub local: Connection,
+    pub cache: CacheConn,
+    pub local: LocalConn,
 }
 
 type Job = Box<dyn FnOnce(&mut WriteConns) + Send>;
@@ -41,14 +40,14 @@ impl Writer {
         conns
             .cache
             .pragma_update(None, "cache_size", -WRITER_CACHE_KIB)
-            .map_err(|e| super::DbError::sqlite("cache.sqlite3", e))?;
+            .map_err(CacheConn::err)?;
         // Checkpoint the WAL every 64 MB rather than every 4 MB: during a
         // backfill the default checkpoints copy the same index pages back
         // again and again (ingest at 1M rows: 54k -> 85k rows/s).
         conns
             .cache
             .pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
-            .map_err(|e| super::DbError::sqlite("cache.sqlite3", e))?;
+            .map_err(CacheConn::err)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("paneldesk-writer".into())
@@ -75,6 +74,22 @@ impl Writer {
             }))
             .map_err(|_| writer_gone())?;
         answer.await.map_err(|_| writer_gone())?
+    }
+
+    /// The same, for a caller off the async runtime (the CLI, a blocking
+    /// command): waits on the thread it is called on.
+    pub fn run_blocking<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteConns) -> Result<T> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Box::new(move |conns| {
+                let _ = reply.send(job(conns));
+            }))
+            .map_err(|_| writer_gone())?;
+        answer.blocking_recv().map_err(|_| writer_gone())?
     }
 }
 

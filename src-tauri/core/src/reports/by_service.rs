@@ -2,12 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{csv_text, panels, window_start, PanelInfo, WindowParams};
+use crate::db::{CacheConn, ReadConn};
 use crate::{
-    store::sql,
     text::{complaint, order_ids, strip_html},
     Result,
 };
@@ -86,7 +86,7 @@ impl FlaggedServiceReport {
 /// fetches (`GET /tickets/{id}`, then `store::replace_messages`) before
 /// [`flagged_by_service`]. Pass [`MAX_TICKET_FETCHES`].
 pub fn tickets_missing_messages(
-    conn: &Connection,
+    conn: &ReadConn,
     panel: Option<i64>,
     window_hours: f64,
     at: i64,
@@ -103,14 +103,14 @@ pub fn tickets_missing_messages(
                  WHERE panel_id = ?1 AND created > ?2 AND created <= ?3 AND messages_at IS NULL AND deleted = 0
                  ORDER BY created DESC, id DESC LIMIT ?4",
             )
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         let rows = st
             .query_map(params![p.id, from, at, limit_sql], |r| {
                 Ok((r.get(0)?, p.id, r.get(1)?))
             })
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         for row in rows {
-            found.push(row.map_err(sql)?);
+            found.push(row.map_err(CacheConn::err)?);
         }
     }
     found.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
@@ -124,7 +124,7 @@ pub fn tickets_missing_messages(
 /// A ticket's order IDs come from all its cached messages written by `at`
 /// (messages without a time included: only their text matters here); each is
 /// looked up among the same panel's orders created by `at`.
-pub fn flagged_by_service(conn: &Connection, p: &WindowParams) -> Result<FlaggedServiceReport> {
+pub fn flagged_by_service(conn: &ReadConn, p: &WindowParams) -> Result<FlaggedServiceReport> {
     let from = window_start(p.at, p.window_hours);
     let mut report = FlaggedServiceReport {
         window_hours: p.window_hours,
@@ -161,7 +161,7 @@ struct Acc {
 }
 
 fn panel_rows(
-    conn: &Connection,
+    conn: &ReadConn,
     panel: &PanelInfo,
     at: i64,
     from: f64,
@@ -172,9 +172,9 @@ fn panel_rows(
             "SELECT count(*) FROM tickets
              WHERE panel_id = ?1 AND created > ?2 AND created <= ?3 AND messages_at IS NULL",
         )
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .query_row(params![panel.id, from, at], |r| r.get::<_, i64>(0))
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
 
     // The window's tickets with their messages' order IDs, message by message.
     let mut tickets: Vec<Ticket> = Vec::new();
@@ -187,20 +187,25 @@ fn panel_rows(
                  WHERE t.panel_id = ?1 AND t.created > ?2 AND t.created <= ?3 AND t.messages_at IS NOT NULL
                  ORDER BY t.id, tm.seq",
             )
-            .map_err(sql)?;
-        let mut rows = st.query(params![panel.id, from, at]).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
-            let id: i64 = r.get(0).map_err(sql)?;
+            .map_err(CacheConn::err)?;
+        let mut rows = st
+            .query(params![panel.id, from, at])
+            .map_err(CacheConn::err)?;
+        while let Some(r) = rows.next().map_err(CacheConn::err)? {
+            let id: i64 = r.get(0).map_err(CacheConn::err)?;
             if tickets.last().is_none_or(|t| t.id != id) {
                 tickets.push(Ticket {
                     id,
-                    subject: r.get(1).map_err(sql)?,
+                    subject: r.get(1).map_err(CacheConn::err)?,
                     order_ids: Vec::new(),
                 });
             }
             let ticket = tickets.last_mut().expect("pushed above");
-            let plain: Option<String> = r.get(3).map_err(sql)?;
-            let text = match (plain, r.get::<_, Option<String>>(2).map_err(sql)?) {
+            let plain: Option<String> = r.get(3).map_err(CacheConn::err)?;
+            let text = match (
+                plain,
+                r.get::<_, Option<String>>(2).map_err(CacheConn::err)?,
+            ) {
                 (Some(p), _) => Some(p),
                 (None, Some(html)) => Some(strip_html(&html)),
                 (None, None) => None,
@@ -221,7 +226,7 @@ fn panel_rows(
              LEFT JOIN services s ON s.panel_id = o.panel_id AND s.id = o.service_id
              WHERE o.panel_id = ?1 AND o.id = ?2 AND o.created <= ?3",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     // Order id -> (service id, service name), or None when not cached.
     let mut found: HashMap<i64, Option<(Option<i64>, String)>> = HashMap::new();
     let mut services: BTreeMap<i64, Acc> = BTreeMap::new();
@@ -235,7 +240,7 @@ fn panel_rows(
                     let hit = lookup
                         .query_row(params![panel.id, order, at], |r| Ok((r.get(0)?, r.get(1)?)))
                         .optional()
-                        .map_err(sql)?;
+                        .map_err(CacheConn::err)?;
                     found.insert(order, hit.clone());
                     hit
                 }

@@ -1,7 +1,7 @@
 //! The reports, computed from the cache by PRODUCT.md's "Report rules".
 //!
 //! Every report function takes a connection to `cache.sqlite3` with
-//! `local.sqlite3` attached as `local` ([`open`] makes one): panels, profiles,
+//! `local.sqlite3` attached as `local` (a [`ReadConn`], from `Db::read`): panels, profiles,
 //! snoozes and the staff directory live there. Orders and payments are
 //! aggregated in SQL over indexed columns, one panel at a time; only ticket
 //! messages (whose HTML must be stripped) come into Rust, and only those of
@@ -18,10 +18,10 @@ mod replies;
 mod service_health;
 mod top_spenders;
 
-use rusqlite::{params, Connection};
 use serde::Serializer;
 
-use crate::{db::Db, store::sql, Error, Result};
+use crate::db::{CacheConn, ReadConn};
+use crate::Result;
 
 pub use by_service::{
     flagged_by_service, tickets_missing_messages, FlaggedServiceReport, FlaggedServiceRow,
@@ -46,21 +46,6 @@ pub use top_spenders::{top_spenders, TopSpenderRow, TopSpendersParams, TopSpende
 
 /// The window the CLI uses when neither `--window-hours` nor a profile gives one.
 pub const DEFAULT_WINDOW_HOURS: f64 = 24.0;
-
-/// The cache with the local file attached as `local`: what every report reads.
-pub fn open(db: &Db) -> Result<Connection> {
-    let conn = db.cache()?;
-    let local = db.data_dir().local_db();
-    let path = local.to_str().ok_or_else(|| {
-        Error::io(
-            format!("opening {}", local.display()),
-            std::io::Error::other("the data directory's path is not valid UTF-8"),
-        )
-    })?;
-    conn.execute("ATTACH DATABASE ?1 AS local", params![path])
-        .map_err(sql)?;
-    Ok(conn)
-}
 
 /// The parameters the flagged-replies and staff-statistics reports share.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,12 +77,12 @@ pub(crate) struct PanelInfo {
 }
 
 /// The configured panels (one, or all), by name.
-pub(crate) fn panels(conn: &Connection, only: Option<i64>) -> Result<Vec<PanelInfo>> {
+pub(crate) fn panels(conn: &ReadConn, only: Option<i64>) -> Result<Vec<PanelInfo>> {
     let mut st = conn
         .prepare(
             "SELECT id, name, currency FROM local.panels WHERE ?1 IS NULL OR id = ?1 ORDER BY name, id",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let rows = st
         .query_map([only], |r| {
             Ok(PanelInfo {
@@ -106,8 +91,9 @@ pub(crate) fn panels(conn: &Connection, only: Option<i64>) -> Result<Vec<PanelIn
                 currency: r.get(2)?,
             })
         })
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
 }
 
 /// The excluded start of a window ending at `at`.

@@ -3,11 +3,11 @@
 //! Every function takes a connection to local.sqlite3 (or the reports'
 //! connection, which has it attached as `local`).
 
-use crate::store::local_sql as sql;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{ServiceHealthParams, TopSpendersParams};
+use crate::db::LocalConn;
 use crate::Result;
 
 /// A service snoozed now is hidden from service health for this long.
@@ -90,7 +90,7 @@ const SH_COLUMNS: &str =
 
 /// Saves a new profile; a name already taken is a database (UNIQUE) error,
 /// so look it up with [`service_health_profile`] first to say so nicely.
-pub fn create_service_health_profile(local: &Connection, p: &ServiceHealthProfile) -> Result<()> {
+pub fn create_service_health_profile(local: &LocalConn, p: &ServiceHealthProfile) -> Result<()> {
     local
         .execute(
             &format!("INSERT INTO service_health_profiles ({SH_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
@@ -104,38 +104,39 @@ pub fn create_service_health_profile(local: &Connection, p: &ServiceHealthProfil
                 p.created_at
             ],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
 /// Edits a profile in place (found by name; its creation time stays).
 /// False when there is no such profile.
-pub fn update_service_health_profile(local: &Connection, p: &ServiceHealthProfile) -> Result<bool> {
+pub fn update_service_health_profile(local: &LocalConn, p: &ServiceHealthProfile) -> Result<bool> {
     let n = local
         .execute(
             "UPDATE service_health_profiles SET services = ?2, stuck_after_h = ?3, slow_multiplier = ?4,
                  min_orders = ?5, window_hours = ?6 WHERE name = ?1",
             params![p.name, pairs_to_json(&p.services), p.stuck_after_h, p.slow_multiplier, p.min_orders, p.window_hours],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(n == 1)
 }
 
 /// Every service health profile, by name.
-pub fn service_health_profiles(local: &Connection) -> Result<Vec<ServiceHealthProfile>> {
+pub fn service_health_profiles(local: &LocalConn) -> Result<Vec<ServiceHealthProfile>> {
     let mut st = local
         .prepare(&format!(
             "SELECT {SH_COLUMNS} FROM service_health_profiles ORDER BY name"
         ))
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     let rows = st
         .query_map([], ServiceHealthProfile::from_row)
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(LocalConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(LocalConn::err)
 }
 
 pub fn service_health_profile(
-    local: &Connection,
+    local: &LocalConn,
     name: &str,
 ) -> Result<Option<ServiceHealthProfile>> {
     local
@@ -145,17 +146,17 @@ pub fn service_health_profile(
             ServiceHealthProfile::from_row,
         )
         .optional()
-        .map_err(sql)
+        .map_err(LocalConn::err)
 }
 
 /// Whether there was such a profile.
-pub fn delete_service_health_profile(local: &Connection, name: &str) -> Result<bool> {
+pub fn delete_service_health_profile(local: &LocalConn, name: &str) -> Result<bool> {
     let n = local
         .execute(
             "DELETE FROM service_health_profiles WHERE name = ?1",
             [name],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(n > 0)
 }
 
@@ -216,7 +217,7 @@ impl TopSpenderProfile {
 const TS_COLUMNS: &str = "name, users, min_payments, min_spend, window_hours, created_at";
 
 /// Saves a new profile; a name already taken is a database (UNIQUE) error.
-pub fn create_top_spender_profile(local: &Connection, p: &TopSpenderProfile) -> Result<()> {
+pub fn create_top_spender_profile(local: &LocalConn, p: &TopSpenderProfile) -> Result<()> {
     local
         .execute(
             &format!(
@@ -231,34 +232,37 @@ pub fn create_top_spender_profile(local: &Connection, p: &TopSpenderProfile) -> 
                 p.created_at
             ],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
 /// Edits a profile in place (found by name; its creation time stays).
 /// False when there is no such profile.
-pub fn update_top_spender_profile(local: &Connection, p: &TopSpenderProfile) -> Result<bool> {
+pub fn update_top_spender_profile(local: &LocalConn, p: &TopSpenderProfile) -> Result<bool> {
     let n = local
         .execute(
             "UPDATE top_spender_profiles SET users = ?2, min_payments = ?3, min_spend = ?4, window_hours = ?5 WHERE name = ?1",
             params![p.name, pairs_to_json(&p.users), p.min_payments, p.min_spend_micros, p.window_hours],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(n == 1)
 }
 
 /// Every top spenders profile, by name.
-pub fn top_spender_profiles(local: &Connection) -> Result<Vec<TopSpenderProfile>> {
+pub fn top_spender_profiles(local: &LocalConn) -> Result<Vec<TopSpenderProfile>> {
     let mut st = local
         .prepare(&format!(
             "SELECT {TS_COLUMNS} FROM top_spender_profiles ORDER BY name"
         ))
-        .map_err(sql)?;
-    let rows = st.query_map([], TopSpenderProfile::from_row).map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(LocalConn::err)?;
+    let rows = st
+        .query_map([], TopSpenderProfile::from_row)
+        .map_err(LocalConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(LocalConn::err)
 }
 
-pub fn top_spender_profile(local: &Connection, name: &str) -> Result<Option<TopSpenderProfile>> {
+pub fn top_spender_profile(local: &LocalConn, name: &str) -> Result<Option<TopSpenderProfile>> {
     local
         .query_row(
             &format!("SELECT {TS_COLUMNS} FROM top_spender_profiles WHERE name = ?1"),
@@ -266,14 +270,14 @@ pub fn top_spender_profile(local: &Connection, name: &str) -> Result<Option<TopS
             TopSpenderProfile::from_row,
         )
         .optional()
-        .map_err(sql)
+        .map_err(LocalConn::err)
 }
 
 /// Whether there was such a profile.
-pub fn delete_top_spender_profile(local: &Connection, name: &str) -> Result<bool> {
+pub fn delete_top_spender_profile(local: &LocalConn, name: &str) -> Result<bool> {
     let n = local
         .execute("DELETE FROM top_spender_profiles WHERE name = ?1", [name])
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(n > 0)
 }
 
@@ -285,7 +289,7 @@ pub struct Snooze {
 }
 
 /// Hides a service from service health until `at` + 24 h; returns that time.
-pub fn snooze(local: &Connection, panel_id: i64, service_id: i64, at: i64) -> Result<i64> {
+pub fn snooze(local: &LocalConn, panel_id: i64, service_id: i64, at: i64) -> Result<i64> {
     let until = at + SNOOZE_SECONDS;
     local
         .execute(
@@ -293,29 +297,29 @@ pub fn snooze(local: &Connection, panel_id: i64, service_id: i64, at: i64) -> Re
              ON CONFLICT (panel_id, service_id) DO UPDATE SET snoozed_until = excluded.snoozed_until",
             params![panel_id, service_id, until],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(until)
 }
 
 /// Whether the service was snoozed.
-pub fn unsnooze(local: &Connection, panel_id: i64, service_id: i64) -> Result<bool> {
+pub fn unsnooze(local: &LocalConn, panel_id: i64, service_id: i64) -> Result<bool> {
     let n = local
         .execute(
             "DELETE FROM snoozes WHERE panel_id = ?1 AND service_id = ?2",
             params![panel_id, service_id],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(n > 0)
 }
 
 /// The services still snoozed at `at`.
-pub fn snoozes(local: &Connection, at: i64) -> Result<Vec<Snooze>> {
+pub fn snoozes(local: &LocalConn, at: i64) -> Result<Vec<Snooze>> {
     let mut st = local
         .prepare(
             "SELECT panel_id, service_id, snoozed_until FROM snoozes WHERE snoozed_until > ?1
              ORDER BY panel_id, service_id",
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     let rows = st
         .query_map([at], |r| {
             Ok(Snooze {
@@ -324,8 +328,9 @@ pub fn snoozes(local: &Connection, at: i64) -> Result<Vec<Snooze>> {
                 snoozed_until: r.get(2)?,
             })
         })
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(LocalConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(LocalConn::err)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -337,76 +342,77 @@ pub struct StaffMember {
 }
 
 /// Adds a staff member or changes their role ([`ROLE_STAFF`], [`ROLE_BOT`]...; stored lower case).
-pub fn set_staff_role(local: &Connection, name: &str, role: &str) -> Result<()> {
+pub fn set_staff_role(local: &LocalConn, name: &str, role: &str) -> Result<()> {
     local
         .execute(
             "INSERT INTO staff (name, role) VALUES (?1, ?2)
              ON CONFLICT (name) DO UPDATE SET role = excluded.role",
             params![name, role.trim().to_lowercase()],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
 /// Removes a staff member and the aliases that name them; whether there was one.
-pub fn remove_staff(local: &Connection, name: &str) -> Result<bool> {
+pub fn remove_staff(local: &LocalConn, name: &str) -> Result<bool> {
     local
         .execute("DELETE FROM staff_aliases WHERE staff = ?1", [name])
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     let n = local
         .execute("DELETE FROM staff WHERE name = ?1", [name])
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(n > 0)
 }
 
 /// Makes `alias` (a staff name as a panel writes it) count as `staff`; the
 /// member is added to the directory (role staff) if missing.
-pub fn set_staff_alias(local: &Connection, alias: &str, staff: &str) -> Result<()> {
+pub fn set_staff_alias(local: &LocalConn, alias: &str, staff: &str) -> Result<()> {
     local
         .execute(
             "INSERT INTO staff (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
             params![staff, ROLE_STAFF],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     local
         .execute(
             "INSERT INTO staff_aliases (alias, staff) VALUES (?1, ?2)
              ON CONFLICT (alias) DO UPDATE SET staff = excluded.staff",
             params![alias, staff],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
 /// Whether there was such an alias.
-pub fn remove_staff_alias(local: &Connection, alias: &str) -> Result<bool> {
+pub fn remove_staff_alias(local: &LocalConn, alias: &str) -> Result<bool> {
     let n = local
         .execute("DELETE FROM staff_aliases WHERE alias = ?1", [alias])
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(n > 0)
 }
 
 /// Every alias and the staff member it names, by alias.
-pub fn staff_aliases(local: &Connection) -> Result<Vec<(String, String)>> {
+pub fn staff_aliases(local: &LocalConn) -> Result<Vec<(String, String)>> {
     let mut st = local
         .prepare("SELECT alias, staff FROM staff_aliases ORDER BY alias")
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     let rows = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(LocalConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(LocalConn::err)
 }
 
 /// The staff directory with each member's aliases, by name.
-pub fn staff_directory(local: &Connection) -> Result<Vec<StaffMember>> {
+pub fn staff_directory(local: &LocalConn) -> Result<Vec<StaffMember>> {
     let mut st = local
         .prepare("SELECT name, role FROM staff ORDER BY name")
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     let members: Vec<(String, String)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(sql)?
+        .map_err(LocalConn::err)?
         .collect::<rusqlite::Result<_>>()
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     let aliases = staff_aliases(local)?;
     Ok(members
         .into_iter()

@@ -2,11 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::{csv_text, opt, panels, window_start, WindowParams};
-use crate::{store::sql, text::strip_html, Result};
+use crate::db::{CacheConn, ReadConn};
+use crate::{text::strip_html, Result};
 
 /// The staff name of a staff message that carries none (and has no alias).
 pub const UNKNOWN_STAFF: &str = "(unknown)";
@@ -54,7 +55,7 @@ impl Reply {
 /// A conversation is read in `seq` order, without its messages that have no
 /// time (skipped: counted, over the tickets with a message in the window or
 /// updated or created in it) and without those written after `at`.
-fn replies(conn: &Connection, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
+fn replies(conn: &ReadConn, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
     let from = window_start(p.at, p.window_hours);
     let mut out = Vec::new();
     let mut skipped = 0;
@@ -89,7 +90,7 @@ fn replies(conn: &Connection, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                  WHERE c.is_staff = 1 AND c.created > ?2 AND s.role IS NOT 'bot'
                  ORDER BY c.ticket_id, c.seq",
             )
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         let rows = st
             .query_map(params![panel.id, from, p.at], |r| {
                 let created: i64 = r.get(2)?;
@@ -119,9 +120,9 @@ fn replies(conn: &Connection, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                     customer_after: r.get(6)?,
                 })
             })
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         for row in rows {
-            out.push(row.map_err(sql)?);
+            out.push(row.map_err(CacheConn::err)?);
         }
         skipped += conn
             .prepare_cached(
@@ -132,9 +133,9 @@ fn replies(conn: &Connection, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                      UNION SELECT id FROM tickets WHERE panel_id = ?1 AND created > ?2 AND created <= ?3
                  )",
             )
-            .map_err(sql)?
+            .map_err(CacheConn::err)?
             .query_row(params![panel.id, from, p.at], |r| r.get::<_, i64>(0))
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
     }
     Ok((out, skipped))
 }
@@ -207,7 +208,7 @@ pub fn staff_score(replies: i64, quick_fires: i64, repeated: i64) -> i64 {
 
 /// Flagged replies by staff (see [`super::help::FLAGGED_BY_STAFF`]); rows by
 /// score ascending, then staff name.
-pub fn flagged_by_staff(conn: &Connection, p: &WindowParams) -> Result<FlaggedStaffReport> {
+pub fn flagged_by_staff(conn: &ReadConn, p: &WindowParams) -> Result<FlaggedStaffReport> {
     let (replies, skipped) = replies(conn, p)?;
     #[derive(Default)]
     struct Acc {
@@ -293,7 +294,7 @@ impl StaffStatsReport {
 
 /// Staff statistics (see [`super::help::STAFF_STATS`]); rows by answered
 /// descending, then staff name.
-pub fn staff_stats(conn: &Connection, p: &WindowParams) -> Result<StaffStatsReport> {
+pub fn staff_stats(conn: &ReadConn, p: &WindowParams) -> Result<StaffStatsReport> {
     let (replies, skipped) = replies(conn, p)?;
     #[derive(Default)]
     struct Acc {

@@ -2,11 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::{csv_text, opt, panels, window_start, PanelInfo};
-use crate::{store::sql, text::parse_speed, Result};
+use crate::db::{CacheConn, LocalConn, ReadConn};
+use crate::{text::parse_speed, Result};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceHealthParams {
@@ -142,7 +143,7 @@ impl ServiceHealthReport {
     }
 
     /// "Snooze all critical": each critical service hidden for 24 h from `at`.
-    pub fn snooze_critical(&self, local: &Connection, at: i64) -> Result<usize> {
+    pub fn snooze_critical(&self, local: &LocalConn, at: i64) -> Result<usize> {
         let mut n = 0;
         for r in self.critical() {
             super::snooze(local, r.panel_id, r.service_id, at)?;
@@ -184,7 +185,7 @@ impl ServiceHealthReport {
 }
 
 /// The service health report by the rules (see [`super::help::SERVICE_HEALTH`]).
-pub fn service_health(conn: &Connection, p: &ServiceHealthParams) -> Result<ServiceHealthReport> {
+pub fn service_health(conn: &ReadConn, p: &ServiceHealthParams) -> Result<ServiceHealthReport> {
     let from = window_start(p.at, p.window_hours);
     // The min speed of each listed service goes to a temp table, so the slow
     // check runs in SQL beside the finished count.
@@ -198,13 +199,13 @@ pub fn service_health(conn: &Connection, p: &ServiceHealthParams) -> Result<Serv
          );
          DELETE FROM temp.report_speeds;",
     )
-    .map_err(sql)?;
+    .map_err(CacheConn::err)?;
     let mut rows = Vec::new();
     for panel in panels(conn, p.panel)? {
         rows.extend(panel_rows(conn, &panel, p, from)?);
     }
     conn.execute("DELETE FROM temp.report_speeds", [])
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     rows.sort_by(|a, b| {
         a.score
             .is_none()
@@ -223,21 +224,22 @@ pub fn service_health(conn: &Connection, p: &ServiceHealthParams) -> Result<Serv
 
 /// Two counts per service id from a `SELECT service_id, a, b ...` query.
 fn counts(
-    conn: &Connection,
+    conn: &ReadConn,
     query: &str,
     params: impl rusqlite::Params,
 ) -> Result<HashMap<i64, (i64, i64)>> {
-    let mut st = conn.prepare_cached(query).map_err(sql)?;
+    let mut st = conn.prepare_cached(query).map_err(CacheConn::err)?;
     let rows = st
         .query_map(params, |r| {
             Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?)))
         })
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
 }
 
 fn panel_rows(
-    conn: &Connection,
+    conn: &ReadConn,
     panel: &PanelInfo,
     p: &ServiceHealthParams,
     from: f64,
@@ -248,12 +250,12 @@ fn panel_rows(
     {
         let mut st = conn
             .prepare_cached("SELECT id, name FROM services WHERE panel_id = ?1")
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         let rows = st
             .query_map([panel.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         for row in rows {
-            let (id, name) = row.map_err(sql)?;
+            let (id, name) = row.map_err(CacheConn::err)?;
             names.insert(id, name);
         }
     }
@@ -274,11 +276,12 @@ fn panel_rows(
             .prepare_cached(
                 "SELECT service_id FROM local.snoozes WHERE panel_id = ?1 AND snoozed_until > ?2",
             )
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         let rows = st
             .query_map(params![panel.id, p.at], |r| r.get(0))
-            .map_err(sql)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(sql)?
+            .map_err(CacheConn::err)?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(CacheConn::err)?
     };
     let services: Vec<(i64, String)> = selected
         .difference(&snoozed)
@@ -298,11 +301,11 @@ fn panel_rows(
             .prepare_cached(
                 "INSERT OR REPLACE INTO temp.report_speeds (panel_id, service_id, amount, per_s) VALUES (?1, ?2, ?3, ?4)",
             )
-            .map_err(sql)?;
+            .map_err(CacheConn::err)?;
         for (sid, name) in &services {
             if let Some(speed) = parse_speed(name) {
                 st.execute(params![panel.id, sid, speed.amount, speed.per_seconds])
-                    .map_err(sql)?;
+                    .map_err(CacheConn::err)?;
             }
         }
     }
@@ -372,7 +375,7 @@ fn panel_rows(
 
 /// The distinct service ids of a panel's orders created by `at`: a skip scan
 /// of the (panel_id, service_id, created) index, one seek per service.
-fn order_service_ids(conn: &Connection, panel_id: i64, at: i64) -> Result<Vec<i64>> {
+fn order_service_ids(conn: &ReadConn, panel_id: i64, at: i64) -> Result<Vec<i64>> {
     let mut st = conn
         .prepare_cached(
             "WITH RECURSIVE s(id) AS (
@@ -384,15 +387,16 @@ fn order_service_ids(conn: &Connection, panel_id: i64, at: i64) -> Result<Vec<i6
              SELECT id FROM s WHERE id IS NOT NULL
                AND EXISTS (SELECT 1 FROM orders WHERE panel_id = ?1 AND service_id = s.id AND created <= ?2)",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let rows = st
         .query_map(params![panel_id, at], |r| r.get(0))
-        .map_err(sql)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(sql)
+        .map_err(CacheConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
 }
 
 fn latest_order_name(
-    conn: &Connection,
+    conn: &ReadConn,
     panel_id: i64,
     service_id: i64,
     at: i64,
@@ -402,8 +406,8 @@ fn latest_order_name(
         "SELECT service_name FROM orders WHERE panel_id = ?1 AND service_id = ?2 AND created <= ?3
          ORDER BY created DESC, id DESC LIMIT 1",
     )
-    .map_err(sql)?
+    .map_err(CacheConn::err)?
     .query_row(params![panel_id, service_id, at], |r| r.get(0))
     .optional()
-    .map_err(sql)
+    .map_err(CacheConn::err)
 }

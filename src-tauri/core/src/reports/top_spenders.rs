@@ -2,11 +2,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::{csv_text, money, money_opt, opt, panels, window_start, PanelInfo};
-use crate::{model::format_micros, store::sql, Result};
+use crate::db::{CacheConn, ReadConn};
+use crate::{model::format_micros, Result};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopSpendersParams {
@@ -127,7 +128,7 @@ impl TopSpendersReport {
 ///
 /// Orders and payments belong to a user by username; a username with orders
 /// or payments but no cached user row (not synced yet) has no ID and is left out.
-pub fn top_spenders(conn: &Connection, p: &TopSpendersParams) -> Result<TopSpendersReport> {
+pub fn top_spenders(conn: &ReadConn, p: &TopSpendersParams) -> Result<TopSpendersReport> {
     let from = window_start(p.at, p.window_hours);
     let wanted: Option<BTreeSet<(i64, i64)>> =
         p.users.as_ref().map(|u| u.iter().copied().collect());
@@ -154,7 +155,7 @@ pub fn top_spenders(conn: &Connection, p: &TopSpendersParams) -> Result<TopSpend
 }
 
 fn panel_rows(
-    conn: &Connection,
+    conn: &ReadConn,
     panel: &PanelInfo,
     p: &TopSpendersParams,
     from: f64,
@@ -181,7 +182,7 @@ fn panel_rows(
              WHERE (u.created IS NULL OR u.created <= ?3)
                AND COALESCE(p.n, 0) >= ?4 AND COALESCE(o.spend, 0) >= ?5",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let found = st
         .query_map(
             params![panel.id, from, p.at, p.min_payments, p.min_spend_micros],
@@ -204,9 +205,9 @@ fn panel_rows(
                 })
             },
         )
-        .map_err(sql)?
+        .map_err(CacheConn::err)?
         .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     if found.is_empty() {
         return Ok(found);
     }
@@ -225,14 +226,14 @@ fn panel_rows(
              )
              WHERE rn <= 3 ORDER BY user, rn",
         )
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     let rows = st
         .query_map(params![panel.id, from, p.at], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })
-        .map_err(sql)?;
+        .map_err(CacheConn::err)?;
     for row in rows {
-        let (user, service) = row.map_err(sql)?;
+        let (user, service) = row.map_err(CacheConn::err)?;
         top.entry(user).or_default().push(service);
     }
     Ok(found

@@ -10,17 +10,17 @@ use std::{
 };
 
 use futures::{stream, StreamExt};
-use rusqlite::{Transaction, TransactionBehavior};
+
 use tokio::sync::{broadcast, watch};
 
 use super::{resource_settings, retention_days, Resource, SyncEvent, SyncStatus};
 use crate::{
-    db::{Db, WriteConns, Writer},
+    db::{CacheTx, Db, WriteConns, Writer},
     model::{Order, Payment, Ticket, User},
     panel::{ListQuery, Page, PanelClient, PanelError, RowIssue, MAX_PAGE},
     panels::{self, Panel, PanelStatus},
     secrets::Keychain,
-    store::{self, sql, SyncState},
+    store::{self, SyncState},
     Error, ErrorCode, Result,
 };
 
@@ -124,23 +124,6 @@ impl Engine {
         self.inner.events.subscribe()
     }
 
-    /// Deletes a removed panel's cached rows on the writer thread, after
-    /// any page of it being written: later pages are refused
-    /// (`store::ensure_configured`), so none outlives the panel.
-    pub async fn forget_panel(&self, panel_id: i64) -> Result<()> {
-        self.inner
-            .writer
-            .run(move |w| {
-                let tx = w
-                    .cache
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(sql)?;
-                store::forget_panel(&tx, panel_id)?;
-                tx.commit().map_err(sql)
-            })
-            .await
-    }
-
     /// Wakes `watch`: new or re-enabled panels start, every panel syncs now
     /// with its current settings (a settings change applies at once).
     pub fn nudge(&self) {
@@ -176,7 +159,7 @@ impl Engine {
         max: usize,
     ) -> Result<u64> {
         let missing = crate::reports::tickets_missing_messages(
-            &crate::reports::open(&self.inner.db)?,
+            &self.inner.db.read()?,
             panel,
             window_hours,
             at,
@@ -229,12 +212,9 @@ impl Engine {
         self.inner
             .writer
             .run(move |w| {
-                let tx = w
-                    .cache
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(sql)?;
+                let tx = w.cache.begin()?;
                 let removed = store::apply_retention(&tx, horizon)?;
-                tx.commit().map_err(sql)?;
+                tx.commit()?;
                 Ok(removed)
             })
             .await
@@ -497,7 +477,7 @@ trait ListRow: Sized + Send + 'static {
         client: PanelClient,
         q: ListQuery,
     ) -> impl Future<Output = Result<Page<Self>, PanelError>> + Send;
-    fn upsert(tx: &Transaction, panel_id: i64, rows: &[Self], now: i64) -> Result<()>;
+    fn upsert(tx: &CacheTx, panel_id: i64, rows: &[Self], now: i64) -> Result<()>;
     /// False for a row the retention deletes: never stored, and deleted
     /// when the cache holds it (an old open order that finished).
     fn retained(&self, horizon: i64) -> bool;
@@ -520,7 +500,7 @@ macro_rules! list_row {
             ) -> impl Future<Output = Result<Page<Self>, PanelError>> + Send {
                 async move { client.$method(&q).await }
             }
-            fn upsert(tx: &Transaction, panel_id: i64, rows: &[Self], now: i64) -> Result<()> {
+            fn upsert(tx: &CacheTx, panel_id: i64, rows: &[Self], now: i64) -> Result<()> {
                 $upsert(tx, panel_id, rows, now)
             }
             fn retained(&self, horizon: i64) -> bool {
@@ -678,18 +658,15 @@ impl PanelSync {
         self.inner
             .writer
             .run(move |w: &mut WriteConns| {
-                store::ensure_configured(&w.local, &w.cache, panel_id)?;
-                let tx = w
-                    .cache
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(sql)?;
+                crate::db::ensure_configured(&w.local, &w.cache, panel_id)?;
+                let tx = w.cache.begin()?;
                 T::upsert(&tx, panel_id, &rows, now())?;
                 store::delete_rows(&tx, T::TABLE, panel_id, &gone)?;
                 let mut state = store::load_state(&tx, panel_id, T::RESOURCE.as_str())?;
                 update(&mut state);
                 state.last_fetched = Some(now());
                 store::save_state(&tx, panel_id, T::RESOURCE.as_str(), &state)?;
-                tx.commit().map_err(sql)
+                tx.commit()
             })
             .await?;
         Ok(n)
@@ -700,7 +677,7 @@ impl PanelSync {
         self.inner
             .writer
             .run(move |w| {
-                store::ensure_configured(&w.local, &w.cache, panel_id)?;
+                crate::db::ensure_configured(&w.local, &w.cache, panel_id)?;
                 let mut state = store::load_state(&w.cache, panel_id, r.as_str())?;
                 state.status = if error.is_some() {
                     SyncStatus::Error
@@ -1156,16 +1133,13 @@ impl PanelSync {
         self.inner
             .writer
             .run(move |w| {
-                store::ensure_configured(&w.local, &w.cache, panel_id)?;
-                let tx = w
-                    .cache
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(sql)?;
+                crate::db::ensure_configured(&w.local, &w.cache, panel_id)?;
+                let tx = w.cache.begin()?;
                 store::replace_services(&tx, panel_id, &services, now())?;
                 let mut state = store::load_state(&tx, panel_id, "services")?;
                 state.last_fetched = Some(now());
                 store::save_state(&tx, panel_id, "services", &state)?;
-                tx.commit().map_err(sql)
+                tx.commit()
             })
             .await?;
         let mut progress = self.progress(Resource::Services);

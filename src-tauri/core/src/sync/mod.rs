@@ -123,11 +123,9 @@ pub enum SyncEvent {
 pub fn set_retention_days(db: &crate::db::Db, days: i64) -> crate::Result<crate::store::Removed> {
     settings::set_retention_days_setting(&db.local()?, days)?;
     let mut cache = db.cache()?;
-    let tx = cache
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(crate::store::sql)?;
+    let tx = cache.begin()?;
     let removed =
         crate::store::apply_retention(&tx, chrono::Utc::now().timestamp() - days.max(1) * 86_400)?;
-    tx.commit().map_err(crate::store::sql)?;
+    tx.commit()?;
     Ok(removed)
 }

@@ -1,11 +1,11 @@
 //! Sync settings: per panel and resource (interval, records per fetch) and
 //! the global retention. Read at every step, so a change applies at once.
 
-use crate::store::local_sql as sql;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::Resource;
+use crate::db::LocalConn;
 use crate::{panels, Result};
 
 /// Days of finished orders, payments and closed tickets kept.
@@ -36,7 +36,7 @@ impl Resource {
 }
 
 pub fn resource_settings(
-    local: &Connection,
+    local: &LocalConn,
     panel_id: i64,
     resource: Resource,
 ) -> Result<ResourceSettings> {
@@ -52,12 +52,12 @@ pub fn resource_settings(
             },
         )
         .optional()
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(row.unwrap_or_else(|| resource.default_settings()))
 }
 
 pub fn set_resource_settings(
-    local: &Connection,
+    local: &LocalConn,
     panel_id: i64,
     resource: Resource,
     s: ResourceSettings,
@@ -71,12 +71,12 @@ pub fn set_resource_settings(
             "INSERT OR REPLACE INTO sync_settings (panel_id, resource, interval_s, per_fetch) VALUES (?1, ?2, ?3, ?4)",
             params![panel_id, resource.as_str(), s.interval_s, s.per_fetch],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }
 
 /// Sets it for every resource of every panel (the CLI's `--per-fetch`).
-pub fn set_per_fetch_everywhere(local: &Connection, per_fetch: u32) -> Result<()> {
+pub fn set_per_fetch_everywhere(local: &LocalConn, per_fetch: u32) -> Result<()> {
     for p in panels::list(local)? {
         for r in Resource::ALL {
             let s = resource_settings(local, p.id, r)?;
@@ -86,7 +86,7 @@ pub fn set_per_fetch_everywhere(local: &Connection, per_fetch: u32) -> Result<()
     Ok(())
 }
 
-pub fn retention_days(local: &Connection) -> Result<i64> {
+pub fn retention_days(local: &LocalConn) -> Result<i64> {
     let v: Option<String> = local
         .query_row(
             "SELECT value FROM settings WHERE key = 'retention_days'",
@@ -94,18 +94,18 @@ pub fn retention_days(local: &Connection) -> Result<i64> {
             |r| r.get(0),
         )
         .optional()
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(v.and_then(|v| v.parse().ok())
         .filter(|d| *d > 0)
         .unwrap_or(DEFAULT_RETENTION_DAYS))
 }
 
-pub fn set_retention_days_setting(local: &Connection, days: i64) -> Result<()> {
+pub fn set_retention_days_setting(local: &LocalConn, days: i64) -> Result<()> {
     local
         .execute(
             "INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?1)",
             [days.max(1).to_string()],
         )
-        .map_err(sql)?;
+        .map_err(LocalConn::err)?;
     Ok(())
 }

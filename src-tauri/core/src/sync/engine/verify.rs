@@ -35,7 +35,7 @@ pub(super) async fn start_verify(inner: &Arc<Inner>, panel_id: i64) -> Result<()
     inner
         .writer
         .run(move |w| {
-            store::ensure_configured(&w.local, &w.cache, panel_id)?;
+            crate::db::ensure_configured(&w.local, &w.cache, panel_id)?;
             for r in VERIFIED {
                 let mut state = store::load_state(&w.cache, panel_id, r.as_str())?;
                 if state.verify_from.is_none() {
@@ -73,7 +73,7 @@ pub(super) async fn verify_step(inner: &Arc<Inner>, panel: &Panel) -> Result<boo
             inner
                 .writer
                 .run(move |w| {
-                    store::ensure_configured(&w.local, &w.cache, panel_id)?;
+                    crate::db::ensure_configured(&w.local, &w.cache, panel_id)?;
                     let mut state = store::load_state(&w.cache, panel_id, "orders")?;
                     state.verified_at = Some(now());
                     store::save_state(&w.cache, panel_id, "orders", &state)
@@ -195,16 +195,13 @@ impl PanelSync {
         self.inner
             .writer
             .run(move |w| {
-                store::ensure_configured(&w.local, &w.cache, panel_id)?;
-                let tx = w
-                    .cache
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(sql)?;
+                crate::db::ensure_configured(&w.local, &w.cache, panel_id)?;
+                let tx = w.cache.begin()?;
                 store::delete_rows(&tx, T::TABLE, panel_id, &missing)?;
                 let mut state = store::load_state(&tx, panel_id, resource)?;
                 state.verify_from = Some(end + 1);
                 store::save_state(&tx, panel_id, resource, &state)?;
-                tx.commit().map_err(sql)
+                tx.commit()
             })
             .await?;
         if removed > 0 {
