@@ -85,6 +85,8 @@ check: ui-build
 	@# The core must never link Tauri: the CLI and the tests share its code path.
 	@if cargo tree -p paneldesk-core -e normal --prefix none | grep -qi '^tauri'; then \
 	  echo "error: paneldesk-core depends on tauri; keep Tauri in src-tauri/app" >&2; exit 1; fi
+	@# Its rooms: reports and browse only read, db is the floor (see the script).
+	.ci/check-layers
 	npm --prefix ui run check
 	npm --prefix ui run lint
 

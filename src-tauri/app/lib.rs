@@ -70,6 +70,12 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::verify_now,
         ])
         .events(collect_events![SyncProgress, CacheChanged])
+        // Domain rules the UI needs, from their one Rust definition.
+        .constant("SYNC_LIMITS", paneldesk_core::settings::SYNC_LIMITS)
+        .constant(
+            "OPEN_ORDER_STATUSES",
+            paneldesk_core::model::OPEN_ORDER_STATUSES,
+        )
 }
 
 /// Writes the TypeScript bindings of every command and type the UI uses.

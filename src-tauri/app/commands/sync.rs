@@ -2,8 +2,9 @@
 
 use paneldesk_core::{
     browse::{self, ResourceStatus},
+    settings::{self, ResourceSettings},
     store::Removed,
-    sync::{self, Resource, ResourceSettings},
+    sync::Resource,
 };
 use serde::Serialize;
 use specta::Type;
@@ -30,7 +31,7 @@ pub async fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, A
         .read(move |c| {
             Ok(SyncOverview {
                 resources: browse::sync_status(c)?,
-                retention_days: sync::retention_days(c.local())?,
+                retention_days: settings::retention_days(c.local())?,
                 running,
                 note,
             })
@@ -56,7 +57,7 @@ pub async fn sync_settings_set(
 ) -> Result<(), AppError> {
     state
         .blocking(move |core| {
-            sync::set_resource_settings(&core.db().local()?, panel_id, resource, settings)?;
+            settings::set_resource_settings(&core.db().local()?, panel_id, resource, settings)?;
             core.nudge();
             Ok(())
         })
@@ -68,7 +69,7 @@ pub async fn sync_settings_set(
 #[specta::specta]
 pub async fn retention_set(state: State<'_, AppState>, days: i64) -> Result<Removed, AppError> {
     state
-        .blocking(move |core| sync::set_retention_days(core.db(), days))
+        .blocking(move |core| settings::set_retention_days(&core.writer, days))
         .await
 }
 

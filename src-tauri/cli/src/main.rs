@@ -14,7 +14,8 @@ use paneldesk_core::{
     lock::SyncLock,
     panels::{self, NewPanel, PanelStatus},
     secrets::Keychain,
-    sync::{self, Engine, EngineOptions, Resource},
+    settings,
+    sync::{Engine, EngineOptions, Resource, SyncOutcome},
     Error, ErrorCode,
 };
 
@@ -334,7 +335,7 @@ fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
     };
     let _lock = SyncLock::acquire(db.data_dir(), who)?;
     if let Some(n) = args.per_fetch {
-        sync::set_per_fetch_everywhere(&db.local()?, n)?;
+        settings::set_per_fetch_everywhere(&db.local()?, n)?;
     }
     let local = db.local()?;
     if panels::list(&local)?.is_empty() {
@@ -414,7 +415,7 @@ fn verify_cmd(db: &Db, panel: Option<&str>) -> ExitCode {
 
 /// One line per panel, and one `error:` line per failed panel; the exit
 /// code of the first failure.
-fn report_panels(reports: &[sync::PanelReport], done: &str) -> ExitCode {
+fn report_panels(reports: &[SyncOutcome], done: &str) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
     for r in reports {
         match &r.error {
@@ -468,13 +469,13 @@ fn retention(db: &Db, days: Option<i64>) -> Result<(), Error> {
             std::process::exit(2);
         }
         Some(d) => {
-            let removed = sync::set_retention_days(db, d)?;
+            let removed = settings::set_retention_days(&Writer::start(db)?, d)?;
             println!(
                 "retention {d} days: removed {} orders, {} payments, {} closed tickets",
                 removed.orders, removed.payments, removed.tickets
             );
         }
-        None => println!("retention {} days", sync::retention_days(&db.local()?)?),
+        None => println!("retention {} days", settings::retention_days(&db.local()?)?),
     }
     Ok(())
 }

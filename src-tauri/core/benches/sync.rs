@@ -8,8 +8,9 @@ use paneldesk_core::{
     panels::{self, NewPanel},
     paths::DataDir,
     secrets::Keychain,
+    settings::set_per_fetch_everywhere,
     store,
-    sync::{set_per_fetch_everywhere, Engine, EngineOptions, Resource},
+    sync::{Engine, EngineOptions, Resource},
 };
 use paneldesk_fakepanel::{Config, FakePanel, Faults, Quirks, World};
 

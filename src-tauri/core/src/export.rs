@@ -6,7 +6,7 @@ use std::io::Write;
 use rusqlite::types::{Value, ValueRef};
 
 use crate::db::CacheConn;
-use crate::{model::format_micros, sync::Resource, Error, Result};
+use crate::{model::format_micros, model::Resource, Error, Result};
 
 /// Columns and how each is written: plain, or money (micro-units as a decimal).
 fn columns(resource: Resource) -> &'static [(&'static str, &'static str, bool)] {

@@ -16,6 +16,7 @@ pub mod panels;
 pub mod paths;
 pub mod reports;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod text;

@@ -2,7 +2,7 @@
 //! a panel sent. Money is integer micro-units with its currency code; times
 //! are unix seconds UTC; statuses are canonical where known, kept as sent otherwise.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Money {
@@ -116,6 +116,19 @@ pub fn format_micros(micros: i64) -> String {
     format!("{sign}{}.{frac}", abs / 1_000_000)
 }
 
+/// Orders still moving: refreshed by id until they finish, never removed by
+/// the retention, counted as open on the dashboard.
+pub const OPEN_ORDER_STATUSES: [&str; 4] = ["pending", "in_progress", "processing", "awaiting"];
+/// Orders done for good: a finished order counts for reports from its finish time.
+pub const FINISHED_ORDER_STATUSES: [&str; 2] = ["completed", "partial"];
+
+/// A status set as an SQL list, `('pending', 'in_progress')`, for `IN`:
+/// the sets are the constants above, never retyped in a query.
+pub fn sql_list(statuses: &[&str]) -> String {
+    let quoted: Vec<String> = statuses.iter().map(|s| format!("'{s}'")).collect();
+    format!("({})", quoted.join(", "))
+}
+
 /// Canonical order statuses; other values are kept as the panel sent them.
 pub const ORDER_STATUSES: [&str; 9] = [
     "pending",
@@ -149,6 +162,78 @@ pub fn normalize_order_status(raw: &str) -> String {
         raw.to_owned()
     }
 }
+
+/// What a panel is synced as: one of its resources.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Resource {
+    Orders,
+    Users,
+    Payments,
+    Tickets,
+    Services,
+}
+
+impl Resource {
+    /// In the order a sync runs them: small catalogues first, so screens fill early.
+    pub const ALL: [Resource; 5] = [
+        Resource::Services,
+        Resource::Users,
+        Resource::Payments,
+        Resource::Orders,
+        Resource::Tickets,
+    ];
+
+    /// Its snake_case name: the cache's table and `sync_state.resource`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Where a resource's sync stands, as the Settings › Sync engine table and
+/// the `sync` events show it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SyncStatus {
+    /// Never synced.
+    #[default]
+    Idle,
+    Running,
+    Ok,
+    Error,
+    /// Services without a services key: skipped, which is not "ok".
+    NoKey,
+}
+
+crate::db::sql_text_enum!(Resource, SyncStatus);
 
 #[cfg(test)]
 mod tests {

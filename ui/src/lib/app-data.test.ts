@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppData } from './app-data.svelte';
-import { createMockBackend } from './backend';
+import { createMockBackend } from './backend/mock';
 
 describe('AppData', () => {
 	beforeEach(() => {

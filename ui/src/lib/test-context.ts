@@ -1,5 +1,6 @@
 import { AppData, appDataContext } from './app-data.svelte';
-import { backendContext, createMockBackend, type MockBackend } from './backend';
+import { backendContext } from './backend';
+import { createMockBackend, type MockBackend } from './backend/mock';
 
 /**
  * The context a screen needs in a unit test: the backend and the shared app

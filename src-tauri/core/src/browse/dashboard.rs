@@ -9,10 +9,10 @@ use super::{
 };
 use crate::db::{CacheConn, ReadConn};
 use crate::{
+    model::{Resource, SyncStatus},
     panels,
     reports::{self, ServiceHealthParams},
-    store,
-    sync::{resource_settings, Resource, SyncStatus},
+    settings::resource_settings,
     Result,
 };
 
@@ -69,7 +69,7 @@ pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
             orders: count("SELECT count(*) FROM orders WHERE panel_id = ?1")?,
             open_orders: count(&format!(
                 "SELECT count(*) FROM orders WHERE panel_id = ?1 AND status IN ({})",
-                store::OPEN_ORDER_STATUSES
+                crate::model::OPEN_ORDER_STATUSES
                     .map(|st| format!("'{st}'"))
                     .join(", ")
             ))?,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Filter, KeyKind, SortColumn, Table, Where};
 use crate::db::{CacheConn, ReadConn};
-use crate::{sync::Resource, Result};
+use crate::{model::Resource, Result};
 
 macro_rules! sort {
     ($name:literal, $expr:literal, $kind:ident) => {

@@ -34,10 +34,10 @@ pub use filters::{
 pub use search::{search, SearchHit, SearchKind};
 
 use crate::db::{CacheConn, ReadConn};
-use crate::{sync::Resource, Result};
+use crate::{model::Resource, Result};
 
 /// Rows a page holds at most.
-pub const MAX_PAGE: u32 = 500;
+pub const MAX_PAGE_ROWS: u32 = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -293,7 +293,7 @@ fn page<T>(
         dir: SortDir::Desc,
     });
     let col = sort_column(table, &sort)?;
-    let limit = req.limit.unwrap_or(100).clamp(1, MAX_PAGE) as usize;
+    let limit = req.limit.unwrap_or(100).clamp(1, MAX_PAGE_ROWS) as usize;
     if let Some(c) = &req.after {
         let fits = matches!(
             (col.kind, &c.key),

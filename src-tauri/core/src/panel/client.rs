@@ -17,13 +17,13 @@ use reqwest::{header::RETRY_AFTER, Method, StatusCode};
 use serde_json::{json, Value};
 use url::Url;
 
-use super::{error::MAX_RETRY_WAIT, parse, url::user_api_url, Page, PanelError};
+use super::{error::MAX_RETRY_WAIT, parse, url::user_api_url, ListPage, PanelError};
 use crate::model::{Order, Payment, Service, Ticket, TicketWithMessages, User};
 
 /// The default rate limit, requests per second (one source gives 5 for PP).
 pub const DEFAULT_RATE_LIMIT: f64 = 5.0;
 /// Panels accept up to 1000 rows a page.
-pub const MAX_PAGE: u32 = 1000;
+pub const MAX_LIMIT: u32 = 1000;
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -67,7 +67,7 @@ pub struct ListQuery {
 impl ListQuery {
     pub fn page(limit: u32, offset: u64) -> Self {
         ListQuery {
-            limit: Some(limit.min(MAX_PAGE)),
+            limit: Some(limit.min(MAX_LIMIT)),
             offset: Some(offset),
             ..Default::default()
         }
@@ -77,7 +77,7 @@ impl ListQuery {
         let mut q = Vec::new();
         let join = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         if let Some(l) = self.limit {
-            q.push(("limit".into(), l.min(MAX_PAGE).to_string()));
+            q.push(("limit".into(), l.min(MAX_LIMIT).to_string()));
         }
         if let Some(o) = self.offset {
             q.push(("offset".into(), o.to_string()));
@@ -340,7 +340,7 @@ impl PanelClient {
 
     // ---- reads ---------------------------------------------------------------
 
-    pub async fn orders(&self, q: &ListQuery) -> Result<Page<Order>, PanelError> {
+    pub async fn orders(&self, q: &ListQuery) -> Result<ListPage<Order>, PanelError> {
         let data = self
             .get_data("orders", &q.pairs("order_status", "user"))
             .await?;
@@ -357,21 +357,21 @@ impl PanelClient {
         })
     }
 
-    pub async fn users(&self, q: &ListQuery) -> Result<Page<User>, PanelError> {
+    pub async fn users(&self, q: &ListQuery) -> Result<ListPage<User>, PanelError> {
         let data = self
             .get_data("users", &q.pairs("status", "username"))
             .await?;
         parse::list(data, "users", parse::user)
     }
 
-    pub async fn payments(&self, q: &ListQuery) -> Result<Page<Payment>, PanelError> {
+    pub async fn payments(&self, q: &ListQuery) -> Result<ListPage<Payment>, PanelError> {
         let data = self
             .get_data("payments", &q.pairs("status", "user"))
             .await?;
         parse::list(data, "payments", parse::payment)
     }
 
-    pub async fn tickets(&self, q: &ListQuery) -> Result<Page<Ticket>, PanelError> {
+    pub async fn tickets(&self, q: &ListQuery) -> Result<ListPage<Ticket>, PanelError> {
         let data = self.get_data("tickets", &q.pairs("status", "user")).await?;
         parse::list(data, "tickets", parse::ticket)
     }

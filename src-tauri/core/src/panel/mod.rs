@@ -7,8 +7,8 @@ pub mod parse;
 mod url;
 
 pub use client::{
-    ActionOutcome, ClientOptions, ListQuery, PanelClient, DEFAULT_RATE_LIMIT, MAX_PAGE,
+    ActionOutcome, ClientOptions, ListQuery, PanelClient, DEFAULT_RATE_LIMIT, MAX_LIMIT,
 };
 pub use error::{PanelError, MAX_RETRY_WAIT};
-pub use parse::{Page, RowIssue};
+pub use parse::{ListPage, RowIssue};
 pub use url::{normalize_base_url, user_api_url};

@@ -24,7 +24,7 @@ pub struct RowIssue {
 
 /// One page of a list.
 #[derive(Debug, Clone)]
-pub struct Page<T> {
+pub struct ListPage<T> {
     pub rows: Vec<T>,
     pub skipped: Vec<RowIssue>,
     /// Rows the page held, readable or not: a page shorter than the limit is the last.
@@ -93,7 +93,7 @@ pub fn list<T>(
     data: Value,
     resource: &'static str,
     row: impl Fn(&Map<String, Value>) -> Result<T, String>,
-) -> Result<Page<T>, PanelError> {
+) -> Result<ListPage<T>, PanelError> {
     let (items, count, next_page) = match data {
         Value::Array(items) => (items, None, None),
         Value::Object(mut obj) => {
@@ -144,7 +144,7 @@ pub fn list<T>(
             }),
         }
     }
-    Ok(Page {
+    Ok(ListPage {
         rows,
         skipped,
         len,
@@ -422,7 +422,7 @@ pub fn ticket_detail(data: Value) -> Result<TicketWithMessages, PanelError> {
 }
 
 /// The user API's services answer: a bare array, or `{"error": ...}`.
-pub fn services(body: &[u8]) -> Result<Page<Service>, PanelError> {
+pub fn services(body: &[u8]) -> Result<ListPage<Service>, PanelError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| PanelError::Malformed {
         detail: format!("not JSON ({e})"),
     })?;

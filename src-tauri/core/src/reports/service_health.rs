@@ -7,7 +7,11 @@ use serde::Serialize;
 
 use super::{csv_text, opt, panels, window_start, PanelInfo};
 use crate::db::{CacheConn, LocalConn, ReadConn};
-use crate::{text::parse_speed, Result};
+use crate::{
+    model::{sql_list, FINISHED_ORDER_STATUSES, OPEN_ORDER_STATUSES},
+    text::parse_speed,
+    Result,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceHealthParams {
@@ -321,10 +325,13 @@ fn panel_rows(
     // something left to deliver; over the whole cache.
     let stuck = counts(
         conn,
-        "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_status
-         WHERE panel_id = ?1 AND status IN ('in_progress', 'pending', 'processing', 'awaiting')
-           AND created < ?2 AND created <= ?3 AND remains > 0 AND service_id IS NOT NULL
-         GROUP BY service_id",
+        &format!(
+            "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_status
+             WHERE panel_id = ?1 AND status IN {}
+               AND created < ?2 AND created <= ?3 AND remains > 0 AND service_id IS NOT NULL
+             GROUP BY service_id",
+            sql_list(&OPEN_ORDER_STATUSES)
+        ),
         params![panel.id, p.at as f64 - p.stuck_after_h * 3600.0, p.at],
     )?;
     // Finished in the window, and of those the slow: duration x amount >
@@ -333,13 +340,16 @@ fn panel_rows(
     // recorded finish time has a NULL finished_at and is in neither count.
     let finished = counts(
         conn,
-        "SELECT o.service_id, count(*),
-                COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
-         FROM orders o
-         LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
-         WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
-           AND o.status IN ('completed', 'partial') AND o.service_id IS NOT NULL
-         GROUP BY o.service_id",
+        &format!(
+            "SELECT o.service_id, count(*),
+                    COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
+             FROM orders o
+             LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
+             WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
+               AND o.status IN {} AND o.service_id IS NOT NULL
+             GROUP BY o.service_id",
+            sql_list(&FINISHED_ORDER_STATUSES)
+        ),
         params![panel.id, from, p.at, p.slow_multiplier],
     )?;
 

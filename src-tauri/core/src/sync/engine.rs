@@ -13,11 +13,12 @@ use futures::{stream, StreamExt};
 
 use tokio::sync::{broadcast, watch};
 
-use super::{resource_settings, retention_days, Resource, SyncEvent, SyncStatus};
+use super::{Resource, SyncEvent, SyncStatus};
+use crate::settings::{resource_settings, retention_days};
 use crate::{
     db::{CacheTx, Db, WriteConns, Writer},
     model::{Order, Payment, Ticket, User},
-    panel::{ListQuery, Page, PanelClient, PanelError, RowIssue, MAX_PAGE},
+    panel::{ListPage, ListQuery, PanelClient, PanelError, RowIssue, MAX_LIMIT},
     panels::{self, Panel, PanelStatus},
     secrets::Keychain,
     store::{self, SyncState},
@@ -59,7 +60,7 @@ impl Default for EngineOptions {
 
 /// How one panel's sync went.
 #[derive(Debug)]
-pub struct PanelReport {
+pub struct SyncOutcome {
     pub panel: String,
     pub fetched: Vec<(Resource, u64)>,
     /// The first error; the panel's other resources were still tried unless
@@ -137,7 +138,7 @@ impl Engine {
 
     /// Verifies every enabled panel (or the one named) against the cache
     /// until the pass is done (`paneldesk-cli verify`).
-    pub async fn verify_once(&self, only: Option<&str>) -> Result<Vec<PanelReport>> {
+    pub async fn verify_once(&self, only: Option<&str>) -> Result<Vec<SyncOutcome>> {
         let runs = self.enabled_panels(only)?.into_iter().map(|p| {
             let inner = self.inner.clone();
             async move { verify::verify_panel(&inner, p).await }
@@ -226,7 +227,7 @@ impl Engine {
         &self,
         only: Option<&str>,
         resources: &[Resource],
-    ) -> Result<Vec<PanelReport>> {
+    ) -> Result<Vec<SyncOutcome>> {
         self.apply_retention().await?;
         let runs = self.enabled_panels(only)?.into_iter().map(|p| {
             let inner = self.inner.clone();
@@ -404,8 +405,8 @@ async fn sync_panel(
     panel: Panel,
     resources: &[Resource],
     full: bool,
-) -> PanelReport {
-    let mut report = PanelReport {
+) -> SyncOutcome {
+    let mut report = SyncOutcome {
         panel: panel.name.clone(),
         fetched: Vec::new(),
         error: None,
@@ -476,7 +477,7 @@ trait ListRow: Sized + Send + 'static {
     fn fetch(
         client: PanelClient,
         q: ListQuery,
-    ) -> impl Future<Output = Result<Page<Self>, PanelError>> + Send;
+    ) -> impl Future<Output = Result<ListPage<Self>, PanelError>> + Send;
     fn upsert(tx: &CacheTx, panel_id: i64, rows: &[Self], now: i64) -> Result<()>;
     /// False for a row the retention deletes: never stored, and deleted
     /// when the cache holds it (an old open order that finished).
@@ -497,7 +498,7 @@ macro_rules! list_row {
             fn fetch(
                 client: PanelClient,
                 q: ListQuery,
-            ) -> impl Future<Output = Result<Page<Self>, PanelError>> + Send {
+            ) -> impl Future<Output = Result<ListPage<Self>, PanelError>> + Send {
                 async move { client.$method(&q).await }
             }
             fn upsert(tx: &CacheTx, panel_id: i64, rows: &[Self], now: i64) -> Result<()> {
@@ -519,7 +520,7 @@ list_row!(
     store::upsert_orders,
     |o: &Order| Some(o.created),
     |o: &Order, h: i64| {
-        o.created >= h || store::OPEN_ORDER_STATUSES.contains(&o.status.as_str())
+        o.created >= h || crate::model::OPEN_ORDER_STATUSES.contains(&o.status.as_str())
     }
 );
 list_row!(
@@ -645,7 +646,7 @@ impl PanelSync {
     /// is applied, then the retention: a row it does not keep is deleted.
     async fn commit<T: ListRow>(
         &self,
-        page: Page<T>,
+        page: ListPage<T>,
         update: impl FnOnce(&mut SyncState) + Send + 'static,
     ) -> Result<usize> {
         self.report_skipped(&page.skipped);
@@ -715,7 +716,7 @@ impl PanelSync {
         base: ListQuery,
         start: u64,
         update: impl Fn(&mut SyncState, PageInfo) + Send + Sync + Clone + 'static,
-        mut on_page: impl FnMut(&Page<T>),
+        mut on_page: impl FnMut(&ListPage<T>),
     ) -> Result<()> {
         let mut per = self.per_fetch(T::RESOURCE)?;
         let mut start = start;
@@ -1051,7 +1052,7 @@ impl PanelSync {
                         .await?;
                 } else {
                     for created in moved.into_iter().filter_map(|(_, c)| c) {
-                        let q = query(MAX_PAGE, 0, Some(created), Some(created), false);
+                        let q = query(MAX_LIMIT, 0, Some(created), Some(created), false);
                         let n = self
                             .commit(T::fetch(self.client.clone(), q).await?, |_| {})
                             .await?;
@@ -1214,7 +1215,7 @@ struct PageInfo {
 }
 
 impl PageInfo {
-    fn of<T: ListRow>(page: &Page<T>, offset: u64, per: u32) -> PageInfo {
+    fn of<T: ListRow>(page: &ListPage<T>, offset: u64, per: u32) -> PageInfo {
         let (min, max) = span(&page.rows);
         let last = page.len == 0 || page.next_page == Some(false);
         PageInfo {

@@ -10,86 +10,11 @@
 //! moved get their conversation fetched.
 
 mod engine;
-mod settings;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-pub use engine::{Engine, EngineOptions, PanelReport};
-pub use settings::{
-    resource_settings, retention_days, set_per_fetch_everywhere, set_resource_settings,
-    ResourceSettings, DEFAULT_RETENTION_DAYS,
-};
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Resource {
-    Orders,
-    Users,
-    Payments,
-    Tickets,
-    Services,
-}
-
-impl Resource {
-    /// In the order a sync runs them: small catalogues first, so screens fill early.
-    pub const ALL: [Resource; 5] = [
-        Resource::Services,
-        Resource::Users,
-        Resource::Payments,
-        Resource::Orders,
-        Resource::Tickets,
-    ];
-
-    /// Its snake_case name: the cache's table and `sync_state.resource`.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-/// Where a resource's sync stands, as the Settings › Sync engine table and
-/// the `sync` events show it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum SyncStatus {
-    /// Never synced.
-    #[default]
-    Idle,
-    Running,
-    Ok,
-    Error,
-    /// Services without a services key: skipped, which is not "ok".
-    NoKey,
-}
-
-crate::db::sql_text_enum!(Resource, SyncStatus);
+pub use crate::model::{Resource, SyncStatus};
+pub use engine::{Engine, EngineOptions, SyncOutcome};
 
 /// What a UI or the CLI shows while a sync runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,15 +42,4 @@ pub enum SyncEvent {
         checked_to: i64,
         to: i64,
     },
-}
-
-/// Changing the retention deletes what falls outside it at once.
-pub fn set_retention_days(db: &crate::db::Db, days: i64) -> crate::Result<crate::store::Removed> {
-    settings::set_retention_days_setting(&db.local()?, days)?;
-    let mut cache = db.cache()?;
-    let tx = cache.begin()?;
-    let removed =
-        crate::store::apply_retention(&tx, chrono::Utc::now().timestamp() - days.max(1) * 86_400)?;
-    tx.commit()?;
-    Ok(removed)
 }

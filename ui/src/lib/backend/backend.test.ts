@@ -3,15 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
 	BackendError,
 	IPC_FAILED,
-	SAMPLE_APP_INFO,
-	createMockBackend,
 	isTauri,
-	mockBackend,
 	pickBackend,
 	tauriBackend,
 	toBackendError,
 	type AppInfo
 } from './index';
+import { SAMPLE_APP_INFO, createMockBackend } from './mock';
 
 const INFO: AppInfo = {
 	app_version: '0.3.0',
@@ -27,9 +25,12 @@ afterEach(() => {
 });
 
 describe('pickBackend', () => {
-	it('uses the mock in a plain browser', () => {
+	it('uses the mock in a plain browser under the dev server', async () => {
 		expect(isTauri()).toBe(false);
-		expect(pickBackend()).toBe(mockBackend);
+		const backend = pickBackend();
+		expect(backend).not.toBe(tauriBackend);
+		expect(pickBackend()).toBe(backend);
+		await expect(backend.appInfo()).resolves.toEqual(SAMPLE_APP_INFO);
 	});
 
 	it('uses the real backend inside Tauri', () => {

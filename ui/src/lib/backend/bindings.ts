@@ -317,7 +317,8 @@ syncProgress: "sync-progress"
 
 /** user-defined constants **/
 
-
+export const SYNC_LIMITS = {"max_per_fetch":1000,"min_interval_s":5,"min_retention_days":1} as const;
+export const OPEN_ORDER_STATUSES = ["pending","in_progress","processing","awaiting"] as const;
 
 /** user-defined types **/
 
@@ -471,6 +472,9 @@ services: number | null }
  * How many rows were removed by [`apply_retention`].
  */
 export type Removed = { orders: number; payments: number; tickets: number }
+/**
+ * What a panel is synced as: one of its resources.
+ */
 export type Resource = "orders" | "users" | "payments" | "tickets" | "services"
 export type ResourceSettings = { interval_s: number; 
 /**

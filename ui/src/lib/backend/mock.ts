@@ -1,3 +1,4 @@
+import { OPEN_ORDER_STATUSES } from './bindings';
 import type {
 	AppError,
 	AppInfo,
@@ -68,6 +69,8 @@ export function samplePanel(id: number, name: string, extra: Partial<Panel> = {}
 }
 
 const STATUSES = ['completed', 'in_progress', 'pending', 'partial', 'canceled'];
+/** Open order statuses, as core defines them. */
+const OPEN: ReadonlySet<string> = new Set(OPEN_ORDER_STATUSES);
 const SERVICES = ['Instagram Followers [Speed: 5-10K/Day]', 'TikTok Views', 'YouTube Likes'];
 
 /** `orders` orders over the given panels, users and services to match. */
@@ -285,7 +288,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		panels: data.panels.map((p) => ({
 			panel_id: p.id,
 			orders: data.orders.filter((o) => o.panel_id === p.id).length,
-			open_orders: data.orders.filter((o) => o.panel_id === p.id && ['pending', 'in_progress'].includes(o.status)).length,
+			open_orders: data.orders.filter((o) => o.panel_id === p.id && OPEN.has(o.status)).length,
 			tickets: data.tickets.filter((t) => t.panel_id === p.id).length,
 			open_tickets: data.tickets.filter((t) => t.panel_id === p.id && t.status !== 'closed').length,
 			users: data.users.filter((u) => u.panel_id === p.id).length,
@@ -489,4 +492,3 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	return backend;
 }
 
-export const mockBackend: MockBackend = createMockBackend();

@@ -1,7 +1,8 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { backendContext, createMockBackend, type AppInfo, type Backend } from '$lib/backend';
+import { backendContext, type AppInfo, type Backend } from '$lib/backend';
+import { createMockBackend } from '$lib/backend/mock';
 import AboutDialog from './AboutDialog.svelte';
 
 const INFO: AppInfo = {

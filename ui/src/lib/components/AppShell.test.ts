@@ -2,7 +2,7 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { createRawSnippet } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import { createMockBackend, sampleData, samplePanel } from '$lib/backend';
+import { createMockBackend, sampleData, samplePanel } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import AppShell from './AppShell.svelte';
 

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { goto } from '$app/navigation';
-import { createMockBackend, type MockBackend } from '$lib/backend';
+import { createMockBackend, type MockBackend } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import CommandPalette from './CommandPalette.svelte';
 

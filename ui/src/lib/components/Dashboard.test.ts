@@ -2,7 +2,8 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMockBackend, MOCK_NOW, sampleData, samplePanel, type CriticalService, type MockBackend } from '$lib/backend';
+import { type CriticalService } from '$lib/backend';
+import { createMockBackend, MOCK_NOW, sampleData, samplePanel, type MockBackend } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import Dashboard from './Dashboard.svelte';
 

@@ -1,7 +1,8 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { createMockBackend, samplePanel, type MockBackend, type Panel } from '$lib/backend';
+import { type Panel } from '$lib/backend';
+import { createMockBackend, samplePanel, type MockBackend } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import PanelForm from './PanelForm.svelte';
 

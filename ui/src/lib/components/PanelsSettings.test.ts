@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { createMockBackend, sampleData, samplePanel, type MockBackendOptions } from '$lib/backend';
+import { createMockBackend, sampleData, samplePanel, type MockBackendOptions } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import PanelsSettings from './PanelsSettings.svelte';
 

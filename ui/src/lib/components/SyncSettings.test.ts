@@ -1,15 +1,8 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import {
-	createMockBackend,
-	sampleData,
-	samplePanel,
-	type Backend,
-	type MockBackend,
-	type MockBackendOptions,
-	type SyncOverview
-} from '$lib/backend';
+import { type Backend, type SyncOverview } from '$lib/backend';
+import { createMockBackend, sampleData, samplePanel, type MockBackend, type MockBackendOptions } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import SyncSettings from './SyncSettings.svelte';
 

@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { createMockBackend, sampleData } from '$lib/backend';
+import { createMockBackend, sampleData } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import Welcome from './Welcome.svelte';
 

@@ -99,8 +99,8 @@ pub(super) async fn verify_step(inner: &Arc<Inner>, panel: &Panel) -> Result<boo
 }
 
 /// A whole pass on one panel, now (`paneldesk-cli verify`).
-pub(super) async fn verify_panel(inner: &Arc<Inner>, panel: Panel) -> PanelReport {
-    let mut report = PanelReport {
+pub(super) async fn verify_panel(inner: &Arc<Inner>, panel: Panel) -> SyncOutcome {
+    let mut report = SyncOutcome {
         panel: panel.name.clone(),
         fetched: Vec::new(),
         error: None,

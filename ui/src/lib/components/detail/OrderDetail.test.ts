@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { createMockBackend, MOCK_NOW, type MockBackend } from '$lib/backend';
+import { createMockBackend, MOCK_NOW, type MockBackend } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import OrderDetail from './OrderDetail.svelte';
 

@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { createMockBackend, type MockBackend } from '$lib/backend';
+import { createMockBackend, type MockBackend } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import UserDetail from './UserDetail.svelte';
 

@@ -1,15 +1,38 @@
-//! Sync settings: per panel and resource (interval, records per fetch) and
-//! the global retention. Read at every step, so a change applies at once.
+//! Sync settings, kept in local.sqlite3: per panel and resource (interval,
+//! records per fetch) and the global retention. Read at every step, so a
+//! change applies at once.
 
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::Resource;
-use crate::db::LocalConn;
-use crate::{panels, Result};
+use crate::{
+    db::{LocalConn, Writer},
+    model::Resource,
+    panels,
+    store::{self, Removed},
+    Result,
+};
 
 /// Days of finished orders, payments and closed tickets kept.
 pub const DEFAULT_RETENTION_DAYS: i64 = 365;
+
+/// What the settings accept. Core clamps to them; the UI validates against
+/// the same values (exported to TypeScript as `SYNC_LIMITS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncLimits {
+    /// Seconds: a panel is not asked more often than this.
+    pub min_interval_s: i64,
+    /// Rows a request may ask for.
+    pub max_per_fetch: u32,
+    pub min_retention_days: i64,
+}
+
+pub const SYNC_LIMITS: SyncLimits = SyncLimits {
+    min_interval_s: 5,
+    max_per_fetch: crate::panel::MAX_LIMIT,
+    min_retention_days: 1,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -30,7 +53,7 @@ impl Resource {
         };
         ResourceSettings {
             interval_s,
-            per_fetch: crate::panel::MAX_PAGE,
+            per_fetch: crate::panel::MAX_LIMIT,
         }
     }
 }
@@ -63,8 +86,8 @@ pub fn set_resource_settings(
     s: ResourceSettings,
 ) -> Result<()> {
     let s = ResourceSettings {
-        interval_s: s.interval_s.max(5),
-        per_fetch: s.per_fetch.clamp(1, crate::panel::MAX_PAGE),
+        interval_s: s.interval_s.max(SYNC_LIMITS.min_interval_s),
+        per_fetch: s.per_fetch.clamp(1, SYNC_LIMITS.max_per_fetch),
     };
     local
         .execute(
@@ -100,12 +123,20 @@ pub fn retention_days(local: &LocalConn) -> Result<i64> {
         .unwrap_or(DEFAULT_RETENTION_DAYS))
 }
 
-pub fn set_retention_days_setting(local: &LocalConn, days: i64) -> Result<()> {
-    local
-        .execute(
-            "INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?1)",
-            [days.max(1).to_string()],
-        )
-        .map_err(LocalConn::err)?;
-    Ok(())
+/// Changes the retention, on the writer: what falls outside it is deleted
+/// at once, in the same job.
+pub fn set_retention_days(writer: &Writer, days: i64) -> Result<Removed> {
+    let days = days.max(SYNC_LIMITS.min_retention_days);
+    writer.run_blocking(move |w| {
+        w.local
+            .execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?1)",
+                [days.to_string()],
+            )
+            .map_err(LocalConn::err)?;
+        let tx = w.cache.begin()?;
+        let removed = store::apply_retention(&tx, chrono::Utc::now().timestamp() - days * 86_400)?;
+        tx.commit()?;
+        Ok(removed)
+    })
 }
