@@ -2,6 +2,7 @@
 //! `paneldesk-core`. No business logic lives here.
 
 mod commands;
+mod demo;
 mod error;
 mod state;
 

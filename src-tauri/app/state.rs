@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use paneldesk_core::{
     db::{CacheChanges, Db, ReadConn, Readers, Writer},
-    demo::DemoServer,
     lock::SyncLock,
     logging::{self, LogGuard},
     paths::DataDir,
@@ -13,7 +12,7 @@ use paneldesk_core::{
     sync::{Engine, EngineOptions},
 };
 
-use crate::AppError;
+use crate::{demo::DemoServer, AppError};
 
 /// The opened data dir and what runs on it.
 pub struct Core {
@@ -81,7 +80,7 @@ pub struct AppState {
 
 fn open_core(db: Db) -> Result<Core, AppError> {
     // The demo server starts before the engine so its new URL is the one synced.
-    let demo = match paneldesk_core::demo::resume(&db) {
+    let demo = match crate::demo::resume(&db) {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(code = %e.code(), "the demo panel did not start: {e}");

@@ -1,7 +1,6 @@
 //! Settings > Panels and the first-run screen: add, edit, test, remove, demo.
 
 use paneldesk_core::{
-    demo,
     panels::{self, NewPanel, Panel, PanelEdit, Probe},
     secrets::Keychain,
 };
@@ -9,7 +8,7 @@ use serde::Deserialize;
 use specta::Type;
 use tauri::State;
 
-use crate::{state::AppState, AppError};
+use crate::{demo, state::AppState, AppError};
 
 #[tauri::command]
 #[specta::specta]

@@ -5,7 +5,6 @@
 
 pub mod browse;
 pub mod db;
-pub mod demo;
 pub mod error;
 pub mod export;
 pub mod lock;

@@ -4,7 +4,6 @@
 
 use paneldesk_core::{
     db::{Db, Writer},
-    demo,
     panels::{self, PanelEdit, PanelStatus},
     paths::DataDir,
     secrets::Keychain,
@@ -24,80 +23,6 @@ fn count(db: &Db, sql: &str) -> i64 {
         .unwrap()
         .query_row(sql, [], |r| r.get(0))
         .unwrap()
-}
-
-#[test]
-fn the_demo_panel_syncs_keeps_its_data_across_restarts_and_is_removable() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
-    assert!(demo::resume(&db).unwrap().is_none(), "no demo until asked");
-
-    let (panel, server) = demo::create(&db).unwrap();
-    assert!(panel.demo);
-    assert_eq!(panel.name, demo::NAME);
-    assert!(panel.url.starts_with("http://127.0.0.1:"), "{}", panel.url);
-    assert_eq!(panel.admin_key_last4, None, "no key is stored for it");
-    assert!(panel.has_services_key);
-    let probe = rt()
-        .block_on(panels::test(&db, &Keychain, panel.id))
-        .unwrap();
-    assert!(probe.orders >= 40_000, "{probe:?}");
-    assert_eq!(probe.services, Some(12));
-
-    common::sync_all(&db);
-    let orders = count(&db, "SELECT count(*) FROM orders");
-    assert!(orders >= 40_000, "{orders}");
-    // Its data is dated around now, so every report has something to show.
-    let newest = count(&db, "SELECT max(created) FROM orders");
-    assert!((chrono::Utc::now().timestamp() - newest).abs() < 3_600);
-    let (first_id, first_link): (i64, String) = db
-        .cache()
-        .unwrap()
-        .query_row("SELECT id, link FROM orders ORDER BY id LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-
-    // A restart: the server stops, and the next start serves the same world
-    // (same seed, same clock origin) on a port of its own, under the same panel.
-    drop(server);
-    let server = demo::resume(&db)
-        .unwrap()
-        .expect("the demo panel is configured");
-    let moved = panels::by_id(&db.local().unwrap(), panel.id).unwrap();
-    assert!(
-        moved.url.starts_with(server.url()),
-        "{} vs {}",
-        moved.url,
-        server.url()
-    );
-    common::sync_all(&db);
-    let (again_link,): (String,) = db
-        .cache()
-        .unwrap()
-        .query_row("SELECT link FROM orders WHERE id = ?1", [first_id], |r| {
-            Ok((r.get(0)?,))
-        })
-        .unwrap();
-    assert_eq!(again_link, first_link, "the same world was served again");
-    assert!(count(&db, "SELECT count(*) FROM orders") >= orders);
-    assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM (SELECT DISTINCT panel_id, id FROM orders)"
-        ),
-        count(&db, "SELECT count(*) FROM orders")
-    );
-
-    // Asking again does not add a second demo panel.
-    let (same, _server2) = demo::create(&db).unwrap();
-    assert_eq!(same.id, panel.id);
-    assert_eq!(panels::list(&db.local().unwrap()).unwrap().len(), 1);
-
-    // Removing it touches no keychain (there is none to touch in this test).
-    let writer = Writer::start(&db).unwrap();
-    panels::remove(&writer, db.install_id(), &Keychain, &same).unwrap();
-    assert!(demo::resume(&db).unwrap().is_none());
 }
 
 #[test]

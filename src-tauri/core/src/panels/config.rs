@@ -1,91 +1,14 @@
-//! The panels this machine talks to: their configuration in local.sqlite3,
-//! their keys in the OS keychain (or the environment, with `--no-keychain`).
+//! What is kept of a panel: its row in local.sqlite3 and its keys.
 
 use rusqlite::{params, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
 
-use crate::db::{forget_panel, LocalConn, Writer};
+use super::{NewPanel, Panel, PanelConfigError, PanelEdit, PanelStatus};
 use crate::{
-    panel::{normalize_base_url, ClientOptions, ListQuery, PanelClient, DEFAULT_RATE_LIMIT},
+    db::{forget_panel, LocalConn, Writer},
+    panel::{normalize_base_url, DEFAULT_RATE_LIMIT},
     secrets::{last4, panel_account, Keychain, PanelKey, SecretError},
-    Error, Result,
+    Result,
 };
-
-/// What the operator last saw of a panel, as `panel list --json` prints it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum PanelStatus {
-    Connected,
-    AuthError,
-    Unreachable,
-    /// The panel kept answering 429 past the retry budget.
-    RateLimited,
-    Disabled,
-}
-
-// Stored by name; a name this version does not know is an error, never
-// silently "connected".
-crate::db::sql_text_enum!(PanelStatus);
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Panel {
-    pub id: i64,
-    pub name: String,
-    pub url: String,
-    pub staff_name: Option<String>,
-    pub rate_limit: f64,
-    pub enabled: bool,
-    pub status: PanelStatus,
-    pub last_error: Option<String>,
-    pub admin_key_last4: Option<String>,
-    pub has_services_key: bool,
-    pub no_keychain: bool,
-    pub currency: Option<String>,
-    /// The built-in demo panel (a fake panel inside the app).
-    pub demo: bool,
-}
-
-/// A panel to add.
-#[derive(Debug, Clone)]
-pub struct NewPanel {
-    pub name: String,
-    pub url: String,
-    pub staff_name: Option<String>,
-    pub rate_limit: Option<f64>,
-    pub admin_key: Option<String>,
-    pub services_key: Option<String>,
-    /// Keys come from the environment at every run instead of the keychain.
-    pub no_keychain: bool,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PanelConfigError {
-    #[error("there is no panel named {0:?}")]
-    Unknown(String),
-    #[error("a panel named {0:?} already exists")]
-    Duplicate(String),
-    #[error("the panel name must not be empty")]
-    EmptyName,
-    #[error("the rate limit must be a positive number of requests per second, not {0}")]
-    BadRateLimit(f64),
-    #[error("no admin API key was given")]
-    MissingKey,
-    #[error("the panel {0:?} reads its keys from the environment ({1}): renaming it or giving it a services key alone would lose them")]
-    EnvKeys(String, String),
-}
 
 const COLUMNS: &str = "id, name, base_url, staff_name, rate_limit, enabled, status, last_error, admin_key_last4, has_services_key, no_keychain, currency, demo";
 
@@ -309,7 +232,7 @@ pub fn set_currency(local: &LocalConn, panel_id: i64, currency: &str) -> Result<
 /// The admin key: from the keychain, or the environment for `--no-keychain` panels.
 pub fn admin_key(install_id: &str, keychain: &Keychain, panel: &Panel) -> Result<String> {
     if panel.demo {
-        return Ok(crate::demo::ADMIN_KEY.to_owned());
+        return Ok(super::demo::ADMIN_KEY.to_owned());
     }
     if panel.no_keychain {
         let var = env_key_var(&panel.name);
@@ -327,7 +250,7 @@ pub fn services_key(
     panel: &Panel,
 ) -> Result<Option<String>> {
     if panel.demo {
-        return Ok(Some(crate::demo::SERVICES_KEY.to_owned()));
+        return Ok(Some(super::demo::SERVICES_KEY.to_owned()));
     }
     if !panel.has_services_key || panel.no_keychain {
         return Ok(services_env_vars(&panel.name)
@@ -341,38 +264,7 @@ pub fn services_key(
     }
 }
 
-/// A client for the panel, with its rate limit and key. The sync engine
-/// keeps one per panel (`Engine::client`); this is for a panel's own test.
-pub fn client(install_id: &str, keychain: &Keychain, panel: &Panel) -> Result<PanelClient> {
-    client_with_key(panel, &admin_key(install_id, keychain, panel)?)
-}
-
-pub fn client_with_key(panel: &Panel, key: &str) -> Result<PanelClient> {
-    Ok(PanelClient::new(
-        &panel.url,
-        key,
-        ClientOptions {
-            rate_limit: panel.rate_limit,
-            ..ClientOptions::default()
-        },
-    )?)
-}
-
-/// What the operator changes on a panel; `None` keeps the current value. An
-/// empty key keeps the stored one (keys are never shown back to be edited).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct PanelEdit {
-    pub name: Option<String>,
-    pub url: Option<String>,
-    pub staff_name: Option<String>,
-    pub rate_limit: Option<f64>,
-    pub admin_key: Option<String>,
-    pub services_key: Option<String>,
-    pub enabled: Option<bool>,
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
+pub(super) fn non_empty(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -447,66 +339,4 @@ pub fn update(
     }
     tx.commit()?;
     by_id(local, id)
-}
-
-/// What a connection test could read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Probe {
-    pub orders: u64,
-    pub users: u64,
-    /// Services visible with the services key; None without one.
-    pub services: Option<u64>,
-}
-
-/// Reads one order and one user (and the services catalogue when a services
-/// key is given): the cheapest proof that the URL and keys work.
-pub async fn probe(
-    url: &str,
-    admin_key: &str,
-    services_key: Option<&str>,
-    rate_limit: f64,
-) -> Result<Probe> {
-    let client = PanelClient::new(
-        url,
-        admin_key,
-        ClientOptions {
-            rate_limit,
-            read_retries: 1,
-            ..ClientOptions::default()
-        },
-    )?;
-    let orders = client.orders(&ListQuery::page(1, 0)).await?;
-    let users = client.users(&ListQuery::page(1, 0)).await?;
-    let services = match non_empty(services_key) {
-        Some(key) => Some(client.services(key).await?.len() as u64),
-        None => None,
-    };
-    Ok(Probe {
-        orders: orders.count.unwrap_or(orders.len as u64),
-        users: users.count.unwrap_or(users.len as u64),
-        services,
-    })
-}
-
-/// Tests a configured panel with its stored keys and records the outcome as
-/// its status, so the panel list shows what the test found.
-pub async fn test(db: &crate::db::Db, keychain: &Keychain, id: i64) -> Result<Probe> {
-    let panel = by_id(&db.local()?, id)?;
-    let key = admin_key(db.install_id(), keychain, &panel)?;
-    let services = services_key(db.install_id(), keychain, &panel)?;
-    let outcome = probe(&panel.url, &key, services.as_deref(), panel.rate_limit).await;
-    let status = match outcome.as_ref().map_err(Error::code) {
-        Ok(_) => PanelStatus::Connected,
-        Err(crate::ErrorCode::WrongKey) => PanelStatus::AuthError,
-        Err(crate::ErrorCode::Unreachable) => PanelStatus::Unreachable,
-        // It answered, wrongly: what it was before still holds; the error says the rest.
-        Err(_) => panel.status,
-    };
-    let error = outcome
-        .as_ref()
-        .err()
-        .map(|e| format!("{e}. {}", e.fix().unwrap_or_default()));
-    set_status(&db.local()?, id, status, error.as_deref())?;
-    outcome
 }
