@@ -85,6 +85,10 @@ check: ui-build
 	@# The core must never link Tauri: the CLI and the tests share its code path.
 	@if cargo tree -p paneldesk-core -e normal --prefix none | grep -qi '^tauri'; then \
 	  echo "error: paneldesk-core depends on tauri; keep Tauri in src-tauri/app" >&2; exit 1; fi
+	@# The fake panel is the tests' and the app's demo: the core and the CLI never ship it.
+	@for c in paneldesk-core paneldesk-cli; do \
+	  if cargo tree -p $$c -e normal --prefix none | grep -q '^paneldesk-fakepanel'; then \
+	    echo "error: $$c depends on the fake panel outside its tests" >&2; exit 1; fi; done
 	@# Its rooms: reports and browse only read, db is the floor (see the script).
 	.ci/check-layers
 	npm --prefix ui run check
