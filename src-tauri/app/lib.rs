@@ -77,6 +77,10 @@ fn specta_builder() -> Builder<tauri::Wry> {
             "OPEN_ORDER_STATUSES",
             paneldesk_core::model::OPEN_ORDER_STATUSES,
         )
+        .constant(
+            "SORTABLE_COLUMNS",
+            paneldesk_core::browse::sortable_columns(),
+        )
 }
 
 /// Writes the TypeScript bindings of every command and type the UI uses.

@@ -581,3 +581,26 @@ pub fn facets(cache: &ReadConn) -> Result<Facets> {
         service_kinds: distinct(cache, "services", "kind")?,
     })
 }
+
+/// Each table's sortable columns: the one list the screens read (exported to
+/// TypeScript as `SORTABLE_COLUMNS`), so a column sorts in the UI exactly
+/// when the core can sort by it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SortableColumns {
+    pub orders: Vec<&'static str>,
+    pub users: Vec<&'static str>,
+    pub payments: Vec<&'static str>,
+    pub tickets: Vec<&'static str>,
+    pub services: Vec<&'static str>,
+}
+
+pub fn sortable_columns() -> SortableColumns {
+    SortableColumns {
+        orders: ORDERS.sort_names(),
+        users: USERS.sort_names(),
+        payments: PAYMENTS.sort_names(),
+        tickets: TICKETS.sort_names(),
+        services: SERVICES.sort_names(),
+    }
+}

@@ -28,8 +28,9 @@ pub use detail::{
     PaymentDetail, TicketMention, UserDetail,
 };
 pub use filters::{
-    facets, Facets, OrderFilter, OrderRow, PaymentFilter, PaymentRow, ServiceFilter, ServiceOption,
-    ServiceRow, TicketFilter, TicketRow, UserFilter, UserRow,
+    facets, sortable_columns, Facets, OrderFilter, OrderRow, PaymentFilter, PaymentRow,
+    ServiceFilter, ServiceOption, ServiceRow, SortableColumns, TicketFilter, TicketRow, UserFilter,
+    UserRow,
 };
 pub use search::{search, SearchHit, SearchKind};
 
@@ -134,6 +135,13 @@ pub struct Table<T> {
     select: &'static str,
     row: fn(&Row) -> rusqlite::Result<T>,
     sorts: &'static [SortColumn],
+}
+
+impl<T> Table<T> {
+    /// The names of the columns it sorts by, as the UI knows them.
+    fn sort_names(&self) -> Vec<&'static str> {
+        self.sorts.iter().map(|s| s.name).collect()
+    }
 }
 
 /// A table's filter: each one says its table, its panel and its SQL
