@@ -230,11 +230,11 @@ pub fn notes(local: &LocalConn, panel_id: i64, user_id: i64) -> Result<Vec<Note>
     let notes = st
         .query_map(params![panel_id, user_id], |r| {
             Ok(Note {
-                id: r.get(0)?,
-                panel_id: r.get(1)?,
-                user_id: r.get(2)?,
-                body: r.get(3)?,
-                created_at: r.get(4)?,
+                id: r.get("id")?,
+                panel_id: r.get("panel_id")?,
+                user_id: r.get("user_id")?,
+                body: r.get("body")?,
+                created_at: r.get("created_at")?,
             })
         })
         .map_err(LocalConn::err)?

@@ -51,27 +51,27 @@ pub(super) const ORDER_COLUMNS: &str = "panel_id, id, external_id, user, creatio
 
 pub(super) fn order_row(r: &Row) -> rusqlite::Result<OrderRow> {
     Ok(OrderRow {
-        panel_id: r.get(0)?,
-        id: r.get(1)?,
-        external_id: r.get(2)?,
-        user: r.get(3)?,
-        source: r.get(4)?,
-        charge: r.get(5)?,
-        provider_charge: r.get(6)?,
-        currency: r.get(7)?,
-        link: r.get(8)?,
-        start_count: r.get(9)?,
-        quantity: r.get(10)?,
-        remains: r.get(11)?,
-        service_id: r.get(12)?,
-        service_name: r.get(13)?,
-        status: r.get(14)?,
-        provider: r.get(15)?,
-        mode: r.get(16)?,
-        created: r.get(17)?,
-        last_update: r.get(18)?,
-        finished_at: r.get(19)?,
-        ip_address: r.get(20)?,
+        panel_id: r.get("panel_id")?,
+        id: r.get("id")?,
+        external_id: r.get("external_id")?,
+        user: r.get("user")?,
+        source: r.get("creation_type")?,
+        charge: r.get("charge")?,
+        provider_charge: r.get("provider_charge")?,
+        currency: r.get("currency")?,
+        link: r.get("link")?,
+        start_count: r.get("start_count")?,
+        quantity: r.get("quantity")?,
+        remains: r.get("remains")?,
+        service_id: r.get("service_id")?,
+        service_name: r.get("service_name")?,
+        status: r.get("status")?,
+        provider: r.get("provider")?,
+        mode: r.get("mode")?,
+        created: r.get("created")?,
+        last_update: r.get("last_update")?,
+        finished_at: r.get("finished_at")?,
+        ip_address: r.get("ip_address")?,
     })
 }
 
@@ -172,17 +172,17 @@ pub(super) const USER_COLUMNS: &str =
 
 pub(super) fn user_row(r: &Row) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
-        panel_id: r.get(0)?,
-        id: r.get(1)?,
-        username: r.get(2)?,
-        email: r.get(3)?,
-        balance: r.get(4)?,
-        spent: r.get(5)?,
-        currency: r.get(6)?,
-        status: r.get(7)?,
-        created: r.get(8)?,
-        last_auth: r.get(9)?,
-        discount: r.get(10)?,
+        panel_id: r.get("panel_id")?,
+        id: r.get("id")?,
+        username: r.get("username")?,
+        email: r.get("email")?,
+        balance: r.get("balance")?,
+        spent: r.get("spent")?,
+        currency: r.get("currency")?,
+        status: r.get("status")?,
+        created: r.get("created")?,
+        last_auth: r.get("last_auth")?,
+        discount: r.get("discount")?,
     })
 }
 
@@ -254,19 +254,19 @@ pub(super) const PAYMENT_COLUMNS: &str = "panel_id, id, user, balance, amount, c
 
 pub(super) fn payment_row(r: &Row) -> rusqlite::Result<PaymentRow> {
     Ok(PaymentRow {
-        panel_id: r.get(0)?,
-        id: r.get(1)?,
-        user: r.get(2)?,
-        balance: r.get(3)?,
-        amount: r.get(4)?,
-        currency: r.get(5)?,
-        method: r.get(6)?,
-        status: r.get(7)?,
-        fraud_risk: r.get(8)?,
-        memo: r.get(9)?,
-        mode: r.get(10)?,
-        created: r.get(11)?,
-        updated: r.get(12)?,
+        panel_id: r.get("panel_id")?,
+        id: r.get("id")?,
+        user: r.get("user")?,
+        balance: r.get("balance")?,
+        amount: r.get("amount")?,
+        currency: r.get("currency")?,
+        method: r.get("method")?,
+        status: r.get("status")?,
+        fraud_risk: r.get("fraud_risk")?,
+        memo: r.get("memo")?,
+        mode: r.get("mode")?,
+        created: r.get("created")?,
+        updated: r.get("updated")?,
     })
 }
 
@@ -359,16 +359,16 @@ pub(super) const TICKET_COLUMNS: &str = concat!(
 
 pub(super) fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
     Ok(TicketRow {
-        panel_id: r.get(0)?,
-        id: r.get(1)?,
-        user_id: r.get(2)?,
-        username: r.get(3)?,
-        subject: r.get(4)?,
-        status: r.get(5)?,
-        assignee: r.get(6)?,
-        created: r.get(7)?,
-        last_update: r.get(8)?,
-        waiting_since: r.get(9)?,
+        panel_id: r.get("panel_id")?,
+        id: r.get("id")?,
+        user_id: r.get("user_id")?,
+        username: r.get("username")?,
+        subject: r.get("subject")?,
+        status: r.get("status")?,
+        assignee: r.get("assignee")?,
+        created: r.get("created")?,
+        last_update: r.get("last_update")?,
+        waiting_since: r.get("waiting_since")?,
     })
 }
 
@@ -435,14 +435,14 @@ pub struct ServiceRow {
 
 fn service_row(r: &Row) -> rusqlite::Result<ServiceRow> {
     Ok(ServiceRow {
-        panel_id: r.get(0)?,
-        id: r.get(1)?,
-        name: r.get(2)?,
-        kind: r.get(3)?,
-        category: r.get(4)?,
-        rate: r.get(5)?,
-        min: r.get(6)?,
-        max: r.get(7)?,
+        panel_id: r.get("panel_id")?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        kind: r.get("kind")?,
+        category: r.get("category")?,
+        rate: r.get("rate")?,
+        min: r.get("min")?,
+        max: r.get("max")?,
     })
 }
 

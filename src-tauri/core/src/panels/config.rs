@@ -14,19 +14,19 @@ const COLUMNS: &str = "id, name, base_url, staff_name, rate_limit, enabled, stat
 
 fn from_row(r: &Row) -> rusqlite::Result<Panel> {
     Ok(Panel {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        url: r.get(2)?,
-        staff_name: r.get(3)?,
-        rate_limit: r.get(4)?,
-        enabled: r.get(5)?,
-        status: r.get(6)?,
-        last_error: r.get(7)?,
-        admin_key_last4: r.get(8)?,
-        has_services_key: r.get(9)?,
-        no_keychain: r.get(10)?,
-        currency: r.get(11)?,
-        demo: r.get(12)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        url: r.get("base_url")?,
+        staff_name: r.get("staff_name")?,
+        rate_limit: r.get("rate_limit")?,
+        enabled: r.get("enabled")?,
+        status: r.get("status")?,
+        last_error: r.get("last_error")?,
+        admin_key_last4: r.get("admin_key_last4")?,
+        has_services_key: r.get("has_services_key")?,
+        no_keychain: r.get("no_keychain")?,
+        currency: r.get("currency")?,
+        demo: r.get("demo")?,
     })
 }
 

@@ -86,9 +86,9 @@ pub(crate) fn panels(conn: &ReadConn, only: Option<i64>) -> Result<Vec<PanelInfo
     let rows = st
         .query_map([only], |r| {
             Ok(PanelInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                currency: r.get(2)?,
+                id: r.get("id")?,
+                name: r.get("name")?,
+                currency: r.get("currency")?,
             })
         })
         .map_err(CacheConn::err)?;

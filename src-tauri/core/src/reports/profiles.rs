@@ -74,13 +74,13 @@ impl ServiceHealthProfile {
 
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
         Ok(ServiceHealthProfile {
-            name: r.get(0)?,
-            services: pairs_from_json(r.get(1)?),
-            stuck_after_h: r.get(2)?,
-            slow_multiplier: r.get(3)?,
-            min_orders: r.get(4)?,
-            window_hours: r.get(5)?,
-            created_at: r.get(6)?,
+            name: r.get("name")?,
+            services: pairs_from_json(r.get("services")?),
+            stuck_after_h: r.get("stuck_after_h")?,
+            slow_multiplier: r.get("slow_multiplier")?,
+            min_orders: r.get("min_orders")?,
+            window_hours: r.get("window_hours")?,
+            created_at: r.get("created_at")?,
         })
     }
 }
@@ -204,12 +204,12 @@ impl TopSpenderProfile {
 
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
         Ok(TopSpenderProfile {
-            name: r.get(0)?,
-            users: pairs_from_json(r.get(1)?),
-            min_payments: r.get(2)?,
-            min_spend_micros: r.get(3)?,
-            window_hours: r.get(4)?,
-            created_at: r.get(5)?,
+            name: r.get("name")?,
+            users: pairs_from_json(r.get("users")?),
+            min_payments: r.get("min_payments")?,
+            min_spend_micros: r.get("min_spend")?,
+            window_hours: r.get("window_hours")?,
+            created_at: r.get("created_at")?,
         })
     }
 }
@@ -323,9 +323,9 @@ pub fn snoozes(local: &LocalConn, at: i64) -> Result<Vec<Snooze>> {
     let rows = st
         .query_map([at], |r| {
             Ok(Snooze {
-                panel_id: r.get(0)?,
-                service_id: r.get(1)?,
-                snoozed_until: r.get(2)?,
+                panel_id: r.get("panel_id")?,
+                service_id: r.get("service_id")?,
+                snoozed_until: r.get("snoozed_until")?,
             })
         })
         .map_err(LocalConn::err)?;

@@ -82,7 +82,7 @@ fn replies(conn: &ReadConn, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                  c AS (
                      SELECT m.*, sum(1 - is_staff) OVER (PARTITION BY ticket_id, grp) AS customer_after FROM m
                  )
-                 SELECT c.ticket_id, COALESCE(a.staff, c.staff_name), c.created, c.message,
+                 SELECT c.ticket_id, COALESCE(a.staff, c.staff_name) AS staff, c.created, c.message,
                         c.prev_staff, c.prev_created, c.customer_after, c.plain
                  FROM c
                  LEFT JOIN local.staff_aliases a ON a.alias = c.staff_name
@@ -93,23 +93,23 @@ fn replies(conn: &ReadConn, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
             .map_err(CacheConn::err)?;
         let rows = st
             .query_map(params![panel.id, from, p.at], |r| {
-                let created: i64 = r.get(2)?;
+                let created: i64 = r.get("created")?;
                 // Stripped at write time; rows from before that are stripped here.
-                let plain: Option<String> = r.get(7)?;
+                let plain: Option<String> = r.get("plain")?;
                 let text = match plain {
                     Some(p) => p,
-                    None => strip_html(&r.get::<_, String>(3)?),
+                    None => strip_html(&r.get::<_, String>("message")?),
                 };
-                let prev_staff: Option<bool> = r.get(4)?;
-                let prev_created: Option<i64> = r.get(5)?;
+                let prev_staff: Option<bool> = r.get("prev_staff")?;
+                let prev_created: Option<i64> = r.get("prev_created")?;
                 Ok(Reply {
                     ticket: TicketRef {
                         panel_id: panel.id,
                         panel: panel.name.clone(),
-                        ticket_id: r.get(0)?,
+                        ticket_id: r.get("ticket_id")?,
                     },
                     staff: r
-                        .get::<_, Option<String>>(1)?
+                        .get::<_, Option<String>>("staff")?
                         .filter(|s| !s.is_empty())
                         .unwrap_or_else(|| UNKNOWN_STAFF.to_owned()),
                     length: text.chars().count(),
@@ -117,7 +117,7 @@ fn replies(conn: &ReadConn, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                         (Some(false), Some(prev)) => Some(created - prev),
                         _ => None,
                     },
-                    customer_after: r.get(6)?,
+                    customer_after: r.get("customer_after")?,
                 })
             })
             .map_err(CacheConn::err)?;

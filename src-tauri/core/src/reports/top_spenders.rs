@@ -174,7 +174,8 @@ fn panel_rows(
              ),
              a AS (SELECT user FROM o UNION SELECT user FROM p)
              SELECT u.id, u.username, u.email, u.created, u.spent, u.currency,
-                    COALESCE(p.n, 0), COALESCE(p.total, 0), COALESCE(o.spend, 0)
+                    COALESCE(p.n, 0) AS payments_count, COALESCE(p.total, 0) AS payments_total,
+                    COALESCE(o.spend, 0) AS spend
              FROM a
              JOIN users u INDEXED BY users_username ON u.panel_id = ?1 AND u.username = a.user
              LEFT JOIN o ON o.user = a.user
@@ -187,20 +188,20 @@ fn panel_rows(
         .query_map(
             params![panel.id, from, p.at, p.min_payments, p.min_spend_micros],
             |r| {
-                let joined: Option<i64> = r.get(3)?;
+                let joined: Option<i64> = r.get("created")?;
                 Ok(TopSpenderRow {
                     panel_id: panel.id,
                     panel: panel.name.clone(),
-                    user_id: r.get(0)?,
-                    username: r.get(1)?,
-                    email: r.get(2)?,
+                    user_id: r.get("id")?,
+                    username: r.get("username")?,
+                    email: r.get("email")?,
                     joined,
                     is_new: joined.is_some_and(|j| j as f64 > from && j <= p.at),
-                    lifetime_micros: r.get(4)?,
-                    currency: panel.currency.clone().or(r.get(5)?),
-                    payments_count: r.get(6)?,
-                    payments_total_micros: r.get(7)?,
-                    spend_micros: r.get(8)?,
+                    lifetime_micros: r.get("spent")?,
+                    currency: panel.currency.clone().or(r.get("currency")?),
+                    payments_count: r.get("payments_count")?,
+                    payments_total_micros: r.get("payments_total")?,
+                    spend_micros: r.get("spend")?,
                     top_services: Vec::new(),
                 })
             },

@@ -44,14 +44,14 @@ pub fn tickets_needing_messages(
     let rows = st
         .query_map(params![panel_id, since, now], |r| {
             Ok(Ticket {
-                id: r.get(0)?,
-                user_id: r.get(1)?,
-                username: r.get(2)?,
-                subject: r.get(3)?,
-                status: r.get(4)?,
-                assignee: r.get(5)?,
-                created: r.get(6)?,
-                last_update: r.get(7)?,
+                id: r.get("id")?,
+                user_id: r.get("user_id")?,
+                username: r.get("username")?,
+                subject: r.get("subject")?,
+                status: r.get("status")?,
+                assignee: r.get("assignee")?,
+                created: r.get("created")?,
+                last_update: r.get("last_update")?,
             })
         })
         .map_err(CacheConn::err)?;
