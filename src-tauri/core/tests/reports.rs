@@ -152,6 +152,9 @@ impl Default for O {
     }
 }
 
+/// An order in a table of cases: (status, created, finished, remains, quantity).
+type Row = (&'static str, i64, Option<i64>, i64, i64);
+
 /// Numbered orders, so each test can write `next()` for an id.
 struct Ids(i64);
 impl Ids {
@@ -180,246 +183,96 @@ fn service_health_by_the_rules() {
     let main = fx.panel("Main", "USD");
     let beta = fx.panel("Beta", "EUR");
     let mut ids = Ids(1_000);
-    let mut o = |panel: i64, o: O| {
-        let id = ids.next();
-        fx.order(panel, O { id, ..o });
-    };
-    // A service's filler: `n` canceled orders created inside the window (they
-    // only count toward orders_in_window).
-    let filler = |o: &mut dyn FnMut(i64, O), panel: i64, service: i64, n: usize| {
-        for _ in 0..n {
-            o(
+    // Each service's orders as a table: one row an order, the comment what
+    // the rules make of it; `filler` adds canceled orders created inside the
+    // window (they only count toward orders_in_window).
+    let service = |ids: &mut Ids, panel: i64, id: i64, name: &str, rows: &[Row], filler: usize| {
+        fx.service(panel, id, name);
+        for &(status, created, finished, remains, quantity) in rows {
+            fx.order(
                 panel,
                 O {
-                    service: Some(service),
+                    id: ids.next(),
+                    service: Some(id),
+                    status,
+                    created,
+                    finished,
+                    remains,
+                    quantity,
+                    ..O::default()
+                },
+            );
+        }
+        for _ in 0..filler {
+            fx.order(
+                panel,
+                O {
+                    id: ids.next(),
+                    service: Some(id),
                     ..O::default()
                 },
             );
         }
     };
+    const Q: i64 = 1_000; // the default quantity
 
-    // Service 1: 1K/Day, multiplier 2 => a 1000-order may take 172,800 s.
-    fx.service(main, 1, "Likes [Speed: 1K/Day]");
-    let s1 = O {
-        service: Some(1),
-        ..O::default()
-    };
-    // orders_in_window: created exactly at the window's start is out, at its end in, after `at` ignored.
-    o(
-        main,
-        O {
-            created: FROM,
-            ..s1.clone()
-        },
-    ); // out
-    o(
-        main,
-        O {
-            created: AT,
-            ..s1.clone()
-        },
-    ); // in (1)
-    o(
-        main,
-        O {
-            created: AT + 1,
-            ..s1.clone()
-        },
-    ); // ignored
-       // Stuck: open, more than 12 h (strictly), remains > 0, over the whole cache.
-    o(
-        main,
-        O {
-            status: "in_progress",
-            created: AT - 12 * H,
-            remains: 10,
-            ..s1.clone()
-        },
-    ); // exactly 12 h: not stuck; in window (2)
-    o(
-        main,
-        O {
-            status: "pending",
-            created: AT - 12 * H - 1,
-            remains: 10,
-            ..s1.clone()
-        },
-    ); // stuck; in window (3)
-    o(
-        main,
-        O {
-            status: "processing",
-            created: AT - 20 * H,
-            remains: 0,
-            ..s1.clone()
-        },
-    ); // remains 0: not stuck; in window (4)
-    o(
-        main,
-        O {
-            status: "awaiting",
-            created: AT - 30 * D,
-            remains: 5,
-            ..s1.clone()
-        },
-    ); // stuck (old, still counts)
-    o(
-        main,
-        O {
-            status: "canceled",
-            created: AT - 30 * D,
-            remains: 5,
-            ..s1.clone()
-        },
-    ); // not open
-       // Finished: finish time in (FROM, AT].
-    o(
-        main,
-        O {
-            status: "completed",
-            created: FROM - 1_000,
-            finished: Some(FROM),
-            ..s1.clone()
-        },
-    ); // start: out
-    o(
-        main,
-        O {
-            status: "completed",
-            created: AT - 172_800,
-            finished: Some(AT),
-            ..s1.clone()
-        },
-    ); // end: in; exactly at the limit: not slow
-    o(
-        main,
-        O {
-            status: "partial",
-            created: AT - 100 - 172_801,
-            finished: Some(AT - 100),
-            ..s1.clone()
-        },
-    ); // in; 1 s over: slow
-    o(
-        main,
-        O {
-            status: "completed",
-            created: AT - 1_000,
-            finished: None,
-            ..s1.clone()
-        },
-    ); // no finish time: neither; in window (5)
-    o(
-        main,
-        O {
-            status: "completed",
-            created: AT - 10,
-            finished: Some(AT + 1),
-            ..s1.clone()
-        },
-    ); // finished after `at`: out; in window (6)
-       // => orders 6, stuck 2, finished 2, slow 1, slow% 50, score 100 - 10 - 50 = 40: warning (40 is warning).
+    // 1K/Day, multiplier 2 => a 1000-order may take 172,800 s.
+    // => orders 6, stuck 2, finished 2, slow 1, slow% 50, score 100 - 10 - 50 = 40: warning.
+    #[rustfmt::skip]
+    service(&mut ids, main, 1, "Likes [Speed: 1K/Day]", &[
+        // status       created                finished          remains  quantity
+        ("canceled",    FROM,                  None,             0,       Q), // at the window's start: out
+        ("canceled",    AT,                    None,             0,       Q), // at its end: in (1)
+        ("canceled",    AT + 1,                None,             0,       Q), // after `at`: ignored
+        ("in_progress", AT - 12 * H,           None,             10,      Q), // open exactly 12 h: not stuck; in (2)
+        ("pending",     AT - 12 * H - 1,       None,             10,      Q), // stuck; in (3)
+        ("processing",  AT - 20 * H,           None,             0,       Q), // remains 0: not stuck; in (4)
+        ("awaiting",    AT - 30 * D,           None,             5,       Q), // stuck (old, still counts)
+        ("canceled",    AT - 30 * D,           None,             5,       Q), // not open
+        ("completed",   FROM - 1_000,          Some(FROM),       0,       Q), // finished at the start: out
+        ("completed",   AT - 172_800,          Some(AT),         0,       Q), // at the end: in; at the limit: not slow
+        ("partial",     AT - 100 - 172_801,    Some(AT - 100),   0,       Q), // in; 1 s over: slow
+        ("completed",   AT - 1_000,            None,             0,       Q), // no finish time: neither; in (5)
+        ("completed",   AT - 10,               Some(AT + 1),     0,       Q), // finished after `at`: out; in (6)
+    ], 0);
 
-    // Service 2: a range takes its lower end, K applying to both: 5,000/day;
-    // a 2500-order may take 2500/5000 day x 2 = 86,400 s.
-    fx.service(main, 2, "Views [Speed: 5-10K/Day]");
-    let s2 = O {
-        service: Some(2),
-        quantity: 2_500,
-        status: "completed",
-        ..O::default()
-    };
-    o(
-        main,
-        O {
-            created: AT - 1_000 - 86_400,
-            finished: Some(AT - 1_000),
-            ..s2.clone()
-        },
-    ); // at the limit: not slow
-    o(
-        main,
-        O {
-            created: AT - 1_000 - 86_401,
-            finished: Some(AT - 1_000),
-            ..s2.clone()
-        },
-    ); // slow
-    filler(&mut o, main, 2, 5);
+    // A range takes its lower end, K applying to both: 5,000/day; a
+    // 2500-order may take 2500/5000 day x 2 = 86,400 s.
     // => orders 5 (= min orders: enough), finished 2, slow 1, 50%, score 50: warning.
     // (Read as the upper end, 10,000/day, both would be slow: score 0.)
+    #[rustfmt::skip]
+    service(&mut ids, main, 2, "Views [Speed: 5-10K/Day]", &[
+        ("completed",   AT - 1_000 - 86_400,   Some(AT - 1_000), 0,       2_500), // at the limit: not slow
+        ("completed",   AT - 1_000 - 86_401,   Some(AT - 1_000), 0,       2_500), // slow
+    ], 5);
 
-    // Service 3: M = 1,000,000: 1M/Day.
-    fx.service(main, 3, "Followers [1M/Day]");
-    let s3 = O {
-        service: Some(3),
-        status: "completed",
-        ..O::default()
-    };
-    o(
-        main,
-        O {
-            quantity: 1_000_000,
-            created: AT - 10 - 172_800,
-            finished: Some(AT - 10),
-            ..s3.clone()
-        },
-    ); // limit 172,800: not slow
-    o(
-        main,
-        O {
-            quantity: 1_000_000,
-            created: AT - 20 - 172_801,
-            finished: Some(AT - 20),
-            ..s3.clone()
-        },
-    ); // slow
-    o(
-        main,
-        O {
-            quantity: 500_000,
-            created: AT - 30 - 86_400,
-            finished: Some(AT - 30),
-            ..s3.clone()
-        },
-    ); // limit 86,400: not slow
-    o(
-        main,
-        O {
-            quantity: 2_000_000,
-            created: AT - 40 - 345_600,
-            finished: Some(AT - 40),
-            ..s3.clone()
-        },
-    ); // limit 345,600: not slow
-    filler(&mut o, main, 3, 5);
+    // M = 1,000,000: 1M/Day.
     // => finished 4, slow 1, 25%, score 75: healthy.
+    #[rustfmt::skip]
+    service(&mut ids, main, 3, "Followers [1M/Day]", &[
+        ("completed",   AT - 10 - 172_800,     Some(AT - 10),    0,       1_000_000), // limit 172,800: not slow
+        ("completed",   AT - 20 - 172_801,     Some(AT - 20),    0,       1_000_000), // slow
+        ("completed",   AT - 30 - 86_400,      Some(AT - 30),    0,       500_000),   // limit 86,400: not slow
+        ("completed",   AT - 40 - 345_600,     Some(AT - 40),    0,       2_000_000), // limit 345,600: not slow
+    ], 5);
 
-    // Service 4: no speed in the name: never slow.
-    fx.service(main, 4, "Comments [Custom]");
-    o(
-        main,
-        O {
-            service: Some(4),
-            status: "completed",
-            created: AT - 100 * D,
-            finished: Some(AT - 5),
-            ..O::default()
-        },
-    );
-    filler(&mut o, main, 4, 5);
+    // No speed in the name: never slow.
     // => finished 1, slow 0, score 100: healthy.
+    #[rustfmt::skip]
+    service(&mut ids, main, 4, "Comments [Custom]", &[
+        ("completed",   AT - 100 * D,          Some(AT - 5),     0,       Q),
+    ], 5);
 
-    // Service 5: 4 orders in the window and none stuck: not enough data.
-    fx.service(main, 5, "Shares [Speed: 100/Hour]");
-    filler(&mut o, main, 5, 4);
+    // 4 orders in the window and none stuck: not enough data.
+    service(&mut ids, main, 5, "Shares [Speed: 100/Hour]", &[], 4);
 
     // Service 6: only seen in orders (named by its latest order); 13 stuck
     // orders cost min(60, 65) = 60: score 40, warning.
     for _ in 0..13 {
-        o(
+        fx.order(
             main,
             O {
+                id: ids.next(),
                 service: Some(6),
                 name: "Old Name",
                 status: "in_progress",
@@ -429,9 +282,10 @@ fn service_health_by_the_rules() {
             },
         );
     }
-    o(
+    fx.order(
         main,
         O {
+            id: ids.next(),
             service: Some(6),
             name: "Newer Name",
             created: AT - H,
@@ -439,70 +293,34 @@ fn service_health_by_the_rules() {
         },
     );
 
-    // Service 7: 3 stuck (15) and 100% slow: 100 - 15 - 100 < 0, so 0: critical.
+    // 3 stuck (15) and 100% slow: 100 - 15 - 100 < 0, so 0: critical.
     // Scored although no order was created in the window, because some are stuck.
-    fx.service(main, 7, "Saves [speed: 1k/h]");
-    for _ in 0..3 {
-        o(
-            main,
-            O {
-                service: Some(7),
-                status: "pending",
-                remains: 1,
-                created: AT - 48 * H,
-                ..O::default()
-            },
-        );
-    }
-    o(
-        main,
-        O {
-            service: Some(7),
-            status: "completed",
-            created: AT - 30 * H,
-            finished: Some(AT - 50),
-            ..O::default()
-        },
-    );
+    let stuck = ("pending", AT - 48 * H, None, 1, Q);
+    #[rustfmt::skip]
+    service(&mut ids, main, 7, "Saves [speed: 1k/h]", &[
+        stuck, stuck, stuck,
+        ("completed",   AT - 30 * H,           Some(AT - 50),    0,       Q),
+    ], 0);
 
-    // Service 8: snoozed an hour ago (until AT + 23 h): hidden.
-    fx.service(main, 8, "Snoozed");
-    for _ in 0..5 {
-        o(
-            main,
-            O {
-                service: Some(8),
-                status: "pending",
-                remains: 1,
-                created: AT - 48 * H,
-                ..O::default()
-            },
-        );
-    }
+    // Snoozed an hour ago (until AT + 23 h): hidden.
+    service(&mut ids, main, 8, "Snoozed", &[stuck; 5], 0);
     reports::snooze(fx.conn.local(), main, 8, AT - H).unwrap();
-    // Service 9: snoozed 25 h ago, so the snooze ended an hour ago: shown.
-    fx.service(main, 9, "Snooze over");
-    filler(&mut o, main, 9, 5);
+    // Snoozed 25 h ago, so the snooze ended an hour ago: shown.
+    service(&mut ids, main, 9, "Snooze over", &[], 5);
     reports::snooze(fx.conn.local(), main, 9, AT - 25 * H).unwrap();
 
-    // Service 10: 6 stuck: 100 - 30 = 70 exactly: warning, not healthy.
-    fx.service(main, 10, "Seventy");
-    for _ in 0..6 {
-        o(
-            main,
-            O {
-                service: Some(10),
-                status: "processing",
-                remains: 3,
-                created: AT - 13 * H,
-                ..O::default()
-            },
-        );
-    }
+    // 6 stuck: 100 - 30 = 70 exactly: warning, not healthy.
+    service(
+        &mut ids,
+        main,
+        10,
+        "Seventy",
+        &[("processing", AT - 13 * H, None, 3, Q); 6],
+        0,
+    );
 
     // Another panel, same service id: its own row.
-    fx.service(beta, 1, "Beta Likes");
-    filler(&mut o, beta, 1, 5);
+    service(&mut ids, beta, 1, "Beta Likes", &[], 5);
 
     let p = ServiceHealthParams::new(AT);
     let report = reports::service_health(&fx.conn, &p).unwrap();
