@@ -111,6 +111,13 @@ impl Fx {
             .unwrap();
     }
 
+    /// A conversation as a table: (staff name, or None for the customer; time; message).
+    fn conversation(&self, panel: i64, ticket: i64, messages: &[(Option<&str>, i64, &str)]) {
+        for &(staff, created, html) in messages {
+            self.msg(panel, ticket, staff, Some(created), html);
+        }
+    }
+
     fn customer(&self, panel: i64, ticket: i64, created: i64, html: &str) {
         self.msg(panel, ticket, None, Some(created), html);
     }
@@ -803,97 +810,81 @@ fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
     reports::set_staff_alias(&local, "mira_pp", "Mira").unwrap();
     reports::set_staff_role(&local, "AutoBot", reports::ROLE_BOT).unwrap();
 
+    // Each ticket's conversation as a table: (staff name, or None for the
+    // customer; time; the message as the panel sends it).
     // Ticket 1, Mira (as "mira_pp" and "Mira"):
     fx.ticket(main, 1, "Orders - Speed", AT - 1_000, true);
-    fx.customer(main, 1, AT - 1_000, "Where is my order 550039?");
-    // 60 s after the customer; "Hello, your order is in progress and will finish today." = 55
-    // characters; then the customer writes twice before staff does: repeated.
-    fx.staff(
-        main,
-        1,
-        "mira_pp",
-        AT - 940,
-        "<p>Hello, your order is <b>in progress</b> and will finish today.</p>",
-    );
-    fx.customer(main, 1, AT - 900, "??");
-    fx.customer(main, 1, AT - 800, "hello??");
-    // 10 s after the customer: quick fire; 35 characters.
-    fx.staff(
-        main,
-        1,
-        "Mira",
-        AT - 790,
-        "Sorry for the wait, it is done now.",
-    );
-    // After a staff message: no response time; 2 characters: quick fire. One customer message after: not repeated.
-    fx.staff(main, 1, "Mira", AT - 780, "<div>ok</div>");
-    fx.customer(main, 1, AT - 700, "thanks");
+    #[rustfmt::skip]
+    fx.conversation(main, 1, &[
+        (None,            AT - 1_000, "Where is my order 550039?"),
+        // 60 s after the customer; "Hello, your order is in progress and will finish
+        // today." = 55 characters; then the customer writes twice before staff does: repeated.
+        (Some("mira_pp"), AT - 940,   "<p>Hello, your order is <b>in progress</b> and will finish today.</p>"),
+        (None,            AT - 900,   "??"),
+        (None,            AT - 800,   "hello??"),
+        // 10 s after the customer: quick fire; 35 characters.
+        (Some("Mira"),    AT - 790,   "Sorry for the wait, it is done now."),
+        // After a staff message: no response time; 2 characters: quick fire.
+        // One customer message after: not repeated.
+        (Some("Mira"),    AT - 780,   "<div>ok</div>"),
+        (None,            AT - 700,   "thanks"),
+    ]);
 
     // Ticket 3: a bot's reply is left out of the rows but still is a staff
     // message: Mira's reply after it has no response time (41 characters, not a quick fire).
     fx.ticket(main, 3, "Other", AT - 600, true);
-    fx.customer(main, 3, AT - 600, "hi");
-    fx.staff(main, 3, "AutoBot", AT - 599, "Auto");
-    fx.staff(
-        main,
-        3,
-        "Mira",
-        AT - 500,
-        "We are looking into it right now for you.",
-    );
+    #[rustfmt::skip]
+    fx.conversation(main, 3, &[
+        (None,            AT - 600,   "hi"),
+        (Some("AutoBot"), AT - 599,   "Auto"),
+        (Some("Mira"),    AT - 500,   "We are looking into it right now for you."),
+    ]);
     // Mira: 4 replies, lengths 55 + 35 + 2 + 41 = 133 (avg 33.25), responses 60 and 10
     // (avg 35 s), 2 quick fires, 1 repeated: 100 - 25 - 12.5 = 62.5, rounded up: 63.
 
     // Ticket 2, Zed: 4 replies, the last one short: 100 - 12.5 = 87.5 => 88.
     // Responses 1000, 1000, 100, 100: avg 550 s.
     fx.ticket(main, 2, "Orders - Refill", AT - 5_000, true);
-    fx.customer(main, 2, AT - 5_000, "My order 1234567 is stuck");
-    fx.staff(
-        main,
-        2,
-        "Zed",
-        AT - 4_000,
-        "Long enough reply text for the checker here.",
-    );
-    fx.customer(main, 2, AT - 3_000, "ok");
-    fx.staff(
-        main,
-        2,
-        "Zed",
-        AT - 2_000,
-        "Another long enough reply for the customer.",
-    );
-    fx.customer(main, 2, AT - 1_900, "thanks");
-    fx.staff(
-        main,
-        2,
-        "Zed",
-        AT - 1_800,
-        "A third long enough reply to this ticket now.",
-    );
-    fx.customer(main, 2, AT - 1_700, "bye");
-    fx.staff(main, 2, "Zed", AT - 1_600, "short");
+    #[rustfmt::skip]
+    fx.conversation(main, 2, &[
+        (None,            AT - 5_000, "My order 1234567 is stuck"),
+        (Some("Zed"),     AT - 4_000, "Long enough reply text for the checker here."),
+        (None,            AT - 3_000, "ok"),
+        (Some("Zed"),     AT - 2_000, "Another long enough reply for the customer."),
+        (None,            AT - 1_900, "thanks"),
+        (Some("Zed"),     AT - 1_800, "A third long enough reply to this ticket now."),
+        (None,            AT - 1_700, "bye"),
+        (Some("Zed"),     AT - 1_600, "short"),
+    ]);
 
     // Ticket 4, Kim: a reply exactly at the window's start is out, one exactly at
     // `at` is in (60 s after the customer, 36 characters), one after `at` ignored.
     // A message with no time is skipped and counted.
     fx.ticket(main, 4, "Orders - Cancel", AT - D - 100, true);
-    fx.customer(main, 4, AT - D - 100, "cancel please");
-    fx.staff(main, 4, "Kim", FROM, "x");
+    #[rustfmt::skip]
+    fx.conversation(main, 4, &[
+        (None,            AT - D - 100, "cancel please"),
+        (Some("Kim"),     FROM,         "x"),
+    ]);
     fx.msg(main, 4, None, None, "a message with no time");
-    fx.customer(main, 4, AT - 60, "any news?");
-    fx.staff(main, 4, "Kim", AT, "Thank you for waiting, all is fixed.");
-    fx.staff(main, 4, "Kim", AT + 1, "y");
+    #[rustfmt::skip]
+    fx.conversation(main, 4, &[
+        (None,            AT - 60,      "any news?"),
+        (Some("Kim"),     AT,           "Thank you for waiting, all is fixed."),
+        (Some("Kim"),     AT + 1,       "y"),
+    ]);
     // Kim: 1 reply, 36 characters, 60 s: score 100.
 
     // Ticket 5, Abe: a ticket opened by staff: no response time; 44 characters: score 100.
     fx.ticket(main, 5, "Notice", AT - 50, true);
-    fx.staff(
+    fx.conversation(
         main,
         5,
-        "Abe",
-        AT - 50,
-        "Hello, we noticed a problem with your order.",
+        &[(
+            Some("Abe"),
+            AT - 50,
+            "Hello, we noticed a problem with your order.",
+        )],
     );
 
     let p = WindowParams {
@@ -1007,45 +998,36 @@ fn flagged_replies_by_service_by_the_rules() {
         );
     }
 
-    let t = |id: i64, subject: &str, created: i64, html: &str| {
+    // Tickets opened by a customer's message, as a table: (ticket, subject,
+    // created, the customer's first message), each with what the rules make of it.
+    #[rustfmt::skip]
+    let tickets: &[(i64, &str, i64, &str)] = &[
+        // Two order IDs in block tags; services 100 and 200.
+        (1,  "Orders - Refill", AT - 100, "<div><b>Orders - Refill</b></div><div><b>Order ID</b>: 550039</div><div>550040</div>"),
+        // Service 100 twice (orders 550041 and 550039).
+        (2,  "Orders - Cancel", AT - 200, "please cancel 550041 and 550039"),
+        // A subject with no " - " is kept whole.
+        (3,  "Refill",          AT - 300, "order <b>550039</b>"),
+        // 11 digits: no order ID; unresolved.
+        (4,  "Payment - Other", AT - 400, "I paid 12345678901 yesterday"),
+        // An ID not in the cache: unresolved.
+        (5,  "Orders - Speed",  AT - 500, "order 999999 please"),
+        // Created at the window's start: out.
+        (6,  "Orders - Speed",  FROM,     "550039"),
+        // Service 300: complaints tie 1-1: alphabetical, "Drop".
+        (10, "Orders - Speed",  AT - 600, "550050"),
+        (11, "Orders - Drop",   AT - 700, "550051"),
+        // Service 400, seen only in orders; one ticket, like service 200.
+        (12, "Orders - Refill", AT - 800, "550060"),
+        // An order with no service: resolved, but no row.
+        (13, "Orders - Other",  AT - 900, "550070"),
+    ];
+    for &(id, subject, created, html) in tickets {
         fx.ticket(main, id, subject, created, true);
         fx.customer(main, id, created, html);
-    };
-    // Two order IDs in block tags; services 100 and 200.
-    t(
-        1,
-        "Orders - Refill",
-        AT - 100,
-        "<div><b>Orders - Refill</b></div><div><b>Order ID</b>: 550039</div><div>550040</div>",
-    );
-    // Service 100 twice (orders 550041 and 550039); a later message (after `at`) is ignored.
-    t(
-        2,
-        "Orders - Cancel",
-        AT - 200,
-        "please cancel 550041 and 550039",
-    );
+    }
+    // Ticket 2's later message, after `at`: ignored.
     fx.customer(main, 2, AT + 5, "and 550060");
-    // A subject with no " - " is kept whole.
-    t(3, "Refill", AT - 300, "order <b>550039</b>");
-    // 11 digits: no order ID; unresolved.
-    t(
-        4,
-        "Payment - Other",
-        AT - 400,
-        "I paid 12345678901 yesterday",
-    );
-    // An ID not in the cache: unresolved.
-    t(5, "Orders - Speed", AT - 500, "order 999999 please");
-    // Created at the window's start: out.
-    t(6, "Orders - Speed", FROM, "550039");
-    // Service 300: complaints tie 1-1: alphabetical, "Drop".
-    t(10, "Orders - Speed", AT - 600, "550050");
-    t(11, "Orders - Drop", AT - 700, "550051");
-    // Service 400, seen only in orders; one ticket, like service 200.
-    t(12, "Orders - Refill", AT - 800, "550060");
-    // An order with no service: resolved, but no row.
-    t(13, "Orders - Other", AT - 900, "550070");
     // The staff's messages count too.
     fx.ticket(main, 14, "Orders - Refill", AT - 950, true);
     fx.customer(main, 14, AT - 950, "help");
