@@ -1,7 +1,20 @@
 /**
  * How values look on screen: money from micro-units, times in local time,
- * ages ("3 h"), counts. Every screen formats through here.
+ * ages ("3 h"), counts. Every screen formats through here. Numbers follow the
+ * OS locale (the webview's language); times are written year first, which
+ * reads the same in every locale.
  */
+
+/** The OS locale, as the webview reports it; en-US where it has none the
+ * formatter knows (a bare "C" locale, say). */
+const LOCALE: string = (() => {
+	const asked = typeof navigator !== 'undefined' ? navigator.language : '';
+	try {
+		return asked && Intl.NumberFormat.supportedLocalesOf(asked).length > 0 ? asked : 'en-US';
+	} catch {
+		return 'en-US';
+	}
+})();
 
 const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', TRY: '₺', RUB: '₽', INR: '₹' };
 
@@ -11,7 +24,7 @@ export function money(micros: number | null | undefined, currency?: string | nul
 	const value = micros / 1_000_000;
 	const abs = Math.abs(value);
 	const digits = abs !== 0 && abs < 0.01 ? 5 : 2;
-	const text = abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: digits });
+	const text = abs.toLocaleString(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: digits });
 	const code = currency ?? '';
 	const symbol = SYMBOLS[code];
 	const sign = value < 0 ? '−' : '';
@@ -22,7 +35,7 @@ export function money(micros: number | null | undefined, currency?: string | nul
 /** 12345 -> "12,345". */
 export function count(n: number | null | undefined): string {
 	if (n === null || n === undefined) return '—';
-	return n.toLocaleString('en-US');
+	return n.toLocaleString(LOCALE);
 }
 
 function pad(n: number): string {
