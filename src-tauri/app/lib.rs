@@ -71,16 +71,27 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::verify_now,
         ])
         .events(collect_events![SyncProgress, CacheChanged])
-        // Domain rules the UI needs, from their one Rust definition.
-        .constant("SYNC_LIMITS", paneldesk_core::settings::SYNC_LIMITS)
-        .constant(
-            "OPEN_ORDER_STATUSES",
-            paneldesk_core::model::OPEN_ORDER_STATUSES,
-        )
-        .constant(
-            "SORTABLE_COLUMNS",
-            paneldesk_core::browse::sortable_columns(),
-        )
+        .constant("RULES", Rules::new())
+}
+
+/// The domain rules the UI needs, from their one Rust definition, exported
+/// as the `RULES` constant. One constant: tauri-specta writes several in no
+/// fixed order, and the committed bindings must come out the same each time.
+#[derive(Serialize, Type)]
+struct Rules {
+    sync_limits: paneldesk_core::settings::SyncLimits,
+    open_order_statuses: [&'static str; 4],
+    sortable_columns: paneldesk_core::browse::SortableColumns,
+}
+
+impl Rules {
+    fn new() -> Rules {
+        Rules {
+            sync_limits: paneldesk_core::settings::SYNC_LIMITS,
+            open_order_statuses: paneldesk_core::model::OPEN_ORDER_STATUSES,
+            sortable_columns: paneldesk_core::browse::sortable_columns(),
+        }
+    }
 }
 
 /// Writes the TypeScript bindings of every command and type the UI uses.

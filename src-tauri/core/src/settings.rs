@@ -17,7 +17,7 @@ use crate::{
 pub const DEFAULT_RETENTION_DAYS: i64 = 365;
 
 /// What the settings accept. Core clamps to them; the UI validates against
-/// the same values (exported to TypeScript as `SYNC_LIMITS`).
+/// the same values (exported to TypeScript in `RULES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncLimits {

@@ -583,7 +583,7 @@ pub fn facets(cache: &ReadConn) -> Result<Facets> {
 }
 
 /// Each table's sortable columns: the one list the screens read (exported to
-/// TypeScript as `SORTABLE_COLUMNS`), so a column sorts in the UI exactly
+/// TypeScript in `RULES`), so a column sorts in the UI exactly
 /// when the core can sort by it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

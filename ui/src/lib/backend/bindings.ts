@@ -317,9 +317,7 @@ syncProgress: "sync-progress"
 
 /** user-defined constants **/
 
-export const SYNC_LIMITS = {"max_per_fetch":1000,"min_interval_s":5,"min_retention_days":1} as const;
-export const OPEN_ORDER_STATUSES = ["pending","in_progress","processing","awaiting"] as const;
-export const SORTABLE_COLUMNS = {"orders":["id","created","charge","quantity","remains"],"payments":["id","amount","created","updated"],"services":["id","name","rate"],"tickets":["id","created","last_update"],"users":["id","username","balance","spent","created","last_auth","discount"]} as const;
+export const RULES = {"open_order_statuses":["pending","in_progress","processing","awaiting"],"sortable_columns":{"orders":["id","created","charge","quantity","remains"],"payments":["id","amount","created","updated"],"services":["id","name","rate"],"tickets":["id","created","last_update"],"users":["id","username","balance","spent","created","last_auth","discount"]},"sync_limits":{"max_per_fetch":1000,"min_interval_s":5,"min_retention_days":1}} as const;
 
 /** user-defined types **/
 

@@ -1,4 +1,4 @@
-import { OPEN_ORDER_STATUSES } from './bindings';
+import { RULES } from './bindings';
 import type {
 	AppError,
 	AppInfo,
@@ -70,7 +70,7 @@ export function samplePanel(id: number, name: string, extra: Partial<Panel> = {}
 
 const STATUSES = ['completed', 'in_progress', 'pending', 'partial', 'canceled'];
 /** Open order statuses, as core defines them. */
-const OPEN: ReadonlySet<string> = new Set(OPEN_ORDER_STATUSES);
+const OPEN: ReadonlySet<string> = new Set(RULES.open_order_statuses);
 const SERVICES = ['Instagram Followers [Speed: 5-10K/Day]', 'TikTok Views', 'YouTube Likes'];
 
 /** `orders` orders over the given panels, users and services to match. */

@@ -7,7 +7,7 @@ export interface Column<T> {
 	label: string;
 	/** Starting width in px; the operator's own width is remembered. */
 	width: number;
-	/** The core can sort by it (its name is `key`): set by TableScreen from `SORTABLE_COLUMNS`. */
+	/** The core can sort by it (its name is `key`): set by TableScreen from `RULES.sortable_columns`. */
 	sortable?: boolean;
 	align?: 'left' | 'right';
 	/** The cell's text (also its tooltip, so a cut value can be read). */
