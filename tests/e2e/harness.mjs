@@ -5,10 +5,10 @@
 // it needs APP_BIN, CLI_BIN, FAKE_BIN and TAURI_DRIVER in the environment.
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
@@ -74,12 +74,49 @@ export async function launchApp({ dataDir, env = {} } = {}) {
         await browser.deleteSession();
       } finally {
         driver.kill();
+        await stopApp(app, dataDir);
       }
     };
     return { browser, dataDir, close };
   } catch (e) {
     driver.kill();
     throw e;
+  }
+}
+
+/** The pids of `binary` running on `dataDir` (read from /proc). */
+function appPids(binary, dataDir) {
+  const pids = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
+      const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      if (basename(cmd) === basename(binary) && env.includes(`PANELDESK_DATA_DIR=${dataDir}`)) pids.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Makes sure the app is gone once its session ends. WebKitWebDriver ends the
+ * app it started when the session is deleted, but not always before the
+ * driver is killed; an app left behind keeps the runner's output open and
+ * the whole run waits on it. Waits up to 10 s for it to go, then kills it.
+ */
+async function stopApp(binary, dataDir) {
+  const deadline = Date.now() + 10_000;
+  while (appPids(binary, dataDir).length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const pid of appPids(binary, dataDir)) {
+    console.error(`the app (pid ${pid}) outlived its session: killed`);
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // It went on its own just now.
+    }
   }
 }
 
