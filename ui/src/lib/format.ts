@@ -1,8 +1,8 @@
 /**
  * How values look on screen: money from micro-units, times in local time,
- * ages ("3 h"), counts. Every screen formats through here. Numbers follow the
- * OS locale (the webview's language); times are written year first, which
- * reads the same in every locale.
+ * ages ("3 h"), counts. Every screen formats through here, in the OS locale
+ * (the webview's language): 12,345 and 12/1/26, 2:05 PM in the US,
+ * 12.345 and 1.12.2026 14:05 in Turkey.
  */
 
 /** The OS locale, as the webview reports it; en-US where it has none the
@@ -15,6 +15,17 @@ const LOCALE: string = (() => {
 		return 'en-US';
 	}
 })();
+
+/** The formatters of a locale; the screens use the OS locale's. */
+export function formatsFor(locale: string) {
+	return {
+		count: new Intl.NumberFormat(locale),
+		dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }),
+		date: new Intl.DateTimeFormat(locale, { dateStyle: 'short' })
+	};
+}
+
+const FORMATS = formatsFor(LOCALE);
 
 const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', TRY: '₺', RUB: '₽', INR: '₹' };
 
@@ -32,26 +43,20 @@ export function money(micros: number | null | undefined, currency?: string | nul
 	return code ? `${sign}${text} ${code}` : `${sign}${text}`;
 }
 
-/** 12345 -> "12,345". */
+/** 12345 -> "12,345" (in the US). */
 export function count(n: number | null | undefined): string {
 	if (n === null || n === undefined) return '—';
-	return n.toLocaleString(LOCALE);
+	return FORMATS.count.format(n);
 }
 
-function pad(n: number): string {
-	return String(n).padStart(2, '0');
-}
-
-/** Unix seconds -> "2026-12-01 14:05" in local time. */
+/** Unix seconds -> "12/1/26, 2:05 PM" (in the US), in local time. */
 export function dateTime(unix: number | null | undefined): string {
-	if (!unix) return '—';
-	const d = new Date(unix * 1000);
-	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+	return unix ? FORMATS.dateTime.format(new Date(unix * 1000)) : '—';
 }
 
-/** Unix seconds -> "2026-12-01" in local time. */
+/** Unix seconds -> "12/1/26" (in the US), in local time. */
 export function date(unix: number | null | undefined): string {
-	return unix ? dateTime(unix).slice(0, 10) : '—';
+	return unix ? FORMATS.date.format(new Date(unix * 1000)) : '—';
 }
 
 /** A span of seconds -> "45 s", "12 min", "3 h", "2 d". */
@@ -82,6 +87,14 @@ export function label(value: string | null | undefined): string {
 	if (value.toLowerCase() === 'api') return 'API';
 	const text = value.replace(/_/g, ' ');
 	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Unix seconds -> a date input's value, "2026-12-01", in local time (the
+ * input's own format, whatever the locale). */
+export function dayValue(unix: number): string {
+	const d = new Date(unix * 1000);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 /** A local date input's value ("2026-12-01") -> unix seconds at local midnight. */

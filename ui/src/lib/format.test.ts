@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatsFor } from './format';
+
+// Noon UTC, so the day is the same in every test machine's time zone.
+const NOON = Date.UTC(2026, 11, 1, 12, 0);
+
+describe('formatsFor', () => {
+	it('writes numbers and dates the way the OS locale does', () => {
+		const us = formatsFor('en-US');
+		expect(us.count.format(12345)).toBe('12,345');
+		expect(us.date.format(NOON)).toBe('12/1/26');
+		const tr = formatsFor('tr-TR');
+		expect(tr.count.format(12345)).toBe('12.345');
+		expect(tr.date.format(NOON)).toBe('1.12.2026');
+		const de = formatsFor('de-DE');
+		expect(de.count.format(12345)).toBe('12.345');
+		expect(de.date.format(NOON)).toBe('01.12.26');
+	});
+});
