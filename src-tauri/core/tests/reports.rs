@@ -605,65 +605,62 @@ fn top_spenders_by_the_rules() {
     let beta = fx.panel("Beta", "EUR");
     let mut ids = Ids(0);
 
-    // alice (Main, 10): spend 10.00 + 2.50 = 12.50 (the canceled 5.00 is out, the
-    // order at the window's start is out, the one after `at` ignored); 1 completed
-    // payment of 20.00 in the window (the one at the start and the pending one are out).
+    // Each customer's orders as a table: (username, charge, status, service,
+    // created), each with what the rules make of it.
+    let orders =
+        |ids: &mut Ids,
+         panel: i64,
+         rows: &[(&'static str, Option<i64>, &'static str, Option<i64>, i64)]| {
+            for &(user, charge, status, service, created) in rows {
+                fx.order(
+                    panel,
+                    O {
+                        id: ids.next(),
+                        user,
+                        charge,
+                        status,
+                        service,
+                        created,
+                        ..O::default()
+                    },
+                );
+            }
+        };
+    let one_hour_ago = O::default().created;
+
+    // alice (Main, 10): spend 10.00 + 2.50 = 12.50; 1 completed payment of
+    // 20.00 in the window. Top services: 101 (2 orders), 102 (1; canceled counts).
     fx.user(main, 10, "alice", AT - 100 * D, usd(500.0));
-    for (charge, status, service, created) in [
-        (10.0, "completed", 101, AT - H),
-        (5.0, "canceled", 102, AT - H),
-        (2.5, "pending", 101, AT - 2 * H),
-        (100.0, "completed", 103, FROM),
-        (100.0, "completed", 103, AT + 1),
-    ] {
-        fx.order(
-            main,
-            O {
-                id: ids.next(),
-                user: "alice",
-                charge: usd(charge),
-                status,
-                service: Some(service),
-                created,
-                ..O::default()
-            },
-        );
-    }
+    #[rustfmt::skip]
+    orders(&mut ids, main, &[
+        ("alice", usd(10.0),  "completed", Some(101), AT - H),
+        ("alice", usd(5.0),   "canceled",  Some(102), AT - H),     // canceled: no spend
+        ("alice", usd(2.5),   "pending",   Some(101), AT - 2 * H),
+        ("alice", usd(100.0), "completed", Some(103), FROM),       // at the window's start: out
+        ("alice", usd(100.0), "completed", Some(103), AT + 1),     // after `at`: ignored
+    ]);
     fx.payment(main, 1, "alice", usd(20.0).unwrap(), "completed", AT - H);
-    fx.payment(main, 2, "alice", usd(30.0).unwrap(), "completed", FROM);
-    fx.payment(main, 3, "alice", usd(40.0).unwrap(), "pending", AT - H);
-    // Top services: 101 (2 orders), 102 (1; canceled counts).
+    fx.payment(main, 2, "alice", usd(30.0).unwrap(), "completed", FROM); // at the start: out
+    fx.payment(main, 3, "alice", usd(40.0).unwrap(), "pending", AT - H); // pending: out
 
     // bob (Main, 5), signed up an hour ago: only a canceled order: still a row, spend 0.
     fx.user(main, 5, "bob", AT - H, Some(0));
-    fx.order(
+    orders(
+        &mut ids,
         main,
-        O {
-            id: ids.next(),
-            user: "bob",
-            charge: usd(8.0),
-            status: "canceled",
-            service: Some(103),
-            ..O::default()
-        },
+        &[("bob", usd(8.0), "canceled", Some(103), one_hour_ago)],
     );
 
     // carol (Main, 7): 12.50 too, a tie with alice: the lower ID first. One order
     // each of 107, 105, 104, 106: top 3 by count tie, lower IDs first: 104, 105, 106.
     fx.user(main, 7, "carol", AT - 50 * D, None);
-    for (service, charge) in [(107, None), (105, None), (104, usd(12.5)), (106, None)] {
-        fx.order(
-            main,
-            O {
-                id: ids.next(),
-                user: "carol",
-                charge,
-                status: "completed",
-                service: Some(service),
-                ..O::default()
-            },
-        );
-    }
+    #[rustfmt::skip]
+    orders(&mut ids, main, &[
+        ("carol", None,       "completed", Some(107), one_hour_ago),
+        ("carol", None,       "completed", Some(105), one_hour_ago),
+        ("carol", usd(12.5),  "completed", Some(104), one_hour_ago),
+        ("carol", None,       "completed", Some(106), one_hour_ago),
+    ]);
 
     // dave (Main, 8): only a completed payment: a row with spend 0.
     fx.user(main, 8, "dave", AT - 10 * D, usd(1.0));
@@ -671,41 +668,19 @@ fn top_spenders_by_the_rules() {
 
     // erin (Main, 9): nothing inside the window.
     fx.user(main, 9, "erin", AT - 10 * D, None);
-    fx.order(
-        main,
-        O {
-            id: ids.next(),
-            user: "erin",
-            charge: usd(1.0),
-            status: "completed",
-            created: AT - 2 * D,
-            ..O::default()
-        },
-    );
-    // An order by a username with no cached user: no ID, no row.
-    fx.order(
-        main,
-        O {
-            id: ids.next(),
-            user: "ghost",
-            charge: usd(99.0),
-            status: "completed",
-            ..O::default()
-        },
-    );
+    #[rustfmt::skip]
+    orders(&mut ids, main, &[
+        ("erin",  usd(1.0),   "completed", None,      AT - 2 * D),
+        // A username with no cached user: no ID, no row.
+        ("ghost", usd(99.0),  "completed", None,      one_hour_ago),
+    ]);
 
     // Beta's alice (also ID 10), in EUR: 12.50 EUR, never added to Main's USD.
     fx.user(beta, 10, "alice", AT - 100 * D, usd(70.0));
-    fx.order(
+    orders(
+        &mut Ids(0),
         beta,
-        O {
-            id: 1,
-            user: "alice",
-            charge: usd(12.5),
-            status: "completed",
-            service: Some(201),
-            ..O::default()
-        },
+        &[("alice", usd(12.5), "completed", Some(201), one_hour_ago)],
     );
 
     let p = TopSpendersParams::new(AT);
