@@ -162,6 +162,9 @@ impl Default for O {
 /// An order in a table of cases: (status, created, finished, remains, quantity).
 type Row = (&'static str, i64, Option<i64>, i64, i64);
 
+/// A customer's order in a top-spenders case: (username, charge, status, service, created).
+type Spend = (&'static str, Option<i64>, &'static str, Option<i64>, i64);
+
 /// Numbered orders, so each test can write `next()` for an id.
 struct Ids(i64);
 impl Ids {
@@ -607,25 +610,22 @@ fn top_spenders_by_the_rules() {
 
     // Each customer's orders as a table: (username, charge, status, service,
     // created), each with what the rules make of it.
-    let orders =
-        |ids: &mut Ids,
-         panel: i64,
-         rows: &[(&'static str, Option<i64>, &'static str, Option<i64>, i64)]| {
-            for &(user, charge, status, service, created) in rows {
-                fx.order(
-                    panel,
-                    O {
-                        id: ids.next(),
-                        user,
-                        charge,
-                        status,
-                        service,
-                        created,
-                        ..O::default()
-                    },
-                );
-            }
-        };
+    let orders = |ids: &mut Ids, panel: i64, rows: &[Spend]| {
+        for &(user, charge, status, service, created) in rows {
+            fx.order(
+                panel,
+                O {
+                    id: ids.next(),
+                    user,
+                    charge,
+                    status,
+                    service,
+                    created,
+                    ..O::default()
+                },
+            );
+        }
+    };
     let one_hour_ago = O::default().created;
 
     // alice (Main, 10): spend 10.00 + 2.50 = 12.50; 1 completed payment of
