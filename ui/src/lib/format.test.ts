@@ -8,9 +8,12 @@ describe('formatsFor', () => {
 	it('writes numbers and dates the way the OS locale does', () => {
 		const us = formatsFor('en-US');
 		expect(us.count.format(12345)).toBe('12,345');
+		expect(us.cents.format(1.25)).toBe('1.25');
+		expect(us.fine.format(0.00125)).toBe('0.00125');
 		expect(us.date.format(NOON)).toBe('12/1/26');
 		const tr = formatsFor('tr-TR');
 		expect(tr.count.format(12345)).toBe('12.345');
+		expect(tr.cents.format(12345.5)).toBe('12.345,50');
 		expect(tr.date.format(NOON)).toBe('1.12.2026');
 		const de = formatsFor('de-DE');
 		expect(de.count.format(12345)).toBe('12.345');

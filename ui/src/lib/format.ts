@@ -20,6 +20,9 @@ const LOCALE: string = (() => {
 export function formatsFor(locale: string) {
 	return {
 		count: new Intl.NumberFormat(locale),
+		// Money: cents, or up to 5 decimals for amounts under a cent.
+		cents: new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+		fine: new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 5 }),
 		dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }),
 		date: new Intl.DateTimeFormat(locale, { dateStyle: 'short' })
 	};
@@ -34,8 +37,8 @@ export function money(micros: number | null | undefined, currency?: string | nul
 	if (micros === null || micros === undefined) return '—';
 	const value = micros / 1_000_000;
 	const abs = Math.abs(value);
-	const digits = abs !== 0 && abs < 0.01 ? 5 : 2;
-	const text = abs.toLocaleString(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: digits });
+	// Formatters made once: a table formats hundreds of cells a page.
+	const text = (abs !== 0 && abs < 0.01 ? FORMATS.fine : FORMATS.cents).format(abs);
 	const code = currency ?? '';
 	const symbol = SYMBOLS[code];
 	const sign = value < 0 ? '−' : '';

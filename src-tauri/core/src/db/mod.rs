@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use changes::CacheChanges;
 pub use conn::{CacheConn, CacheTx, LocalConn, LocalTx, ReadConn};
-pub use connection::open_connection;
+use connection::open_connection;
 pub use migrations::{migrate, migrate_to, Schema};
 pub use panel_rows::{ensure_configured, forget_panel};
 pub use readers::Readers;

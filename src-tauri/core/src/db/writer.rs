@@ -67,18 +67,21 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut WriteConns) -> Result<T> + Send + 'static,
     {
-        let (reply, answer) = oneshot::channel();
-        self.tx
-            .send(Box::new(move |conns| {
-                let _ = reply.send(job(conns));
-            }))
-            .map_err(|_| writer_gone())?;
-        answer.await.map_err(|_| writer_gone())?
+        self.send(job)?.await.map_err(|_| writer_gone())?
     }
 
     /// The same, for a caller off the async runtime (the CLI, a blocking
     /// command): waits on the thread it is called on.
     pub fn run_blocking<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteConns) -> Result<T> + Send + 'static,
+    {
+        self.send(job)?.blocking_recv().map_err(|_| writer_gone())?
+    }
+
+    /// Queues `job`; its answer comes on the receiver.
+    fn send<T, F>(&self, job: F) -> Result<oneshot::Receiver<Result<T>>>
     where
         T: Send + 'static,
         F: FnOnce(&mut WriteConns) -> Result<T> + Send + 'static,
@@ -89,7 +92,7 @@ impl Writer {
                 let _ = reply.send(job(conns));
             }))
             .map_err(|_| writer_gone())?;
-        answer.blocking_recv().map_err(|_| writer_gone())?
+        Ok(answer)
     }
 }
 

@@ -91,15 +91,6 @@ pub fn services_env_vars(panel_name: &str) -> [String; 2] {
     ]
 }
 
-/// A panel's uid: recorded beside its rows in cache.sqlite3 (see `store::purge_orphans`).
-pub fn uid(local: &LocalConn, id: i64) -> Result<Option<String>> {
-    local
-        .query_row("SELECT uid FROM panels WHERE id = ?1", [id], |r| r.get(0))
-        .optional()
-        .map_err(LocalConn::err)
-        .map(Option::flatten)
-}
-
 /// Adds a panel: the row in local.sqlite3, the keys in the keychain (unless
 /// `no_keychain`). A keychain failure leaves no half-added panel behind.
 pub fn add(

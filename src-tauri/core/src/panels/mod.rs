@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use config::{
     add, admin_key, by_id, by_name, env_key_var, list, remove, services_env_vars, services_key,
-    set_currency, set_status, uid, update,
+    set_currency, set_status, update,
 };
 pub use connection::{client, client_with_key, probe, test, Probe};
 
