@@ -6,6 +6,7 @@
 import { getContext, setContext } from 'svelte';
 import type { Backend, Panel, Resource, SyncEvent } from './backend';
 import { toBackendError, type BackendError } from './backend';
+import { t } from './messages';
 
 export interface SyncProgress {
 	panel: string;
@@ -123,7 +124,7 @@ export class AppData {
 	}
 
 	panelName(id: number): string {
-		return this.panels.find((p) => p.id === id)?.name ?? `Panel ${id}`;
+		return this.panels.find((p) => p.id === id)?.name ?? t.errors.panelFallback(id);
 	}
 
 	/** Enabled panels that answered last time; none: the app works offline. */

@@ -2,8 +2,10 @@
  * How values look on screen: money from micro-units, times in local time,
  * ages ("3 h"), counts. Every screen formats through here, in the OS locale
  * (the webview's language): 12,345 and 12/1/26, 2:05 PM in the US,
- * 12.345 and 1.12.2026 14:05 in Turkey.
+ * 12.345 and 1.12.2026 14:05 in Turkey. The words ("ago", units) come from
+ * the message catalog.
  */
+import { t, type Noun } from './messages';
 
 /** The OS locale, as the webview reports it; en-US where it has none the
  * formatter knows (a bare "C" locale, say). */
@@ -65,29 +67,30 @@ export function date(unix: number | null | undefined): string {
 /** A span of seconds -> "45 s", "12 min", "3 h", "2 d". */
 export function span(seconds: number): string {
 	const s = Math.max(0, Math.round(seconds));
-	if (s < 60) return `${s} s`;
-	if (s < 3600) return `${Math.floor(s / 60)} min`;
-	if (s < 86_400 * 2) return `${Math.floor(s / 3600)} h`;
-	return `${Math.floor(s / 86_400)} d`;
+	if (s < 60) return t.format.seconds(s);
+	if (s < 3600) return t.format.minutes(Math.floor(s / 60));
+	if (s < 86_400 * 2) return t.format.hours(Math.floor(s / 3600));
+	return t.format.days(Math.floor(s / 86_400));
 }
 
 /** "12 min ago", "just now", or "never". */
 export function ago(unix: number | null | undefined, now: number = Date.now() / 1000): string {
-	if (!unix) return 'never';
+	if (!unix) return t.format.never;
 	const s = now - unix;
-	if (s < 30) return 'just now';
-	return `${span(s)} ago`;
+	if (s < 30) return t.format.justNow;
+	return t.format.ago(span(s));
 }
 
 /** The seed's ticket column: "waiting 3 h", or "" when nobody waits. */
 export function waiting(since: number | null | undefined, now: number = Date.now() / 1000): string {
-	return since ? `waiting ${span(now - since)}` : '';
+	return since ? t.format.waiting(span(now - since)) : '';
 }
 
-/** "in_progress" -> "In progress". */
+/** "in_progress" -> "In progress"; the catalog's `valueLabels` name the exceptions ("api" -> "API"). */
 export function label(value: string | null | undefined): string {
 	if (!value) return '—';
-	if (value.toLowerCase() === 'api') return 'API';
+	const key = value.toLowerCase();
+	if (Object.hasOwn(t.format.valueLabels, key)) return t.format.valueLabels[key];
 	const text = value.replace(/_/g, ' ');
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -107,7 +110,7 @@ export function dayStart(value: string): number | null {
 	return Math.floor(new Date(y, m - 1, d).getTime() / 1000);
 }
 
-/** 1 -> "1 order", 3 -> "3 orders" (the plural is the noun + "s"). */
-export function counted(n: number, noun: string): string {
-	return `${count(n)} ${n === 1 ? noun : `${noun}s`}`;
+/** 1 -> "1 order", 3 -> "3 orders", with the catalog's noun: `counted(3, t.nouns.order)`. */
+export function counted(n: number, noun: Noun): string {
+	return `${count(n)} ${n === 1 ? noun.one : noun.other}`;
 }

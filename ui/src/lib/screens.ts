@@ -1,9 +1,11 @@
 /**
  * Every screen of the app, in navigation order. This one table drives the
  * sidebar, the routes (src/routes/[...path]) and the page placeholders.
- * Summaries say, in plain English, what each screen does (docs: PRODUCT.md).
+ * Summaries say, in plain English, what each screen does (docs: PRODUCT.md);
+ * titles and summaries live in the message catalog (t.screens).
  */
 import type { IconName } from './icons';
+import { t } from './messages';
 
 export type ScreenGroup = 'main' | 'reports' | 'settings';
 
@@ -29,199 +31,179 @@ export interface NavGroup {
 
 export const NAV_GROUPS: readonly NavGroup[] = [
 	{ id: 'main', label: null },
-	{ id: 'reports', label: 'Reports', icon: 'reports' },
-	{ id: 'settings', label: 'Settings', icon: 'settings' }
+	{ id: 'reports', label: t.navGroups.reports, icon: 'reports' },
+	{ id: 'settings', label: t.navGroups.settings, icon: 'settings' }
 ];
 
 export const SCREENS: readonly Screen[] = [
 	{
 		path: '/',
-		title: 'Dashboard',
+		title: t.screens.dashboard.title,
 		group: 'main',
 		icon: 'dashboard',
 		built: true,
-		summary:
-			'Totals of orders, tickets, users and payments for each panel and overall, the sync status, any critical services, and the open tickets that have waited longest.'
+		summary: t.screens.dashboard.summary
 	},
 	{
 		path: '/orders',
-		title: 'Orders',
+		title: t.screens.orders.title,
 		group: 'main',
 		icon: 'orders',
 		built: true,
-		summary:
-			'Search and filter the orders of every panel, and resend, cancel, change the status of, set partial or edit the link of an order on its panel.'
+		summary: t.screens.orders.summary
 	},
 	{
 		path: '/tickets',
-		title: 'Tickets',
+		title: t.screens.tickets.title,
 		group: 'main',
 		icon: 'tickets',
 		built: true,
-		summary:
-			'Read and answer support tickets with templates and AI drafts, see the orders a ticket mentions, and close, reopen or assign it.'
+		summary: t.screens.tickets.summary
 	},
 	{
 		path: '/users',
-		title: 'Users',
+		title: t.screens.users.title,
 		group: 'main',
 		icon: 'users',
 		built: true,
-		summary:
-			"Look up customers across panels with their balance, spending and status, and open one to see their orders, payments, tickets and private notes."
+		summary: t.screens.users.summary
 	},
 	{
 		path: '/payments',
-		title: 'Payments',
+		title: t.screens.payments.title,
 		group: 'main',
 		icon: 'payments',
 		built: true,
-		summary:
-			"Browse payments across panels and add a payment to a user, checked against the payment method's limits and confirmed before it is sent."
+		summary: t.screens.payments.summary
 	},
 	{
 		path: '/services',
-		title: 'Services',
+		title: t.screens.services.title,
 		group: 'main',
 		icon: 'services',
 		built: true,
-		summary:
-			"See each panel's services with their rates and limits, refresh them from the panel, and import service descriptions from a CSV or Excel file."
+		summary: t.screens.services.summary
 	},
 
 	{
 		path: '/reports/service-health',
-		title: 'Service health',
+		title: t.screens.serviceHealth.title,
 		group: 'reports',
 		built: false,
-		summary:
-			'Score every service by its stuck and slow orders over a time window, so the services that are failing stand out.'
+		summary: t.screens.serviceHealth.summary
 	},
 	{
 		path: '/reports/top-spenders',
-		title: 'Top spenders',
+		title: t.screens.topSpenders.title,
 		group: 'reports',
 		built: false,
-		summary:
-			'Rank customers by what they spent and paid in a time window, with their lifetime spend, their favourite services and a badge for new sign-ups.'
+		summary: t.screens.topSpenders.summary
 	},
 	{
 		path: '/reports/flagged-replies',
-		title: 'Flagged replies',
+		title: t.screens.flaggedReplies.title,
 		group: 'reports',
 		built: false,
-		summary:
-			'Find staff replies that were too short, too quick, or left the customer writing again, grouped by staff member and by service.'
+		summary: t.screens.flaggedReplies.summary
 	},
 	{
 		path: '/reports/staff-statistics',
-		title: 'Staff statistics',
+		title: t.screens.staffStatistics.title,
 		group: 'reports',
 		built: false,
-		summary:
-			'How many tickets each staff member answered in a time window, and how long customers waited for their replies on average.'
+		summary: t.screens.staffStatistics.summary
 	},
 	{
 		path: '/reports/reported-services',
-		title: 'Reported services',
+		title: t.screens.reportedServices.title,
 		group: 'reports',
 		built: false,
-		summary:
-			'Services reported as having a problem, with the reason, who reported them, when, and whether the problem has been resolved.'
+		summary: t.screens.reportedServices.summary
 	},
 	{
 		path: '/reports/activity-log',
-		title: 'Activity log',
+		title: t.screens.activityLog.title,
 		group: 'reports',
 		built: false,
-		summary:
-			'Every action taken in the app (replies, payments, order actions, settings and key changes, exports) with when, who, the details and the device.'
+		summary: t.screens.activityLog.summary
 	},
 	{
 		path: '/reports/competitors',
-		title: 'Competitors',
+		title: t.screens.competitors.title,
 		group: 'reports',
 		built: false,
-		summary:
-			"Watch rival panels' public service lists and see their new services, removed services and price changes between checks."
+		summary: t.screens.competitors.summary
 	},
 
 	{
 		path: '/settings/panels',
-		title: 'Panels',
+		title: t.screens.panels.title,
 		group: 'settings',
 		built: true,
-		summary:
-			'Add and edit the Perfect Panel installations Paneldesk works with: address, API keys, your staff name there, request rate and connection status.'
+		summary: t.screens.panels.summary
 	},
 	{
 		path: '/settings/staff-directory',
-		title: 'Staff directory',
+		title: t.screens.staffDirectory.title,
 		group: 'settings',
 		built: false,
-		summary:
-			'The staff names used on each panel and who they belong to, so that replies and reports are attributed to the right person.'
+		summary: t.screens.staffDirectory.summary
 	},
 	{
 		path: '/settings/sync-engine',
-		title: 'Sync engine',
+		title: t.screens.syncEngine.title,
 		group: 'settings',
 		built: true,
-		summary:
-			"How often each panel's orders, users, payments, tickets and services are fetched, how long finished data is kept, and how each sync is doing."
+		summary: t.screens.syncEngine.summary
 	},
 	{
 		path: '/settings/templates',
-		title: 'Templates',
+		title: t.screens.templates.title,
 		group: 'settings',
 		built: false,
-		summary: 'Saved replies to insert when answering tickets.'
+		summary: t.screens.templates.summary
 	},
 	{
 		path: '/settings/ai-presets',
-		title: 'AI presets',
+		title: t.screens.aiPresets.title,
 		group: 'settings',
 		built: false,
-		summary:
-			'Named ways to draft a ticket reply with AI (provider, model and instructions), whose drafts you edit before sending.'
+		summary: t.screens.aiPresets.summary
 	},
 	{
 		path: '/settings/ai',
-		title: 'AI settings',
+		title: t.screens.aiSettings.title,
 		group: 'settings',
 		built: false,
-		summary:
-			'Keys for the AI providers, the language that messages are translated into, and the prompt used to analyse a ticket.'
+		summary: t.screens.aiSettings.summary
 	},
 	{
 		path: '/settings/payment-methods',
-		title: 'Payment methods',
+		title: t.screens.paymentMethods.title,
 		group: 'settings',
 		built: false,
-		summary:
-			'The methods you can add payments with: the exact name the panel expects, the name shown to you, and the smallest and largest amount allowed.'
+		summary: t.screens.paymentMethods.summary
 	},
 	{
 		path: '/settings/local-api-keys',
-		title: 'Local API keys',
+		title: t.screens.localApiKeys.title,
 		group: 'settings',
 		built: false,
-		summary:
-			'Keys for the optional local API that lets other tools on this computer read the cached data, each limited to chosen resources and panels.'
+		summary: t.screens.localApiKeys.summary
 	},
 	{
 		path: '/settings/profile',
-		title: 'My profile & app lock',
+		title: t.screens.profile.title,
 		group: 'settings',
 		built: false,
-		summary: 'Your operator name, and a password lock that keeps the app closed to others when you step away.'
+		summary: t.screens.profile.summary
 	},
 	{
 		path: '/settings/updates',
-		title: 'Updates',
+		title: t.screens.updates.title,
 		group: 'settings',
 		built: false,
-		summary: 'Check for new versions of Paneldesk and install them; only updates signed by the publisher are accepted.'
+		summary: t.screens.updates.summary
 	}
 ];
 

@@ -1,3 +1,4 @@
+import { t } from '../messages';
 import type { AppError, ErrorCode } from './bindings';
 
 /**
@@ -23,9 +24,6 @@ export class BackendError extends Error {
 /** Code used when the call itself failed (no such command, IPC broken...). */
 export const IPC_FAILED: ErrorCode = 'ipc_failed';
 
-const IPC_FIX =
-	'Restart Paneldesk. If it keeps happening, send the newest file from the log folder to support.';
-
 function isAppError(value: unknown): value is AppError {
 	if (typeof value !== 'object' || value === null) return false;
 	const v = value as Record<string, unknown>;
@@ -47,8 +45,8 @@ export function toBackendError(value: unknown): BackendError {
 		return new BackendError({ code: value.code, message: value.message, fix: value.fix ?? null });
 	}
 	if (value instanceof Error) {
-		return new BackendError({ code: IPC_FAILED, message: value.message, fix: IPC_FIX });
+		return new BackendError({ code: IPC_FAILED, message: value.message, fix: t.errors.ipcFix });
 	}
-	const message = typeof value === 'string' && value !== '' ? value : 'The app core did not answer.';
-	return new BackendError({ code: IPC_FAILED, message, fix: IPC_FIX });
+	const message = typeof value === 'string' && value !== '' ? value : t.errors.noAnswer;
+	return new BackendError({ code: IPC_FAILED, message, fix: t.errors.ipcFix });
 }

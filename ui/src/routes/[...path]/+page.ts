@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { t } from '$lib/messages';
 import { screenByPath } from '$lib/screens';
 import type { PageLoad } from './$types';
 
@@ -6,6 +7,6 @@ import type { PageLoad } from './$types';
 // which paths exist.
 export const load: PageLoad = ({ params }) => {
 	const screen = screenByPath(`/${params.path}`);
-	if (!screen) error(404, 'There is no such screen in Paneldesk.');
+	if (!screen) error(404, t.errorPage.noSuchScreen);
 	return { screen };
 };

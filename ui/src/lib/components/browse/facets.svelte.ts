@@ -5,6 +5,7 @@
 import type { AppData } from '$lib/app-data.svelte';
 import { useBackend, type Facets } from '$lib/backend';
 import { label } from '$lib/format';
+import { t } from '$lib/messages';
 import { onMount } from 'svelte';
 import type { FilterControl } from '../table/filters';
 
@@ -35,7 +36,7 @@ export function panelControl(app: AppData): FilterControl[] {
 		{
 			kind: 'select',
 			field: 'panel_id',
-			label: 'Panel',
+			label: t.fields.panel,
 			numeric: true,
 			options: app.panels.map((p) => ({ value: String(p.id), label: p.name }))
 		}

@@ -1,0 +1,584 @@
+/**
+ * Every string the UI shows, in English: the catalog the components read
+ * through `t` (./index.ts). Grouped by screen or component; words several
+ * screens share (record fields, "Loading…", "How to fix:") live in `common`,
+ * `fields` and `nouns`.
+ *
+ * A message with values is a small function. Numbers the UI formats for the
+ * locale (counts, money, dates) come in already formatted, as strings: this
+ * file imports nothing, so every module can use it.
+ *
+ * A translation is a copy of this object with the same shape (see index.ts).
+ * Keep it plain data: no `as const`, so the type of a leaf is `string`, not
+ * the English text.
+ */
+
+/** A counted noun's singular and plural: `counted(3, t.nouns.order)` is "3 orders". */
+export interface Noun {
+	one: string;
+	other: string;
+}
+
+export const en = {
+	app: {
+		name: 'Paneldesk',
+		/** The window title of a screen. */
+		pageTitle: (title: string) => `${title} · Paneldesk`
+	},
+
+	/** Words and states many screens show. */
+	common: {
+		loading: 'Loading…',
+		howToFix: 'How to fix:',
+		cancel: 'Cancel',
+		save: 'Save',
+		saving: 'Saving…',
+		saved: 'Saved',
+		testing: 'Testing…',
+		tryAgain: 'Try again',
+		close: 'Close',
+		demo: 'Demo',
+		notCached: '(not cached)'
+	},
+
+	/** Nouns counted on screen ("12 orders", "Saved 1 row"). */
+	nouns: {
+		order: { one: 'order', other: 'orders' },
+		payment: { one: 'payment', other: 'payments' },
+		service: { one: 'service', other: 'services' },
+		ticket: { one: 'ticket', other: 'tickets' },
+		user: { one: 'user', other: 'users' },
+		row: { one: 'row', other: 'rows' }
+	} satisfies Record<string, Noun>,
+
+	/** A record's fields: table columns, filter labels and detail panes. */
+	fields: {
+		amount: 'Amount',
+		assignee: 'Assignee',
+		balance: 'Balance',
+		balanceAfter: 'Balance after',
+		category: 'Category',
+		charge: 'Charge',
+		created: 'Created',
+		customer: 'Customer',
+		discount: 'Discount',
+		email: 'Email',
+		externalId: 'External ID',
+		finished: 'Finished',
+		fraudRisk: 'Fraud risk',
+		id: 'ID',
+		ipAddress: 'IP address',
+		lastAuth: 'Last auth',
+		lastUpdate: 'Last update',
+		link: 'Link',
+		max: 'Max',
+		memo: 'Memo',
+		method: 'Method',
+		min: 'Min',
+		mode: 'Mode',
+		name: 'Name',
+		panel: 'Panel',
+		provider: 'Provider',
+		providerCharge: 'Provider charge',
+		quantity: 'Quantity',
+		rate: 'Rate',
+		remains: 'Remains',
+		search: 'Search',
+		service: 'Service',
+		source: 'Source',
+		spent: 'Spent',
+		startCount: 'Start count',
+		status: 'Status',
+		subject: 'Subject',
+		type: 'Type',
+		updated: 'Updated',
+		user: 'User',
+		username: 'Username',
+		waiting: 'Waiting'
+	},
+
+	/** The words of src/lib/format.ts. */
+	format: {
+		never: 'never',
+		justNow: 'just now',
+		/** `span` is "12 min": "12 min ago". */
+		ago: (span: string) => `${span} ago`,
+		/** The seed's ticket column: "waiting 3 h". */
+		waiting: (span: string) => `waiting ${span}`,
+		seconds: (n: number) => `${n} s`,
+		minutes: (n: number) => `${n} min`,
+		hours: (n: number) => `${n} h`,
+		days: (n: number) => `${n} d`,
+		/** Backend values whose label is not the value made readable ("in_progress" -> "In progress"). */
+		valueLabels: { api: 'API' } as Record<string, string>
+	},
+
+	/** Failures the UI itself describes (the backend's come with their own text). */
+	errors: {
+		ipcFix: 'Restart Paneldesk. If it keeps happening, send the newest file from the log folder to support.',
+		noAnswer: 'The app core did not answer.',
+		panelFallback: (id: number) => `Panel ${id}`
+	},
+
+	/** Every screen's title and one-sentence summary (src/lib/screens.ts). */
+	screens: {
+		dashboard: {
+			title: 'Dashboard',
+			summary:
+				'Totals of orders, tickets, users and payments for each panel and overall, the sync status, any critical services, and the open tickets that have waited longest.'
+		},
+		orders: {
+			title: 'Orders',
+			summary:
+				'Search and filter the orders of every panel, and resend, cancel, change the status of, set partial or edit the link of an order on its panel.'
+		},
+		tickets: {
+			title: 'Tickets',
+			summary:
+				'Read and answer support tickets with templates and AI drafts, see the orders a ticket mentions, and close, reopen or assign it.'
+		},
+		users: {
+			title: 'Users',
+			summary:
+				'Look up customers across panels with their balance, spending and status, and open one to see their orders, payments, tickets and private notes.'
+		},
+		payments: {
+			title: 'Payments',
+			summary:
+				"Browse payments across panels and add a payment to a user, checked against the payment method's limits and confirmed before it is sent."
+		},
+		services: {
+			title: 'Services',
+			summary:
+				"See each panel's services with their rates and limits, refresh them from the panel, and import service descriptions from a CSV or Excel file."
+		},
+		serviceHealth: {
+			title: 'Service health',
+			summary:
+				'Score every service by its stuck and slow orders over a time window, so the services that are failing stand out.'
+		},
+		topSpenders: {
+			title: 'Top spenders',
+			summary:
+				'Rank customers by what they spent and paid in a time window, with their lifetime spend, their favourite services and a badge for new sign-ups.'
+		},
+		flaggedReplies: {
+			title: 'Flagged replies',
+			summary:
+				'Find staff replies that were too short, too quick, or left the customer writing again, grouped by staff member and by service.'
+		},
+		staffStatistics: {
+			title: 'Staff statistics',
+			summary:
+				'How many tickets each staff member answered in a time window, and how long customers waited for their replies on average.'
+		},
+		reportedServices: {
+			title: 'Reported services',
+			summary:
+				'Services reported as having a problem, with the reason, who reported them, when, and whether the problem has been resolved.'
+		},
+		activityLog: {
+			title: 'Activity log',
+			summary:
+				'Every action taken in the app (replies, payments, order actions, settings and key changes, exports) with when, who, the details and the device.'
+		},
+		competitors: {
+			title: 'Competitors',
+			summary:
+				"Watch rival panels' public service lists and see their new services, removed services and price changes between checks."
+		},
+		panels: {
+			title: 'Panels',
+			summary:
+				'Add and edit the Perfect Panel installations Paneldesk works with: address, API keys, your staff name there, request rate and connection status.'
+		},
+		staffDirectory: {
+			title: 'Staff directory',
+			summary:
+				'The staff names used on each panel and who they belong to, so that replies and reports are attributed to the right person.'
+		},
+		syncEngine: {
+			title: 'Sync engine',
+			summary:
+				"How often each panel's orders, users, payments, tickets and services are fetched, how long finished data is kept, and how each sync is doing."
+		},
+		templates: {
+			title: 'Templates',
+			summary: 'Saved replies to insert when answering tickets.'
+		},
+		aiPresets: {
+			title: 'AI presets',
+			summary:
+				'Named ways to draft a ticket reply with AI (provider, model and instructions), whose drafts you edit before sending.'
+		},
+		aiSettings: {
+			title: 'AI settings',
+			summary:
+				'Keys for the AI providers, the language that messages are translated into, and the prompt used to analyse a ticket.'
+		},
+		paymentMethods: {
+			title: 'Payment methods',
+			summary:
+				'The methods you can add payments with: the exact name the panel expects, the name shown to you, and the smallest and largest amount allowed.'
+		},
+		localApiKeys: {
+			title: 'Local API keys',
+			summary:
+				'Keys for the optional local API that lets other tools on this computer read the cached data, each limited to chosen resources and panels.'
+		},
+		profile: {
+			title: 'My profile & app lock',
+			summary: 'Your operator name, and a password lock that keeps the app closed to others when you step away.'
+		},
+		updates: {
+			title: 'Updates',
+			summary: 'Check for new versions of Paneldesk and install them; only updates signed by the publisher are accepted.'
+		}
+	},
+
+	/** The sidebar's group headings. */
+	navGroups: {
+		reports: 'Reports',
+		settings: 'Settings'
+	},
+
+	/** src/routes/+error.svelte and the route that finds no screen. */
+	errorPage: {
+		notFoundTitle: 'Not found',
+		errorTitle: 'Error',
+		notFoundHeading: 'Screen not found',
+		errorHeading: 'Something went wrong',
+		unknownError: 'Unknown error.',
+		toDashboard: 'Go to the dashboard',
+		noSuchScreen: 'There is no such screen in Paneldesk.'
+	},
+
+	shell: {
+		skipToContent: 'Skip to content'
+	},
+
+	sidebar: {
+		goTo: 'Go to…',
+		shortcut: 'Ctrl K',
+		navLabel: 'Main',
+		about: 'About Paneldesk'
+	},
+
+	about: {
+		title: 'About Paneldesk',
+		subtitle: 'Desktop console for Perfect Panel SMM panels',
+		errorCode: 'Error code:',
+		version: 'Version',
+		cacheSchema: 'Cache schema',
+		localSchema: 'Local schema',
+		dataFolder: 'Data folder',
+		logFolder: 'Log folder'
+	},
+
+	palette: {
+		label: 'Go to',
+		placeholder: 'Order, ticket or payment ID, username or email',
+		matches: 'Matches',
+		/** Each hit's kind, as its badge says it. */
+		kinds: { order: 'order', user: 'user', ticket: 'ticket', payment: 'payment' },
+		nothing: (query: string) => `Nothing in the cache matches “${query}”.`,
+		hint: "Search every panel's cached orders, users, tickets and payments."
+	},
+
+	/** The page of a screen not built yet. */
+	screenPage: {
+		notBuilt: 'Not built yet',
+		planned: 'This screen is planned and will arrive in a later version of Paneldesk.'
+	},
+
+	dashboard: {
+		demoData: 'Demo data',
+		/** `n` critical services in the red bar. */
+		critical: (n: number) => `${n} critical ${n === 1 ? 'service' : 'services'}`,
+		copied: 'Copied',
+		copyCritical: 'Copy all critical IDs',
+		totals: 'Totals',
+		totalOrders: 'Total Orders',
+		tickets: 'Tickets',
+		users: 'Users',
+		payments: 'Payments',
+		open: (count: string) => `${count} open`,
+		panels: 'Panels',
+		panel: 'Panel',
+		status: 'Status',
+		orders: 'Orders',
+		openOrders: 'Open orders',
+		lastSynced: 'Last synced',
+		openPanelSettings: 'Open panel settings',
+		waitingLongest: 'Tickets waiting longest',
+		noneWaiting: 'No customer is waiting for an answer.'
+	},
+
+	/** The form that adds or edits a panel (settings and the welcome screen). */
+	panelForm: {
+		/** A heading per error code, so a wrong key never reads like a network problem. */
+		errorTitles: {
+			wrong_key: 'Wrong API key',
+			unreachable: 'Panel unreachable',
+			rate_limited: 'The panel keeps answering 429 (rate limited)',
+			panel_url: 'Not a panel address Paneldesk can use',
+			config: 'These settings cannot be saved',
+			keychain_unavailable: 'The system keychain is not available'
+		} as Record<string, string>,
+		testFailed: 'The connection test failed',
+		saveFailed: 'The panel was not saved',
+		nameRequired: 'Enter a name for this panel.',
+		urlRequired: "Enter the panel's address, like https://yourpanel.example.",
+		adminKeyRequired: 'Enter the admin API key.',
+		adminKeyRetype: 'Type the admin API key again to test a new address.',
+		rateLimitInvalid: 'Enter a number of requests per second above 0.',
+		name: 'Name',
+		namePlaceholder: 'My panel',
+		url: 'Panel URL',
+		urlPlaceholder: 'https://yourpanel.example',
+		urlHelpDemo: 'The demo panel runs inside Paneldesk; its address cannot change.',
+		urlHelp: 'The address of your Perfect Panel site; the Admin API v2 path is added for you.',
+		adminKey: 'Admin API key',
+		adminKeyStored: 'Stored',
+		adminKeyPlaceholder: 'Paste the admin API key',
+		/** `last4`: the stored key's last four characters, if known. */
+		adminKeyKeep: (last4: string | null) =>
+			`Leave empty to keep the stored key${last4 ? ` (•••• ${last4})` : ''}.`,
+		adminKeyHelp: "Created in your panel's admin area (Admin API). Kept in the system keychain only.",
+		servicesKey: 'Services API key',
+		optional: 'optional',
+		servicesKeyStored: '•••• stored',
+		servicesKeyPlaceholder: 'For the services catalogue',
+		servicesKeyKeep: 'Leave empty to keep the stored key.',
+		servicesKeyHelp: "A user API key, used only to read the panel's services with their rates.",
+		staffName: 'Your staff name',
+		staffNameHelp:
+			"Must exactly match your staff name in the panel's admin area: replies you send are attributed to it.",
+		rateLimit: 'Rate limit',
+		rateUnit: 'requests/s',
+		rateLimitHelp: 'The most requests per second Paneldesk sends to this panel (default 5).',
+		testingConnection: 'Testing the connection…',
+		/** A test that worked; counts already formatted, `services` null when not read. */
+		connected: (orders: string, users: string, services: string | null) =>
+			`Connected: ${orders} orders, ${users} users visible${services === null ? '' : `, ${services} services`}`,
+		testConnection: 'Test connection',
+		addPanel: 'Add panel'
+	},
+
+	/** Settings › Panels. */
+	panels: {
+		intro:
+			'The Perfect Panel installations Paneldesk works with. Keys are kept in the system keychain and never shown again, only their last four characters.',
+		addPanel: 'Add panel',
+		addTitle: 'Add a panel',
+		/** A panel's status badge, by status code. */
+		statuses: {
+			connected: 'Connected',
+			auth_error: 'Auth error',
+			unreachable: 'Unreachable',
+			rate_limited: 'Rate limited',
+			disabled: 'Disabled'
+		} as Record<string, string>,
+		disabledNotice: (name: string) => `"${name}" is disabled: it is no longer synced.`,
+		enabledNotice: (name: string) => `"${name}" is enabled.`,
+		removedNotice: (name: string) => `"${name}" was removed, with its cached data.`,
+		addedNotice: (name: string) => `"${name}" was added. Its first sync starts now.`,
+		savedNotice: (name: string) => `"${name}" was saved.`,
+		emptyTitle: 'No panels yet',
+		/** The empty state reads `before` + the bold `action` + `after`. */
+		empty: {
+			before: 'Choose ',
+			action: 'Add panel',
+			after:
+				", then enter your panel's address (like https://yourpanel.example) and an admin API key created in its admin area. Test the connection, then add it: Paneldesk starts copying its data at once."
+		},
+		listLabel: 'Panels',
+		test: 'Test',
+		edit: 'Edit',
+		disable: 'Disable',
+		enable: 'Enable',
+		remove: 'Remove',
+		url: 'URL',
+		staffName: 'Staff name',
+		rateLimit: 'Rate limit',
+		rate: (rate: number) => `${rate} requests/s`,
+		adminKey: 'Admin key',
+		keyFromEnvironment: 'from the environment',
+		servicesKey: 'Services key',
+		stored: 'Stored',
+		none: 'None',
+		removeTitle: (name: string) => `Remove "${name}"?`,
+		removeText:
+			'Its cached orders, users, payments, tickets and services will be deleted from this computer, and its keys removed from the keychain. Nothing changes on the panel itself.',
+		removing: 'Removing…',
+		removeConfirm: 'Remove panel and its data'
+	},
+
+	/** Settings › Sync engine. */
+	syncSettings: {
+		intro:
+			'Orders, Payments, Users sync engine global settings. Changes apply instantly. Retention change will immediately delete data older than the set period.',
+		verifyTitle: 'Compare the cache with the panels: statuses corrected, rows deleted on a panel removed',
+		verifyNow: 'Verify now',
+		starting: 'Starting…',
+		syncNow: 'Sync now',
+		syncStarted: 'Sync started: every enabled panel is fetched now instead of at its next interval.',
+		verifyStarted:
+			"Verify started: each panel's cache is compared with the panel, range by range, between syncs.",
+		/** A finished verify pass; `resource` is its label, `to` a formatted date. */
+		verified: (panel: string, resource: string, to: string) =>
+			`Verified ${panel}: ${resource} compared with the panel up to ${to}.`,
+		verifying: (panel: string, resource: string, checkedTo: string, to: string) =>
+			`Verifying ${panel}: ${resource} created up to ${checkedTo} compared, of ${to}.`,
+		readOnly: 'This window only reads.',
+		empty: 'No panel is configured yet: add one in Settings › Panels and its resources appear here.'
+	},
+
+	/** One panel's resources in Settings › Sync engine. */
+	syncTable: {
+		resource: 'Resource',
+		interval: 'Interval (sec)',
+		perFetch: 'Records per fetch',
+		cached: 'Currently cached',
+		lastFetched: 'Last fetched',
+		status: 'Status',
+		/** `resource` is its label ("Orders"), `panel` the panel's name. */
+		intervalLabel: (resource: string, panel: string) => `${resource} interval in seconds, ${panel}`,
+		perFetchLabel: (resource: string, panel: string) => `${resource} records per fetch, ${panel}`,
+		progressLabel: (resource: string, panel: string) => `${resource} sync progress, ${panel}`,
+		intervalInvalid: (min: number) => `The interval must be a whole number of seconds, at least ${min}.`,
+		perFetchInvalid: (max: number) => `Records per fetch must be a whole number from 1 to ${max}.`,
+		/** `count` already formatted. */
+		rate: (count: string) => `${count} rows/s`,
+		fetched: (count: string, rate: string) => `${count} fetched · ${rate}`
+	},
+
+	/** The retention card of Settings › Sync engine. */
+	retention: {
+		title: 'Global settings',
+		label: 'Retention',
+		unit: 'days',
+		help: 'Changing retention immediately deletes finished orders, payments and closed tickets older than this from this computer. Nothing is deleted on the panels.',
+		invalid: (min: number) => `Enter a whole number of days, at least ${min}.`,
+		/** Counts already formatted. */
+		result: (days: number, orders: string, payments: string, tickets: string) =>
+			`Saved: ${days} days. Removed ${orders} orders, ${payments} payments and ${tickets} tickets from this computer.`
+	},
+
+	/** The shell's footer line. */
+	syncStatus: {
+		online: 'Online',
+		offline: 'Offline',
+		/** `ago` is "12 min ago", "never"... */
+		lastSynced: (online: boolean, ago: string) => `${online ? '' : 'Showing cached data · '}last synced ${ago}`,
+		running: 'Syncs running',
+		/** A running sync's resource, by its code. */
+		resources: { orders: 'orders', users: 'users', payments: 'payments', tickets: 'tickets', services: 'services' }
+	},
+
+	/** The first-run screen. */
+	welcome: {
+		windowTitle: 'Welcome',
+		title: 'Welcome to Paneldesk',
+		lead: 'Your desktop console for the SMM panels you run on Perfect Panel: orders, tickets, users and payments of every panel in one place, fast and usable offline.',
+		connectTitle: 'Connect a panel',
+		connectFormText:
+			"Paneldesk talks to your panel through its Admin API. Keys are kept in this computer's system keychain, never in files.",
+		connectText:
+			'Enter your Perfect Panel address and admin API key; Paneldesk tests the connection and starts copying your orders, users, payments and tickets to this computer.',
+		connect: 'Connect a panel',
+		demoTitle: 'Explore the demo panel',
+		demoText:
+			'A built-in panel running on this computer with generated orders, users and tickets, so you can try every screen safely; it is labelled "Demo" and you can remove it later in Settings › Panels.',
+		startingDemo: 'Starting the demo…',
+		exploreDemo: 'Explore the demo panel',
+		demoStarting: 'Starting the demo panel and generating its data…',
+		footnote:
+			'Everything Paneldesk fetches stays on this computer. You can add more panels at any time in Settings › Panels.'
+	},
+
+	/** The data browsers' frame (TableScreen, DataTable, FilterBar). */
+	table: {
+		countUnavailable: 'The row count is not available right now',
+		counting: 'Counting…',
+		/** `counted` is "3 orders". */
+		countFiltered: (counted: string, n: number) => `${counted} ${n === 1 ? 'matches' : 'match'} the filters`,
+		clearFilters: 'Clear filters',
+		exporting: 'Exporting…',
+		exportCsv: 'Export CSV',
+		/** `counted` is "12 rows". */
+		exported: (counted: string, path: string) => `Saved ${counted} to ${path}`,
+		noMatches: (noun: Noun) => `No ${noun.other} match these filters.`,
+		details: 'Details',
+		nothingMatches: 'Nothing matches.',
+		resize: (column: string) => `Resize ${column}`,
+		all: 'All',
+		from: (label: string) => `${label} from`,
+		to: (label: string) => `${label} to`
+	},
+
+	orders: {
+		searchPlaceholder: 'Order ID, link or username',
+		empty: 'No orders cached yet. They appear here as the sync brings them in.'
+	},
+
+	payments: {
+		searchPlaceholder: 'Payment ID, username or memo',
+		empty: 'No payments cached yet. They appear here as the sync brings them in.'
+	},
+
+	services: {
+		searchPlaceholder: 'Service ID, name or category',
+		empty: 'No services cached. Set a Services API key in Settings › Panels, and the next sync fetches them.'
+	},
+
+	tickets: {
+		searchPlaceholder: 'Ticket ID, username or subject',
+		empty: 'No tickets cached yet. They appear here as the sync brings them in.'
+	},
+
+	users: {
+		searchPlaceholder: 'User ID, username or email',
+		empty: 'No users cached yet. They appear here as the sync brings them in.'
+	},
+
+	/** The frame of every detail pane. */
+	detail: {
+		close: 'Close details'
+	},
+
+	orderDetail: {
+		title: (id: number) => `Order #${id}`,
+		mentions: 'Tickets that mention it',
+		noMentions: 'No cached ticket quotes this order.',
+		mention: (id: number, subject: string) => `Ticket #${id} · ${subject}`
+	},
+
+	paymentDetail: {
+		title: (id: number) => `Payment #${id}`
+	},
+
+	ticketDetail: {
+		title: (id: number) => `Ticket #${id}`,
+		notFound: (id: number) => `there is no ticket #${id} in the cache`
+	},
+
+	userDetail: {
+		title: (id: number) => `User #${id}`,
+		notes: 'Private notes',
+		notesHelp: 'Only on this computer; never sent to the panel.',
+		notePlaceholder: 'Add a note about this customer',
+		addNote: 'Add note',
+		deleteNote: 'Delete note',
+		delete: 'Delete',
+		/** The section headings; `n` already formatted. */
+		orders: (n: string | number) => `Orders (${n})`,
+		payments: (n: string | number) => `Payments (${n})`,
+		tickets: (n: string | number) => `Tickets (${n})`,
+		noOrders: 'No cached orders.',
+		noPayments: 'No cached payments.',
+		noTickets: 'No cached tickets.',
+		newest: (n: number) => `The newest ${n}.`,
+		seeAll: (n: string) => `See all ${n} orders`
+	}
+};
