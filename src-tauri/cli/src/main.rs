@@ -4,6 +4,7 @@
 
 mod progress;
 mod report;
+mod tickets;
 
 use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
@@ -64,6 +65,19 @@ enum Command {
     Retention {
         #[arg(long)]
         days: Option<i64>,
+    },
+    /// Answer tickets.
+    #[command(subcommand)]
+    Ticket(tickets::TicketCmd),
+    /// The replies on their way to the panels.
+    #[command(subcommand)]
+    Outbox(tickets::OutboxCmd),
+    /// The activity log: who did what to which panel, newest first.
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
     },
     /// Where the data dir is and the schema versions of its databases.
     Info {
@@ -185,6 +199,9 @@ fn main() -> ExitCode {
         Command::Retention { days } => retention(&db, days),
         Command::Verify { panel } => return verify_cmd(&db, panel.as_deref()),
         Command::Info { json } => info(&db, json),
+        Command::Ticket(cmd) => return exit(tickets::ticket(&db, cmd)),
+        Command::Outbox(cmd) => return exit(tickets::outbox_cmd(&db, cmd)),
+        Command::Log { limit, json } => return exit(tickets::log(&db, limit, json)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -194,6 +211,10 @@ fn main() -> ExitCode {
         }
         Err(e) => fail(&e),
     }
+}
+
+fn exit(r: Result<ExitCode, Error>) -> ExitCode {
+    r.unwrap_or_else(|e| fail(&e))
 }
 
 fn read_admin_key() -> Result<Option<String>, Error> {
@@ -355,12 +376,19 @@ fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
         .then(|| progress::Bars::follow(&rt, engine.subscribe()));
     if args.watch {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        // The sync owner also delivers the reply outbox.
+        let outbox = paneldesk_core::tickets::Outbox::new(
+            engine.clone(),
+            paneldesk_core::activity::Actor::cli(),
+        );
         rt.block_on(async {
             tokio::spawn(async move {
                 let _ = tokio::signal::ctrl_c().await;
                 let _ = stop_tx.send(true);
             });
-            engine.watch(stop_rx).await
+            let delivering = outbox.watch(std::time::Duration::from_secs(10), stop_rx.clone());
+            let (synced, ()) = tokio::join!(engine.watch(stop_rx), delivering);
+            synced
         })?;
         eprintln!("sync stopped");
         return Ok(ExitCode::SUCCESS);

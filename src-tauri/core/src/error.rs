@@ -3,8 +3,8 @@
 //! The UI and the CLI decide what to do by [`ErrorCode`], never by matching text.
 
 use crate::{
-    browse::BrowseError, db::DbError, panel::PanelError, panels::PanelConfigError,
-    secrets::SecretError,
+    browse::BrowseError, db::DbError, operators::OperatorError, panel::PanelError,
+    panels::PanelConfigError, secrets::SecretError, templates::TemplateError, tickets::TicketError,
 };
 
 /// Stable, machine-readable error codes, as snake_case names in JSON, the
@@ -42,6 +42,10 @@ pub enum ErrorCode {
     NotFound,
     InvalidRequest,
     VerifyStopped,
+    /// A reply needs a staff name for its panel: the fix says where to set it.
+    NoStaffName,
+    /// The panel does not have this ticket action (it answered "Page not found.").
+    ActionMissing,
     /// The UI's own: the call to the core failed (no such command, IPC
     /// broken). The core never returns it.
     IpcFailed,
@@ -61,6 +65,12 @@ pub enum Error {
     Busy(String),
     #[error(transparent)]
     Browse(#[from] BrowseError),
+    #[error(transparent)]
+    Ticket(#[from] TicketError),
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
     /// The verify pass found too much of a range missing on the panel to
     /// believe the listing: it deleted nothing.
     #[error("verify stopped: {missing} of the {cached} cached {resource} created between {from} and {to} (unix seconds) are missing on the panel, more than 5 %; nothing was deleted")]
@@ -96,6 +106,11 @@ impl Error {
             Error::Busy(_) => ErrorCode::Busy,
             Error::Browse(BrowseError::NotFound { .. }) => ErrorCode::NotFound,
             Error::Browse(_) => ErrorCode::InvalidRequest,
+            Error::Ticket(TicketError::NoStaffName { .. }) => ErrorCode::NoStaffName,
+            Error::Ticket(TicketError::ActionMissing { .. }) => ErrorCode::ActionMissing,
+            Error::Ticket(TicketError::NoSuchReply(_)) => ErrorCode::NotFound,
+            Error::Template(TemplateError::Unknown(_)) => ErrorCode::NotFound,
+            Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => ErrorCode::InvalidRequest,
             Error::Io { .. } => ErrorCode::Io,
             Error::VerifyStopped { .. } => ErrorCode::VerifyStopped,
         }
@@ -113,6 +128,11 @@ impl Error {
             Error::Config(_) => None,
             Error::Browse(BrowseError::NotFound { .. }) => Some("It is not in the cache: it may not be synced yet, or the retention removed it. Sync, then try again.".into()),
             Error::Browse(_) => None,
+            Error::Ticket(TicketError::NoStaffName { .. }) => Some("Set your staff name for this panel in Settings > Panels (or the panel's own staff name), then send again.".into()),
+            Error::Ticket(TicketError::ActionMissing { .. }) => Some("Do it in the panel's web admin; Paneldesk hides this action for this panel.".into()),
+            Error::Ticket(TicketError::UnfilledPlaceholder(_)) => Some("Replace the {{placeholder}} with its value, or remove it.".into()),
+            Error::Ticket(TicketError::NotEditable { .. }) => Some("Discard it and write a new reply if it must change.".into()),
+            Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => None,
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())

@@ -3,6 +3,7 @@
 //! The app (`src-tauri/app`), the CLI and the tests all call this crate, so
 //! there is one code path for each thing. It never depends on Tauri.
 
+pub mod activity;
 pub mod browse;
 pub mod db;
 pub mod error;
@@ -10,15 +11,19 @@ pub mod export;
 pub mod lock;
 pub mod logging;
 pub mod model;
+pub mod operators;
 pub mod panel;
 pub mod panels;
 pub mod paths;
 pub mod reports;
+pub mod sanitize;
 pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod templates;
 pub mod text;
+pub mod tickets;
 
 pub use error::{Error, ErrorCode, Result};
 

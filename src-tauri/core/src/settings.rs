@@ -109,16 +109,29 @@ pub fn set_per_fetch_everywhere(local: &LocalConn, per_fetch: u32) -> Result<()>
     Ok(())
 }
 
-pub fn retention_days(local: &LocalConn) -> Result<i64> {
-    let v: Option<String> = local
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'retention_days'",
-            [],
-            |r| r.get(0),
-        )
+/// One setting's stored value, if it was ever set.
+pub fn get(local: &LocalConn, key: &str) -> Result<Option<String>> {
+    local
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()
+        .map_err(LocalConn::err)
+}
+
+pub fn set(local: &LocalConn, key: &str, value: &str) -> Result<()> {
+    local
+        .execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )
         .map_err(LocalConn::err)?;
-    Ok(v.and_then(|v| v.parse().ok())
+    Ok(())
+}
+
+pub fn retention_days(local: &LocalConn) -> Result<i64> {
+    Ok(get(local, "retention_days")?
+        .and_then(|v| v.parse().ok())
         .filter(|d| *d > 0)
         .unwrap_or(DEFAULT_RETENTION_DAYS))
 }
@@ -128,12 +141,7 @@ pub fn retention_days(local: &LocalConn) -> Result<i64> {
 pub fn set_retention_days(writer: &Writer, days: i64) -> Result<Removed> {
     let days = days.max(SYNC_LIMITS.min_retention_days);
     writer.run_blocking(move |w| {
-        w.local
-            .execute(
-                "INSERT OR REPLACE INTO settings (key, value) VALUES ('retention_days', ?1)",
-                [days.to_string()],
-            )
-            .map_err(LocalConn::err)?;
+        set(&w.local, "retention_days", &days.to_string())?;
         let tx = w.cache.begin()?;
         let removed = store::apply_retention(&tx, chrono::Utc::now().timestamp() - days * 86_400)?;
         tx.commit()?;

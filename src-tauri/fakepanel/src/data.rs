@@ -803,6 +803,18 @@ impl World {
     }
 
     /// A staff reply through the API.
+    /// The customer writes `html` in a ticket now; it waits for an answer.
+    pub fn customer_writes(&mut self, ticket_id: i64, html: &str) -> Option<i64> {
+        let now = self.now;
+        let m = self.message(html.to_owned(), None, now);
+        let id = m.id;
+        let t = self.ticket_mut(ticket_id)?;
+        t.messages.push(m);
+        t.status = "pending".into();
+        t.last_update = now;
+        Some(id)
+    }
+
     pub fn reply(&mut self, ticket_id: i64, staff: &str, html: &str) -> Option<i64> {
         let now = self.now;
         let m = self.message(html.to_owned(), Some(staff), now);

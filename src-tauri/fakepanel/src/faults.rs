@@ -37,4 +37,13 @@ pub struct Faults {
     /// Every admin request answered HTTP 200 with error code 9 and this
     /// message (a refusal such as "Amount exceeds limit").
     pub refuse_with: Option<String>,
+    /// Writes are applied, then answered HTTP 500 (the answer is lost, the
+    /// write is not).
+    pub fail_after_write: bool,
+    /// Writes are applied and recorded, then the answer waits this long (a
+    /// client killed meanwhile never hears it).
+    pub hang_after_write_ms: u64,
+    /// Close, reopen and assign are not there: HTTP 200, code 100, "Page
+    /// not found.", as a panel without them answers.
+    pub no_ticket_actions: bool,
 }

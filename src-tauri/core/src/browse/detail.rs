@@ -79,7 +79,7 @@ fn user_by_name(cache: &CacheConn, panel_id: i64, username: &str) -> Result<Opti
         .map_err(CacheConn::err)
 }
 
-pub fn order_detail(cache: &CacheConn, panel_id: i64, id: i64) -> Result<OrderDetail> {
+pub fn order_detail(cache: &ReadConn, panel_id: i64, id: i64) -> Result<OrderDetail> {
     let order = cache
         .query_row(
             &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE panel_id = ?1 AND id = ?2"),
@@ -138,7 +138,7 @@ pub fn order_detail(cache: &CacheConn, panel_id: i64, id: i64) -> Result<OrderDe
     })
 }
 
-fn ticket(cache: &CacheConn, panel_id: i64, id: i64) -> Result<Option<TicketRow>> {
+fn ticket(cache: &ReadConn, panel_id: i64, id: i64) -> Result<Option<TicketRow>> {
     cache
         .query_row(
             &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE panel_id = ?1 AND id = ?2"),

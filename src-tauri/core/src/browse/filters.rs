@@ -335,6 +335,8 @@ pub struct TicketRow {
     /// For a ticket not closed whose last message is the customer's: when
     /// the customer first wrote after the last staff message.
     pub waiting_since: Option<i64>,
+    /// Customer messages cached since the current operator last opened it.
+    pub unread: i64,
 }
 
 /// The customer's first message after the last staff one, for open tickets.
@@ -350,11 +352,27 @@ macro_rules! waiting_since {
                                    AND s.is_staff = 1), -1)) END"
     };
 }
+pub(super) use waiting_since;
 
+/// Customer messages in the cache less those the current operator (kept in
+/// `local.settings`) had seen when they last opened the ticket.
+macro_rules! unread {
+    () => {
+        "max(0, (SELECT count(*) FROM ticket_messages c
+             WHERE c.panel_id = tickets.panel_id AND c.ticket_id = tickets.id AND c.is_staff = 0)
+         - coalesce((SELECT r.customer_messages FROM local.ticket_reads r
+             WHERE r.operator_id = (SELECT CAST(value AS INTEGER) FROM local.settings WHERE key = 'current_operator')
+               AND r.panel_id = tickets.panel_id AND r.ticket_id = tickets.id), 0))"
+    };
+}
+
+/// Needs `local` attached (a [`ReadConn`]).
 pub(super) const TICKET_COLUMNS: &str = concat!(
     "panel_id, id, user_id, username, subject, status, assignee, created, last_update, ",
     waiting_since!(),
-    " AS waiting_since"
+    " AS waiting_since, ",
+    unread!(),
+    " AS unread"
 );
 
 pub(super) fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
@@ -369,6 +387,7 @@ pub(super) fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
         created: r.get("created")?,
         last_update: r.get("last_update")?,
         waiting_since: r.get("waiting_since")?,
+        unread: r.get("unread")?,
     })
 }
 
@@ -396,6 +415,8 @@ pub struct TicketFilter {
     pub text: Option<String>,
     /// Only this user's tickets (a user's detail pane).
     pub username: Option<String>,
+    /// Only tickets whose customer waits for an answer.
+    pub waiting: Option<bool>,
 }
 
 impl Filter for TicketFilter {
@@ -413,6 +434,9 @@ impl Filter for TicketFilter {
         w.eq_text("username", &self.username);
         w.range("created", self.created_from, self.created_to);
         w.text(&self.text, &["username", "subject"]);
+        if self.waiting == Some(true) {
+            w.add(concat!(waiting_since!(), " IS NOT NULL"), []);
+        }
         Ok(w)
     }
 }

@@ -14,6 +14,7 @@ mod dashboard;
 mod detail;
 mod filters;
 mod search;
+mod ticket;
 
 use std::cmp::Ordering;
 
@@ -33,6 +34,7 @@ pub use filters::{
     UserRow,
 };
 pub use search::{search, SearchHit, SearchKind};
+pub use ticket::{ticket_counts, ticket_view, MessageView, QuotedOrder, TicketCounts, TicketView};
 
 use crate::db::{CacheConn, ReadConn};
 use crate::{model::Resource, Result};

@@ -37,6 +37,9 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0005_panel_uid.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/local/0006_tickets.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

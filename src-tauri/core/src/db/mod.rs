@@ -101,6 +101,7 @@ impl Db {
         let mut local = open_connection(&data_dir.local_db())?;
         migrate(&mut local, Schema::Local)?;
         let install_id = ensure_install_id(&local)?;
+        ensure_operator(&local)?;
         // Before any sync: rows of a panel whose removal was cut short go.
         panel_rows::purge_orphans(&LocalConn::new(local), &mut CacheConn::new(cache))?;
         Ok(Db {
@@ -165,6 +166,36 @@ impl CacheConn {
 pub(crate) fn user_version(conn: &Connection, file: &str) -> Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|e| DbError::sqlite(file, e).into())
+}
+
+/// The first operator, named after the OS user, so there is always someone
+/// working (and `current_operator` names them).
+fn ensure_operator(local: &Connection) -> Result<()> {
+    let name = whoami::username();
+    let name = if name.trim().is_empty() {
+        "operator".to_owned()
+    } else {
+        name
+    };
+    local
+        .execute_batch("BEGIN IMMEDIATE")
+        .and_then(|()| {
+            local.execute(
+                "INSERT INTO operators (name, created_at) SELECT ?1, ?2
+                 WHERE NOT EXISTS (SELECT 1 FROM operators)",
+                (&name, chrono::Utc::now().timestamp()),
+            )?;
+            local.execute(
+                "INSERT OR IGNORE INTO settings (key, value)
+                 SELECT 'current_operator', CAST(min(id) AS TEXT) FROM operators",
+                [],
+            )?;
+            local.execute_batch("COMMIT")
+        })
+        .map_err(|e| {
+            let _ = local.execute_batch("ROLLBACK");
+            DbError::sqlite(Schema::Local.file_name(), e).into()
+        })
 }
 
 fn ensure_install_id(local: &Connection) -> Result<String> {

@@ -7,10 +7,10 @@
 //! The keys are fixed and public (they guard nothing real), so the demo
 //! panel never touches the keychain.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use super::{add, by_id, list, NewPanel, Panel};
-use crate::{db::LocalConn, panel::normalize_base_url, secrets::Keychain, Result};
+use crate::{db::LocalConn, panel::normalize_base_url, secrets::Keychain, settings, Result};
 
 /// The demo panel's name, as every screen shows it.
 pub const NAME: &str = "Demo panel";
@@ -30,23 +30,11 @@ pub struct World {
 }
 
 fn setting(local: &LocalConn, key: &str) -> Result<Option<i64>> {
-    let v: Option<String> = local
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(LocalConn::err)?;
-    Ok(v.and_then(|v| v.parse().ok()))
+    Ok(settings::get(local, key)?.and_then(|v| v.parse().ok()))
 }
 
 fn set_setting(local: &LocalConn, key: &str, value: i64) -> Result<()> {
-    local
-        .execute(
-            "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
-            params![key, value.to_string()],
-        )
-        .map_err(LocalConn::err)?;
-    Ok(())
+    settings::set(local, key, &value.to_string())
 }
 
 /// The configured demo panel, if any.

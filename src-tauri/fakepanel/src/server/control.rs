@@ -57,3 +57,22 @@ pub(super) fn truth(w: &World) -> Value {
         "tickets": w.tickets,
     })
 }
+
+#[derive(Deserialize)]
+pub(super) struct CustomerMessageBody {
+    message: String,
+}
+
+/// The customer writes in a ticket now (HTML as given), as in the panel's
+/// client area: the ticket waits for an answer again.
+pub(super) async fn control_customer_message(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Json(b): Json<CustomerMessageBody>,
+) -> Response {
+    let mut w = s.world.write().expect("world lock");
+    match w.customer_writes(id, &b.message) {
+        Some(message_id) => Json(json!({ "message_id": message_id })).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such ticket").into_response(),
+    }
+}

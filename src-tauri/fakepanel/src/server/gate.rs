@@ -155,6 +155,16 @@ pub(super) async fn faulted(
             status: parts.status.as_u16(),
             error_code: answer["error_code"].as_i64().unwrap_or(-1),
         });
+        if faults.hang_after_write_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(faults.hang_after_write_ms)).await;
+        }
+        if faults.fail_after_write {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "<html><body><h1>500 Internal Server Error</h1></body></html>",
+            )
+                .into_response();
+        }
     }
     let bytes = if malformed {
         Bytes::copy_from_slice(&bytes[..bytes.len() / 2])

@@ -105,39 +105,39 @@ impl FakePanel {
     /// Generates the data and serves it from a thread of its own (for sync
     /// tests, the CLI's tests and the app's demo mode).
     pub fn spawn(config: Config) -> std::io::Result<FakePanel> {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (tx, rx) = oneshot::channel();
-        let thread = std::thread::Builder::new()
-            .name("fakepanel".into())
-            .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
-                    }
-                };
-                rt.block_on(async move {
-                    match prepare(config).await {
-                        Ok((shared, listener)) => {
-                            let addr = listener.local_addr();
-                            let _ = ready_tx.send(addr.map(|a| (a, shared.clone())));
-                            serve(listener, shared, rx).await;
-                        }
-                        Err(e) => {
-                            let _ = ready_tx.send(Err(e));
-                        }
-                    }
-                });
-            })?;
-        let (addr, shared) = ready_rx
-            .recv()
-            .map_err(|_| std::io::Error::other("the fake panel thread died while starting"))??;
+        let (addr, shared, thread) = serve_on_thread(move || prepare(config), rx)?;
         Ok(FakePanel::new(addr, shared, tx, Some(thread)))
+    }
+
+    /// Stops serving, as a panel that went down: connections are refused
+    /// until [`FakePanel::restart`]. The world and the records are kept.
+    pub fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Serves the same world on the same address again, from a thread of its own.
+    pub fn restart(&mut self) -> std::io::Result<()> {
+        self.stop();
+        let addr: SocketAddr = self
+            .url
+            .trim_start_matches("http://")
+            .parse()
+            .map_err(std::io::Error::other)?;
+        let shared = self.shared.clone();
+        let (tx, rx) = oneshot::channel();
+        let (_, _, thread) = serve_on_thread(
+            move || async move { Ok((shared, tokio::net::TcpListener::bind(addr).await?)) },
+            rx,
+        )?;
+        self.shutdown = Some(tx);
+        self.thread = Some(thread);
+        Ok(())
     }
 
     fn new(
@@ -203,13 +203,52 @@ impl FakePanel {
 
 impl Drop for FakePanel {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        self.stop();
     }
+}
+
+/// Serves what `bind` makes ready on a runtime and thread of their own,
+/// once it is listening.
+fn serve_on_thread<F, Fut>(
+    bind: F,
+    shutdown: oneshot::Receiver<()>,
+) -> std::io::Result<(SocketAddr, Arc<Shared>, std::thread::JoinHandle<()>)>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = std::io::Result<(Arc<Shared>, tokio::net::TcpListener)>>,
+{
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("fakepanel".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                match bind().await {
+                    Ok((shared, listener)) => {
+                        let addr = listener.local_addr();
+                        let _ = ready_tx.send(addr.map(|a| (a, shared.clone())));
+                        serve(listener, shared, shutdown).await;
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
+            });
+        })?;
+    let (addr, shared) = ready_rx
+        .recv()
+        .map_err(|_| std::io::Error::other("the fake panel thread died while starting"))??;
+    Ok((addr, shared, thread))
 }
 
 async fn prepare(config: Config) -> std::io::Result<(Arc<Shared>, tokio::net::TcpListener)> {
@@ -282,7 +321,11 @@ fn router(shared: AppState) -> Router {
         .route("/requests", get(control_requests))
         .route("/writes", get(control_writes))
         .route("/clear-records", post(control_clear))
-        .route("/truth", get(control_truth));
+        .route("/truth", get(control_truth))
+        .route(
+            "/tickets/{id}/customer-message",
+            post(control_customer_message),
+        );
     Router::new()
         .nest("/adminapi/v2", admin)
         .nest("/__fake", control)

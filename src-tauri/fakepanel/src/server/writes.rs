@@ -276,11 +276,26 @@ pub(super) async fn ticket_reply(
     }
 }
 
+/// A panel without the ASSUMED ticket actions answers as for any unknown route.
+fn no_ticket_actions(s: &Shared) -> Option<Response> {
+    s.faults
+        .lock()
+        .expect("faults lock")
+        .no_ticket_actions
+        .then(|| api_error(100, "Page not found."))
+}
+
 pub(super) async fn ticket_close(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    if let Some(r) = no_ticket_actions(&s) {
+        return r;
+    }
     with_ticket(&s, &id, |t| t.status = "closed".into())
 }
 
 pub(super) async fn ticket_reopen(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    if let Some(r) = no_ticket_actions(&s) {
+        return r;
+    }
     with_ticket(&s, &id, |t| t.status = "pending".into())
 }
 
@@ -289,6 +304,9 @@ pub(super) async fn ticket_assign(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
+    if let Some(r) = no_ticket_actions(&s) {
+        return r;
+    }
     let body = body_json(&bytes);
     let staff = body["staff_name"].as_str().map(str::to_owned);
     with_ticket(&s, &id, |t| t.assignee = staff)

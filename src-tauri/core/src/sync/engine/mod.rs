@@ -203,6 +203,16 @@ impl Engine {
         Ok(stored)
     }
 
+    /// The data dir the engine keeps.
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The one writer, shared with every use case that runs beside the engine.
+    pub fn writer(&self) -> &Writer {
+        &self.inner.writer
+    }
+
     /// The panel's one client (see [`Inner::clients`]), for every request
     /// the core makes to it.
     pub fn client(&self, panel: &Panel) -> Result<PanelClient> {
