@@ -10,6 +10,7 @@ use paneldesk_core::{
     db::CacheChanges,
     lock::SyncLock,
     sync::{Engine, SyncEvent},
+    tickets::Outbox,
 };
 use serde::Serialize;
 use specta::Type;
@@ -30,6 +31,14 @@ pub struct SyncProgress(SyncEvent);
 /// Another process (the CLI owning the sync) wrote the cache.
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct CacheChanged;
+/// The background delivery changed replies in the outbox (sent, held,
+/// failed): the badge and an open ticket re-read it.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct OutboxChanged;
+
+/// How often the outbox looks for replies due again.
+const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How often the cache is checked for another process's writes.
 const CACHE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -69,8 +78,26 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::retention_set,
             commands::sync_now,
             commands::verify_now,
+            commands::ticket_open,
+            commands::ticket_counts,
+            commands::reply_send,
+            commands::outbox_send,
+            commands::outbox_edit,
+            commands::outbox_discard,
+            commands::outbox_list,
+            commands::outbox_count,
+            commands::ticket_act,
+            commands::templates_list,
+            commands::template_save,
+            commands::template_delete,
+            commands::template_fill,
+            commands::operators_list,
+            commands::operator_switch,
+            commands::operator_add,
+            commands::staff_name_set,
+            commands::link_open,
         ])
-        .events(collect_events![SyncProgress, CacheChanged])
+        .events(collect_events![SyncProgress, CacheChanged, OutboxChanged])
         .constant("RULES", Rules::new())
 }
 
@@ -114,8 +141,8 @@ pub fn export_bindings(path: &str) -> Result<(), String> {
 fn start_sync(app: &tauri::AppHandle) {
     let state = app.state::<state::AppState>();
     let Ok(core) = state.core() else { return };
-    if let Some(engine) = core.engine() {
-        run_engine(app, engine.clone());
+    if let (Some(engine), Some(outbox)) = (core.engine(), core.outbox()) {
+        run_engine(app, engine.clone(), outbox.clone());
         return;
     }
     let handle = app.clone();
@@ -135,10 +162,17 @@ fn start_sync(app: &tauri::AppHandle) {
                     Some("The other process stopped syncing: this window syncs now.".into()),
                 )
             });
-        match taken {
-            Ok(engine) => {
+        match taken.and_then(|engine| {
+            let outbox = core.outbox().cloned().ok_or_else(|| AppError {
+                code: paneldesk_core::ErrorCode::Busy,
+                message: "the outbox did not start with the engine".into(),
+                fix: None,
+            })?;
+            Ok((engine, outbox))
+        }) {
+            Ok((engine, outbox)) => {
                 tracing::info!("the sync lock is free: this window syncs now");
-                run_engine(&handle, engine);
+                run_engine(&handle, engine, outbox);
                 // Screens re-read the overview, which now says who syncs.
                 let _ = CacheChanged.emit(&handle);
             }
@@ -149,7 +183,7 @@ fn start_sync(app: &tauri::AppHandle) {
     });
 }
 
-fn run_engine(app: &tauri::AppHandle, engine: Engine) {
+fn run_engine(app: &tauri::AppHandle, engine: Engine, outbox: Outbox) {
     let mut events = engine.subscribe();
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -164,10 +198,15 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine) {
             }
         }
     });
+    let delivered = app.clone();
     tauri::async_runtime::spawn(async move {
-        // Never told to stop: the engine ends with the process.
+        // Never told to stop: the engine and the outbox end with the process.
         let (_keep, stop) = tokio::sync::watch::channel(false);
-        if let Err(e) = engine.watch(stop).await {
+        let delivering = outbox.watch(OUTBOX_EVERY, stop.clone(), move |_| {
+            let _ = OutboxChanged.emit(&delivered);
+        });
+        let (synced, ()) = tokio::join!(engine.watch(stop), delivering);
+        if let Err(e) = synced {
             tracing::error!(code = %e.code(), "the sync engine stopped: {e}");
         }
     });
@@ -178,6 +217,7 @@ pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

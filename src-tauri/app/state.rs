@@ -4,12 +4,14 @@
 use std::sync::{Arc, Mutex, OnceLock};
 
 use paneldesk_core::{
+    activity::Actor,
     db::{CacheChanges, Db, ReadConn, Readers, Writer},
     lock::SyncLock,
     logging::{self, LogGuard},
     paths::DataDir,
     secrets::Keychain,
     sync::{Engine, EngineOptions},
+    tickets::Outbox,
 };
 
 use crate::{demo::DemoServer, AppError};
@@ -22,7 +24,7 @@ pub struct Core {
     /// Set once this process owns the sync. Until then another process (the
     /// CLI's `sync --watch`) owns it and this window browses what it writes;
     /// the app takes the sync over as soon as that process lets go.
-    engine: OnceLock<(Engine, SyncLock)>,
+    engine: OnceLock<(Engine, Outbox, SyncLock)>,
     /// Why there is no engine, or that the app took the sync over.
     engine_note: Mutex<Option<String>>,
     pub demo: Mutex<Option<DemoServer>>,
@@ -36,7 +38,12 @@ impl Core {
     }
 
     pub fn engine(&self) -> Option<&Engine> {
-        self.engine.get().map(|(e, _)| e)
+        self.engine.get().map(|(e, _, _)| e)
+    }
+
+    /// The reply outbox's delivering side: only while this process owns the sync.
+    pub fn outbox(&self) -> Option<&Outbox> {
+        self.engine.get().map(|(_, o, _)| o)
     }
 
     pub fn engine_note(&self) -> Option<String> {
@@ -56,7 +63,8 @@ impl Core {
         );
         *self.engine_note.lock().unwrap_or_else(|e| e.into_inner()) = note;
         // Set once: only one lock is ever taken by this process.
-        let _ = self.engine.set((engine.clone(), lock));
+        let outbox = Outbox::new(engine.clone(), Actor::engine());
+        let _ = self.engine.set((engine.clone(), outbox, lock));
         // The engine's own events say what changes from now on.
         *self.changes.lock().unwrap_or_else(|e| e.into_inner()) = None;
         Ok(engine)

@@ -88,19 +88,19 @@ pub async fn export_csv(
     state: State<'_, AppState>,
     request: ExportRequest,
 ) -> Result<Exported, AppError> {
-    state
+    let table = match &request {
+        ExportRequest::Orders(_) => "orders",
+        ExportRequest::Users(_) => "users",
+        ExportRequest::Payments(_) => "payments",
+        ExportRequest::Tickets(_) => "tickets",
+        ExportRequest::Services(_) => "services",
+    };
+    let exported = state
         .read(move |c| {
             let names: Vec<(i64, String)> = panels::list(c.local())?
                 .into_iter()
                 .map(|p| (p.id, p.name))
                 .collect();
-            let table = match &request {
-                ExportRequest::Orders(_) => "orders",
-                ExportRequest::Users(_) => "users",
-                ExportRequest::Payments(_) => "payments",
-                ExportRequest::Tickets(_) => "tickets",
-                ExportRequest::Services(_) => "services",
-            };
             let path = export::new_file(table)?;
             let file = std::fs::File::create(&path)
                 .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
@@ -117,7 +117,9 @@ pub async fn export_csv(
                 rows,
             })
         })
-        .await
+        .await?;
+    super::tickets::log_export(&state, table, exported.rows).await?;
+    Ok(exported)
 }
 
 #[tauri::command]

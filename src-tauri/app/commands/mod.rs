@@ -4,8 +4,10 @@ mod about;
 mod browse;
 mod panels;
 mod sync;
+mod tickets;
 
 pub use about::*;
 pub use browse::*;
 pub use panels::*;
 pub use sync::*;
+pub use tickets::*;

@@ -386,7 +386,8 @@ fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
                 let _ = tokio::signal::ctrl_c().await;
                 let _ = stop_tx.send(true);
             });
-            let delivering = outbox.watch(std::time::Duration::from_secs(10), stop_rx.clone());
+            let delivering =
+                outbox.watch(std::time::Duration::from_secs(10), stop_rx.clone(), |_| {});
             let (synced, ()) = tokio::join!(engine.watch(stop_rx), delivering);
             synced
         })?;

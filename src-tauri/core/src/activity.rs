@@ -7,7 +7,11 @@
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::{db::LocalConn, operators::Operator, Result};
+use crate::{
+    db::{LocalConn, Writer},
+    operators::Operator,
+    Result,
+};
 
 #[derive(
     Debug,
@@ -116,10 +120,10 @@ impl Actor {
 
 /// One thing done, as it is logged.
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
-    pub actor: &'a Actor,
+pub struct Entry {
+    pub actor: Actor,
     /// The panel's id and name, when it concerns one.
-    pub panel: Option<(i64, &'a str)>,
+    pub panel: Option<(i64, String)>,
     pub action: Action,
     pub target: Option<String>,
     pub outcome: Outcome,
@@ -152,7 +156,7 @@ pub fn host() -> String {
 
 /// Appends one row. `local` may be the writer's connection or, for the rare
 /// log row outside a writer job, a connection of its own.
-pub fn append(local: &LocalConn, install_id: &str, e: &Entry<'_>) -> Result<()> {
+pub fn append(local: &LocalConn, install_id: &str, e: &Entry) -> Result<()> {
     local
         .execute(
             "INSERT INTO activity_log (at, actor_kind, actor_id, actor_name, host, install_id,
@@ -165,8 +169,8 @@ pub fn append(local: &LocalConn, install_id: &str, e: &Entry<'_>) -> Result<()> 
                 e.actor.name,
                 host(),
                 install_id,
-                e.panel.map(|p| p.0),
-                e.panel.map(|p| p.1),
+                e.panel.as_ref().map(|p| p.0),
+                e.panel.as_ref().map(|p| &p.1),
                 e.action,
                 e.target,
                 e.outcome,
@@ -175,6 +179,13 @@ pub fn append(local: &LocalConn, install_id: &str, e: &Entry<'_>) -> Result<()> 
         )
         .map_err(LocalConn::err)?;
     Ok(())
+}
+
+/// Appends one row on the writer, for a use case that has no writer job of
+/// its own (an export).
+pub async fn record(writer: &Writer, install_id: &str, e: Entry) -> Result<()> {
+    let install_id = install_id.to_owned();
+    writer.run(move |w| append(&w.local, &install_id, &e)).await
 }
 
 /// The newest `limit` rows, newest first.

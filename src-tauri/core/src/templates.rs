@@ -157,7 +157,7 @@ fn log(local: &LocalConn, install_id: &str, actor: &Actor, action: Action, id: i
         local,
         install_id,
         &Entry {
-            actor,
+            actor: actor.clone(),
             panel: None,
             action,
             target: Some(format!("template {id}")),

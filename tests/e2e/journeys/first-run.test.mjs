@@ -1,10 +1,10 @@
 // First run: no panel -> the welcome screen -> the demo panel -> its sync
 // visibly running -> orders filtered by status and service -> an order's
-// detail -> its customer's detail.
+// detail -> its customer's detail -> a template -> a waiting ticket answered.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { choose, launchApp, navigate, screenshot, texts } from "../harness.mjs";
+import { choose, cliJson, launchApp, navigate, screenshot, texts, typeInto } from "../harness.mjs";
 
 let app;
 before(async () => {
@@ -133,5 +133,95 @@ test("End reaches the oldest of the 40,000 orders and Home the newest, each in o
   await browser.waitUntil(
     async () => (await (await browser.$('[data-testid="table-row"]')).getAttribute("data-id")) === newest,
     { timeout: 10_000, timeoutMsg: "Home did not come back to the newest order" },
+  );
+});
+
+test("a waiting ticket is answered from a template: the reply is in the thread, on the panel, in the log, and it no longer waits", async () => {
+  const { browser, dataDir } = app;
+  // Settings › Templates: a saved reply.
+  await navigate(browser, "Templates");
+  await (await browser.$('[data-testid="template-new"]')).click();
+  await typeInto(browser, "template-title", "Refill started");
+  await typeInto(browser, "template-body", "Hi {{customer}}, your refill has started. {{staff}}");
+  await (await browser.$('[data-testid="template-save"]')).click();
+  await browser.waitUntil(async () => (await texts(browser, '[data-testid="templates-list"] strong')).includes("Refill started"), {
+    timeout: 10_000,
+    timeoutMsg: "the template was not saved",
+  });
+
+  // The ticket that has waited longest, from the dashboard.
+  await navigate(browser, "Dashboard");
+  const waitingLink = await browser.$('[data-testid="waiting-tickets"] a');
+  await waitingLink.waitForDisplayed({ timeout: 10_000 });
+  const ticket = (await waitingLink.getText()).replace("#", "");
+  await waitingLink.click();
+  const title = await browser.$('[data-testid="detail-title"]');
+  await title.waitUntil(async () => (await title.getText()) === `Ticket #${ticket}`, { timeout: 10_000 });
+  await (await browser.$('[data-testid="ticket-waiting"]')).waitForDisplayed({ timeout: 10_000 });
+  const before = (await texts(browser, '[data-testid="message"]')).length;
+  assert.ok(before > 0, "the conversation is cached");
+  // The list's "waiting for us" filter keeps it, with nothing but waiting tickets.
+  await (await browser.$('[data-testid="filter-waiting"]')).click();
+  const count = await browser.$('[data-testid="row-count"]');
+  await count.waitUntil(async () => /match the filters/.test(await count.getText()), { timeout: 10_000 });
+  await typeInto(browser, "filter-text", ticket);
+  await count.waitUntil(async () => (await count.getText()).startsWith("1 ticket"), { timeout: 10_000 });
+  await (await browser.$(`[data-testid="table-row"][data-id="${ticket}"]`)).waitForDisplayed({ timeout: 10_000 });
+
+  // Insert the template, edit it, send with Ctrl+Enter.
+  await (await browser.$('[data-testid="template-picker"]')).click();
+  await typeInto(browser, "template-search", "refill");
+  await browser.keys(["Enter"]);
+  const box = await browser.$('[data-testid="reply-box"]');
+  await box.waitUntil(async () => /^Hi \S+, your refill has started\. demo_operator$/.test(await box.getValue()), {
+    timeout: 10_000,
+    timeoutMsg: "the template was not filled in from the ticket",
+  });
+  await box.click();
+  await browser.keys(["Control", "End"]);
+  await browser.keys(["Enter"]);
+  await box.addValue("Thanks for waiting (e2e).");
+  await screenshot(browser, "first-run-08-ticket-reply");
+  await browser.keys(["Control", "Enter"]);
+  const note = await browser.$('[data-testid="reply-note"]');
+  await note.waitUntil(async () => (await note.getText()) === "Sent.", { timeout: 20_000, timeoutMsg: "the reply was not sent" });
+
+  // In the thread: the newest message is ours, as staff.
+  await browser.waitUntil(async () => (await texts(browser, '[data-testid="message"]')).length === before + 1, {
+    timeout: 10_000,
+    timeoutMsg: "the reply did not appear in the thread",
+  });
+  const last = await browser.$$('[data-testid="message"]').then((m) => m[m.length - 1]);
+  assert.equal(await last.getAttribute("data-staff"), "true");
+  assert.match(await last.getText(), /demo_operator[\s\S]*Thanks for waiting \(e2e\)\./);
+  await screenshot(browser, "first-run-09-ticket-sent");
+
+  // On the panel: exactly one reply, escaped, with the new line as <br>.
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const writes = await fetch(`${new URL(demo.url).origin}/__fake/writes`, {
+    headers: { "x-api-key": "paneldesk-demo-admin-key" },
+  }).then((r) => r.json());
+  const replies = writes.filter((w) => w.path.endsWith(`/tickets/${ticket}/reply`));
+  assert.equal(replies.length, 1, JSON.stringify(writes));
+  assert.equal(replies[0].body.staff_name, "demo_operator");
+  assert.match(replies[0].body.message, /your refill has started\. demo_operator<br>Thanks for waiting \(e2e\)\.$/);
+
+  // In the activity log, by the operator; never the message itself.
+  const log = cliJson(["--data-dir", dataDir, "log"]);
+  const reply = log.find((r) => r.action === "reply");
+  assert.equal(reply.outcome, "sent");
+  assert.equal(reply.target, `ticket ${ticket}`);
+  assert.equal(reply.actor_kind, "operator");
+  assert.ok(log.some((r) => r.action === "template_add"));
+  assert.ok(!JSON.stringify(log).includes("Thanks for waiting"));
+
+  // The dashboard no longer lists it as waiting.
+  await navigate(browser, "Dashboard");
+  await browser.waitUntil(
+    async () => {
+      const ids = await texts(browser, '[data-testid="waiting-tickets"] a');
+      return ids.length > 0 && !ids.includes(`#${ticket}`);
+    },
+    { timeout: 10_000, timeoutMsg: `ticket #${ticket} still waits on the dashboard` },
   );
 });

@@ -1,21 +1,30 @@
 // Smoke journey: with a panel configured the window opens on the dashboard,
-// every screen is reachable from the navigation, and the About box shows
-// what the data dir really holds.
+// every screen is reachable from the navigation, the About box shows what
+// the data dir really holds, and tickets full of hostile HTML (the XSS
+// corpus) open without running or loading anything.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { cliJson, configuredDataDir, launchApp, navigate, screenshot, startFake } from "../harness.mjs";
+import { cliJson, configuredDataDir, launchApp, navigate, screenshot, startFake, texts } from "../harness.mjs";
+import { corpus, plant, startCanary } from "../xss.mjs";
 
 let fake;
 let app;
+let canary;
+let vectors;
+let tickets;
 before(async () => {
   fake = await startFake({ orders: 300, tickets: 10 });
+  canary = await startCanary();
+  vectors = corpus(canary.base);
+  tickets = await plant(fake, vectors);
   const { dataDir, env } = configuredDataDir("Main", fake);
   app = await launchApp({ dataDir, env });
 });
 after(async () => {
   await app?.close();
   await fake?.stop();
+  await canary?.stop();
 });
 
 test("the window opens on the dashboard with the main navigation", async () => {
@@ -78,4 +87,48 @@ test("the About box shows the app and schema versions of the real data dir", asy
   assert.equal(await (await browser.$('[data-testid="app-version"]')).getText(), info.version);
   assert.equal(await (await browser.$('[data-testid="data-dir"]')).getText(), dataDir);
   await screenshot(browser, "smoke-03-about");
+});
+
+test("tickets holding the XSS corpus open one after another (j) and nothing runs or loads", async () => {
+  const { browser } = app;
+  assert.ok(vectors.length >= 200, `${vectors.length} vectors`);
+  // The About box of the test before closes with Esc.
+  await browser.keys(["Escape"]);
+  await (await browser.$('[data-testid="about-dialog"]')).waitForDisplayed({ reverse: true, timeout: 5_000 });
+  await navigate(browser, "Tickets");
+  const first = await browser.$('[data-testid="table-row"]');
+  await first.waitForDisplayed({ timeout: 10_000 });
+  await first.click();
+  const perTicket = Math.floor(vectors.length / tickets.length);
+  const seen = new Set();
+  for (let i = 0; i < tickets.length; i++) {
+    const title = await browser.$('[data-testid="detail-title"]');
+    await title.waitUntil(async () => /^Ticket #\d+$/.test(await title.getText()) && !seen.has(await title.getText()), {
+      timeout: 10_000,
+      timeoutMsg: `ticket ${i + 1} did not open`,
+    });
+    seen.add(await title.getText());
+    // Every planted message is shown (as text and inert markup).
+    await browser.waitUntil(async () => (await texts(browser, '[data-testid="message"]')).length >= perTicket, {
+      timeout: 10_000,
+      timeoutMsg: `${await title.getText()} did not show its messages`,
+    });
+    const state = await browser.execute(() => ({
+      pwned: "__pwned" in window,
+      scripts: document.querySelectorAll('[data-testid="message-body"] script, [data-testid="message-body"] iframe, [data-testid="message-body"] img, [data-testid="message-body"] svg, [data-testid="message-body"] [href], [data-testid="message-body"] [src]').length,
+      handlers: Array.from(document.querySelectorAll('[data-testid="message-body"] *')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith("on") || a.name === "style")).length,
+    }));
+    assert.equal(state.pwned, false, `a vector ran in ${await title.getText()}`);
+    assert.equal(state.scripts, 0, "no element that runs or loads reached the page");
+    assert.equal(state.handlers, 0, "no event handler or style attribute reached the page");
+    assert.deepEqual(canary.hits, [], "no vector requested the canary");
+    if (i === 0) await screenshot(browser, "smoke-04-hostile-ticket");
+    if (i < tickets.length - 1) await browser.keys(["j"]);
+  }
+  assert.equal(seen.size, tickets.length);
+  // Anything still loading would have reached the canary by the time the
+  // window has rendered every ticket; the window itself fetched nothing from it.
+  const loaded = await browser.execute(() => performance.getEntriesByType("resource").map((e) => e.name));
+  assert.ok(!loaded.some((u) => u.includes("/hit/")), loaded.join("\n"));
+  assert.deepEqual(canary.hits, []);
 });

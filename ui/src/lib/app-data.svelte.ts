@@ -42,6 +42,8 @@ export class AppData {
 	 * runs): screens reload what they show.
 	 */
 	changes = $state(0);
+	/** Replies in the outbox not sent yet: the sidebar's badge. */
+	outboxCount = $state(0);
 
 	readonly backend: Backend;
 	#unlisten: (() => void) | null = null;
@@ -58,12 +60,27 @@ export class AppData {
 		const unlisten = [
 			await this.backend.onSync((e) => this.#onSync(e)),
 			// Another process's sync (the CLI's) changes the cache too.
-			await this.backend.onCacheChanged(() => this.#changed())
+			await this.backend.onCacheChanged(() => this.#changed()),
+			await this.backend.onOutboxChanged(() => this.written())
 		];
 		// Stopped while the listeners were being set up: take them down at once.
 		if (this.#stopped) unlisten.forEach((u) => u());
 		else this.#unlisten = () => unlisten.forEach((u) => u());
-		await this.refreshPanels();
+		await Promise.all([this.refreshPanels(), this.refreshOutbox()]);
+	}
+
+	/** This window wrote (a reply, a ticket action) or the outbox delivered: screens and the badge reload. */
+	written(): void {
+		this.#changed();
+		void this.refreshOutbox();
+	}
+
+	async refreshOutbox(): Promise<void> {
+		try {
+			this.outboxCount = await this.backend.outboxCount();
+		} catch {
+			// The badge keeps its last count; the Outbox screen shows the error.
+		}
 	}
 
 	stop(): void {

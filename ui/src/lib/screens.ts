@@ -61,6 +61,14 @@ export const SCREENS: readonly Screen[] = [
 		summary: t.screens.tickets.summary
 	},
 	{
+		path: '/outbox',
+		title: t.screens.outbox.title,
+		group: 'main',
+		icon: 'outbox',
+		built: true,
+		summary: t.screens.outbox.summary
+	},
+	{
 		path: '/users',
 		title: t.screens.users.title,
 		group: 'main',
@@ -160,7 +168,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/templates',
 		title: t.screens.templates.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.templates.summary
 	},
 	{

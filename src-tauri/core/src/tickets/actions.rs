@@ -122,8 +122,8 @@ pub async fn act(
                 &w.local,
                 &install_id,
                 &Entry {
-                    actor: &actor,
-                    panel: Some((panel_id, &name)),
+                    actor,
+                    panel: Some((panel_id, name)),
                     action: action.logged(),
                     target: Some(format!("ticket {ticket_id}")),
                     outcome,

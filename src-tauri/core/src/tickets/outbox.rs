@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::Mutex;
 
 use super::{reply_text, TicketError};
 use crate::{
@@ -284,8 +284,8 @@ pub async fn discard(writer: &Writer, install_id: &str, actor: &Actor, id: i64) 
                 &w.local,
                 &install_id,
                 &Entry {
-                    actor: &actor,
-                    panel: Some((r.panel_id, &r.panel_name)),
+                    actor,
+                    panel: Some((r.panel_id, r.panel_name.clone())),
                     action: Action::OutboxDiscard,
                     target: Some(format!("ticket {}", r.ticket_id)),
                     outcome: Outcome::Sent,
@@ -312,7 +312,6 @@ pub struct Outbox {
     /// Who the log names when a reply has no operator (the CLI's, the engine's).
     actor: Actor,
     running: Arc<Mutex<()>>,
-    wake: Arc<Notify>,
 }
 
 impl Outbox {
@@ -321,19 +320,25 @@ impl Outbox {
             engine,
             actor,
             running: Arc::default(),
-            wake: Arc::default(),
         }
     }
 
-    /// Delivers what is due, then every `every` or when woken, until `stop`.
-    pub async fn watch(&self, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    /// Delivers what is due, then every `every`, until `stop`;
+    /// `delivered` hears of every reply a pass touched.
+    pub async fn watch(
+        &self,
+        every: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+        delivered: impl Fn(&[OutboxRow]),
+    ) {
         while !*stop.borrow() {
-            if let Err(e) = self.drain().await {
-                tracing::warn!("the outbox could not be delivered: {e}");
+            match self.drain().await {
+                Ok(rows) if !rows.is_empty() => delivered(&rows),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("the outbox could not be delivered: {e}"),
             }
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
-                _ = self.wake.notified() => {}
                 _ = stop.changed() => {}
             }
         }
@@ -341,11 +346,6 @@ impl Outbox {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
-    }
-
-    /// Wakes `watch` (a reply was queued, the network came back).
-    pub fn wake(&self) {
-        self.wake.notify_one();
     }
 
     /// Delivers every reply that is due; returns the rows it touched.
@@ -575,8 +575,8 @@ impl Outbox {
                         &w.local,
                         &install_id,
                         &Entry {
-                            actor: &actor,
-                            panel: Some((panel_id, &panel_name)),
+                            actor: actor.clone(),
+                            panel: Some((panel_id, panel_name.clone())),
                             action: Action::Reply,
                             target: Some(format!("ticket {ticket_id}")),
                             outcome,

@@ -301,6 +301,175 @@ async verifyNow() : Promise<Result<null, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Opens a ticket: its workspace from the cache, and its customer messages
+ * marked read for the operator.
+ */
+async ticketOpen(panelId: number, id: number) : Promise<Result<Workspace, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ticket_open", { panelId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async ticketCounts(panelId: number | null) : Promise<Result<TicketCounts, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ticket_counts", { panelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues a reply, then sends it at once when this window owns the sync.
+ */
+async replySend(reply: NewReply) : Promise<Result<ReplyOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reply_send", { reply }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends a reply again: a retry, or a held one the operator has read past
+ * (`seen_messages`: the conversation they have now seen).
+ */
+async outboxSend(id: number, seenMessages: number | null) : Promise<Result<ReplyOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_send", { id, seenMessages }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async outboxEdit(id: number, text: string, seenMessages: number) : Promise<Result<OutboxRow, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_edit", { id, text, seenMessages }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async outboxDiscard(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_discard", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async outboxList() : Promise<Result<OutboxRow[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async outboxCount() : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_count") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Close, reopen, or assign to the operator's staff name on that panel.
+ */
+async ticketAct(panelId: number, id: number, action: TicketAction) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ticket_act", { panelId, id, action }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async templatesList() : Promise<Result<Template[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("templates_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async templateSave(id: number | null, edit: TemplateEdit) : Promise<Result<Template, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("template_save", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async templateDelete(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("template_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A template filled in for a ticket from the cache.
+ */
+async templateFill(id: number, panelId: number, ticketId: number) : Promise<Result<Filled, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("template_fill", { id, panelId, ticketId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async operatorsList() : Promise<Result<Operators, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("operators_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async operatorSwitch(id: number) : Promise<Result<Operator, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("operator_switch", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async operatorAdd(name: string) : Promise<Result<Operator, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("operator_add", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The current operator's own staff name on a panel (blank clears it).
+ */
+async staffNameSet(panelId: number, staffName: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("staff_name_set", { panelId, staffName }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens an address from a ticket in the system browser. The window asked
+ * the operator first, showing the whole address; only web and mail
+ * addresses are opened.
+ */
+async linkOpen(url: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("link_open", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -309,9 +478,11 @@ async verifyNow() : Promise<Result<null, AppError>> {
 
 export const events = __makeEvents__<{
 cacheChanged: CacheChanged,
+outboxChanged: OutboxChanged,
 syncProgress: SyncProgress
 }>({
 cacheChanged: "cache-changed",
+outboxChanged: "outbox-changed",
 syncProgress: "sync-progress"
 })
 
@@ -353,6 +524,14 @@ waiting: TicketRow[]; critical: CriticalService[] }
  */
 export type ErrorCode = "database" | "database_too_new" | "keychain_unavailable" | "secret_not_found" | "io" | "panel_url" | "wrong_key" | "unreachable" | "rate_limited" | "panel_error" | "malformed" | "outcome_unknown" | "unsupported" | "config" | "busy" | "not_found" | "invalid_request" | "verify_stopped" | 
 /**
+ * A reply needs a staff name for its panel: the fix says where to set it.
+ */
+"no_staff_name" | 
+/**
+ * The panel does not have this ticket action (it answered "Page not found.").
+ */
+"action_missing" | 
+/**
  * The UI's own: the call to the core failed (no such command, IPC
  * broken). The core never returns it.
  */
@@ -366,7 +545,30 @@ export type Exported = { path: string; rows: number }
  * The values the filters offer, read from what is cached.
  */
 export type Facets = { order_statuses: string[]; modes: string[]; sources: string[]; providers: string[]; services: ServiceOption[]; user_statuses: string[]; payment_statuses: string[]; payment_methods: string[]; ticket_statuses: string[]; assignees: string[]; service_kinds: string[] }
+/**
+ * A template filled in for one ticket.
+ */
+export type Filled = { text: string; 
+/**
+ * Placeholders left in `text` because the ticket gives them no value.
+ */
+missing: string[] }
+export type MessageView = { seq: number; is_staff: boolean; staff_name: string | null; created: number | null; 
+/**
+ * The message made safe to show (`sanitize::safe_html`).
+ */
+html: string }
+/**
+ * A reply as the operator wrote it.
+ */
+export type NewReply = { panel_id: number; ticket_id: number; text: string; 
+/**
+ * How many messages of the conversation the operator was shown.
+ */
+seen_messages: number }
 export type Note = { id: number; panel_id: number; user_id: number; body: string; created_at: number }
+export type Operator = { id: number; name: string }
+export type Operators = { all: Operator[]; current: Operator }
 export type OrderDetail = { order: OrderRow; 
 /**
  * The customer, when cached (matched by username on the same panel).
@@ -401,6 +603,46 @@ source: string | null;
  * Micro-units of `currency`.
  */
 charge: number | null; provider_charge: number | null; currency: string | null; link: string; start_count: number | null; quantity: number; remains: number; service_id: number | null; service_name: string; status: string; provider: string | null; mode: string | null; created: number; last_update: number | null; finished_at: number | null; ip_address: string | null }
+/**
+ * The background delivery changed replies in the outbox (sent, held,
+ * failed): the badge and an open ticket re-read it.
+ */
+export type OutboxChanged = null
+export type OutboxRow = { id: number; operator_id: number | null; panel_id: number; panel_name: string; ticket_id: number; staff_name: string; 
+/**
+ * Exactly what is (or was) sent.
+ */
+body: string; 
+/**
+ * The operator's text, for editing.
+ */
+text: string; seen_messages: number; state: OutboxState; 
+/**
+ * Requests actually sent for it: only a reply never posted can be edited.
+ */
+posts: number; attempted_at: number | null; retry_at: number | null; error: string | null; created_at: number; sent_at: number | null }
+export type OutboxState = 
+/**
+ * Waiting to be sent (never posted, or not reached last time).
+ */
+"queued" | 
+/**
+ * A delivery is under way (or the process doing it was killed).
+ */
+"sending" | 
+/**
+ * Posted, and the panel's answer never came: checked before any retry.
+ */
+"unknown" | "sent" | 
+/**
+ * The customer or another staff member wrote since the operator opened
+ * the ticket: the operator sends again or edits.
+ */
+"held" | 
+/**
+ * The panel refused it; `error` says why.
+ */
+"failed"
 /**
  * A page of rows and the cursor to ask for the next one (None: the end).
  */
@@ -468,9 +710,21 @@ export type Probe = { orders: number; users: number;
  */
 services: number | null }
 /**
+ * An order ID the ticket quotes, and the order when it is cached.
+ */
+export type QuotedOrder = { id: number; order: OrderRow | null }
+/**
  * How many rows were removed by [`apply_retention`].
  */
 export type Removed = { orders: number; payments: number; tickets: number }
+/**
+ * What became of a reply, and who sends it when this window does not.
+ */
+export type ReplyOutcome = { reply: OutboxRow; 
+/**
+ * Set when another process owns the sync: it sends the reply.
+ */
+sent_by: string | null }
 /**
  * What a panel is synced as: one of its resources.
  */
@@ -553,6 +807,13 @@ export type SyncStatus =
  * Services without a services key: skipped, which is not "ok".
  */
 "no_key"
+export type Template = { id: number; title: string; body: string; updated_at: number }
+export type TemplateEdit = { title: string; body: string }
+export type TicketAction = "close" | "reopen" | "assign"
+/**
+ * Tickets per status, and how many wait for an answer: the list's live counts.
+ */
+export type TicketCounts = { by_status: ([string, number])[]; waiting: number }
 export type TicketFilter = { panel_id: number | null; status: string | null; assignee: string | null; created_from: number | null; created_to: number | null; 
 /**
  * A ticket ID, or part of a username or subject.
@@ -561,7 +822,11 @@ text: string | null;
 /**
  * Only this user's tickets (a user's detail pane).
  */
-username: string | null }
+username: string | null; 
+/**
+ * Only tickets whose customer waits for an answer.
+ */
+waiting: boolean | null }
 /**
  * A ticket that quotes an order's ID.
  */
@@ -575,7 +840,16 @@ export type TicketRow = { panel_id: number; id: number; user_id: number | null; 
  * For a ticket not closed whose last message is the customer's: when
  * the customer first wrote after the last staff message.
  */
-waiting_since: number | null }
+waiting_since: number | null; 
+/**
+ * Customer messages cached since the current operator last opened it.
+ */
+unread: number }
+export type TicketView = { ticket: TicketRow; messages: MessageView[]; 
+/**
+ * Customer messages in the conversation: what "read" records.
+ */
+customer_messages: number; quoted_orders: QuotedOrder[]; user: UserRow | null; recent_orders: OrderRow[]; recent_payments: PaymentRow[]; notes: Note[] }
 export type UserDetail = { user: UserRow; 
 /**
  * The newest orders, at most RECENT.
@@ -591,6 +865,12 @@ export type UserRow = { panel_id: number; id: number; username: string; email: s
  * Percent.
  */
 discount: number | null }
+export type Workspace = { view: TicketView; outbox: OutboxRow[]; missing_actions: TicketAction[]; 
+/**
+ * The name a reply from the current operator carries; None: replying
+ * is refused until one is set.
+ */
+staff_name: string | null; operator: Operator }
 
 /** tauri-specta globals **/
 

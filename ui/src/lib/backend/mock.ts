@@ -20,6 +20,9 @@ import type {
 	SyncEvent,
 	TicketFilter,
 	TicketRow,
+	OutboxRow,
+	Template,
+	Operator,
 	UserFilter,
 	UserRow,
 	Note
@@ -47,6 +50,9 @@ export interface MockData {
 	tickets: TicketRow[];
 	services: ServiceRow[];
 	notes: Note[];
+	outbox: OutboxRow[];
+	templates: Template[];
+	operators: Operator[];
 }
 
 export function samplePanel(id: number, name: string, extra: Partial<Panel> = {}): Panel {
@@ -82,7 +88,10 @@ export function sampleData(orders = 240, panels: Panel[] = [samplePanel(1, 'Main
 		payments: [],
 		tickets: [],
 		services: [],
-		notes: []
+		notes: [],
+		outbox: [],
+		templates: [{ id: 1, title: 'Refill started', body: 'Hi {{customer}}, the refill of {{order_ids}} has started. {{staff}}', updated_at: MOCK_NOW }],
+		operators: [{ id: 1, name: 'operator' }]
 	};
 	for (const p of panels) {
 		SERVICES.forEach((name, i) =>
@@ -138,6 +147,7 @@ export function sampleData(orders = 240, panels: Panel[] = [samplePanel(1, 'Main
 				assignee: t % 2 ? 'kai' : null,
 				created: MOCK_NOW - t * 5000,
 				last_update: MOCK_NOW - t * 1000,
+				unread: t === 1 ? 1 : 0,
 				waiting_since: t === 6 ? null : MOCK_NOW - t * 3000
 			});
 		}
@@ -233,6 +243,7 @@ const matchTicket = (f: TicketFilter) => (t: TicketRow) =>
 	eq(f.status, t.status) &&
 	eq(f.assignee, t.assignee) &&
 	eq(f.username, t.username) &&
+	(!f.waiting || t.waiting_since !== null) &&
 	inRange(f.created_from, f.created_to, t.created) &&
 	text(f.text, t, ['username', 'subject']);
 const matchService = (f: ServiceFilter) => (s: ServiceRow) =>
@@ -262,6 +273,8 @@ export interface MockBackend extends Backend {
 	emitSync(event: SyncEvent): void;
 	/** Says another process wrote the cache, to every onCacheChanged handler. */
 	emitCacheChanged(): void;
+	/** Says the outbox changed, to every onOutboxChanged handler. */
+	emitOutboxChanged(): void;
 }
 
 /** An in-memory backend, for tests and for running the UI in a plain browser. */
@@ -270,6 +283,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	const data = options.data ?? sampleData();
 	const handlers = new Set<(e: SyncEvent) => void>();
 	const cacheHandlers = new Set<() => void>();
+	const outboxHandlers = new Set<() => void>();
 
 	async function answer<T>(method: keyof Backend, args: unknown[], value: () => T): Promise<T> {
 		calls.push({ method, args });
@@ -355,6 +369,35 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		);
 	let nextPanel = Math.max(0, ...data.panels.map((p) => p.id)) + 1;
 	let nextNote = 1;
+	let nextReply = 1;
+	let nextTemplate = 100;
+	let currentOperator = 0;
+	const reply = (id: number) => data.outbox.find((r) => r.id === id) ?? notFound('reply', id);
+	const workspace = (panelId: number, id: number) => {
+		const ticket = data.tickets.find((x) => x.panel_id === panelId && x.id === id) ?? notFound('ticket', id);
+		const user = data.users.find((u) => u.panel_id === panelId && u.username === ticket.username) ?? null;
+		return {
+			view: {
+				ticket,
+				messages: [
+					{ seq: 0, is_staff: false, staff_name: null, created: ticket.created, html: `<div><b>${ticket.subject}</b></div><div>Order ID: ${10_000 + id}</div><hr>Please help` },
+					...(ticket.waiting_since === null
+						? [{ seq: 1, is_staff: true, staff_name: 'kai', created: ticket.last_update, html: 'On it.' }]
+						: [])
+				],
+				customer_messages: 1,
+				quoted_orders: [{ id: 10_000 + id, order: null }],
+				user,
+				recent_orders: data.orders.filter((o) => o.panel_id === panelId && o.user === ticket.username).slice(0, 10),
+				recent_payments: data.payments.filter((p) => p.panel_id === panelId && p.user === ticket.username).slice(0, 10),
+				notes: user ? data.notes.filter((n) => n.panel_id === panelId && n.user_id === user.id) : []
+			},
+			outbox: data.outbox.filter((r) => r.panel_id === panelId && r.ticket_id === id && r.state !== 'sent'),
+			missing_actions: [],
+			staff_name: panel(panelId).staff_name,
+			operator: data.operators[currentOperator]
+		};
+	};
 
 	const backend: MockBackend = {
 		calls,
@@ -365,6 +408,11 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 			return () => handlers.delete(handler);
 		},
 		emitCacheChanged: () => cacheHandlers.forEach((h) => h()),
+		emitOutboxChanged: () => outboxHandlers.forEach((h) => h()),
+		onOutboxChanged: async (handler) => {
+			outboxHandlers.add(handler);
+			return () => outboxHandlers.delete(handler);
+		},
 		onCacheChanged: async (handler) => {
 			cacheHandlers.add(handler);
 			return () => cacheHandlers.delete(handler);
@@ -487,7 +535,125 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 			answer('syncSettingsSet', [panelId, resource, settings], () => null),
 		retentionSet: (days) => answer('retentionSet', [days], () => ({ orders: 0, payments: 0, tickets: 0 })),
 		syncNow: () => answer('syncNow', [], () => null),
-		verifyNow: () => answer('verifyNow', [], () => null)
+		verifyNow: () => answer('verifyNow', [], () => null),
+		ticketOpen: (panelId, id) => answer('ticketOpen', [panelId, id], () => workspace(panelId, id)),
+		ticketCounts: (panelId) =>
+			answer('ticketCounts', [panelId], () => {
+				const rows = data.tickets.filter((x) => panelId === null || x.panel_id === panelId);
+				const by = new Map<string, number>();
+				rows.forEach((x) => by.set(x.status, (by.get(x.status) ?? 0) + 1));
+				return {
+					by_status: [...by.entries()].sort(([a], [b]) => a.localeCompare(b)),
+					waiting: rows.filter((x) => x.waiting_since !== null).length
+				};
+			}),
+		replySend: (reply) =>
+			answer('replySend', [reply], () => {
+				if (!reply.text.trim()) throw new BackendError({ code: 'invalid_request', message: 'the reply is empty', fix: null });
+				const row: OutboxRow = {
+					id: nextReply++,
+					operator_id: 1,
+					panel_id: reply.panel_id,
+					panel_name: panel(reply.panel_id).name,
+					ticket_id: reply.ticket_id,
+					staff_name: panel(reply.panel_id).staff_name ?? 'operator',
+					body: reply.text,
+					text: reply.text,
+					seen_messages: reply.seen_messages,
+					state: 'sent',
+					posts: 1,
+					attempted_at: MOCK_NOW,
+					retry_at: null,
+					error: null,
+					created_at: MOCK_NOW,
+					sent_at: MOCK_NOW
+				};
+				data.outbox.push(row);
+				return { reply: row, sent_by: null };
+			}),
+		outboxSend: (id, seen) =>
+			answer('outboxSend', [id, seen], () => {
+				const row = reply(id);
+				row.state = 'sent';
+				return { reply: row, sent_by: null };
+			}),
+		outboxEdit: (id, text, seen) =>
+			answer('outboxEdit', [id, text, seen], () => {
+				const row = reply(id);
+				row.text = row.body = text;
+				row.state = 'queued';
+				return row;
+			}),
+		outboxDiscard: (id) =>
+			answer('outboxDiscard', [id], () => {
+				data.outbox = data.outbox.filter((r) => r.id !== id);
+				return null;
+			}),
+		outboxList: () => answer('outboxList', [], () => [...data.outbox].reverse()),
+		outboxCount: () => answer('outboxCount', [], () => data.outbox.filter((r) => r.state !== 'sent').length),
+		ticketAct: (panelId, id, action) =>
+			answer('ticketAct', [panelId, id, action], () => {
+				const ticket = data.tickets.find((x) => x.panel_id === panelId && x.id === id) ?? notFound('ticket', id);
+				if (action === 'close') ticket.status = 'closed';
+				if (action === 'reopen') ticket.status = 'pending';
+				if (action === 'assign') ticket.assignee = panel(panelId).staff_name;
+				return null;
+			}),
+		templatesList: () => answer('templatesList', [], () => data.templates),
+		templateSave: (id, edit) =>
+			answer('templateSave', [id, edit], () => {
+				if (!edit.title.trim() || !edit.body.trim())
+					throw new BackendError({ code: 'invalid_request', message: 'a template needs a title and a body', fix: null });
+				const existing = data.templates.find((x) => x.id === id);
+				if (existing) return Object.assign(existing, edit, { updated_at: MOCK_NOW });
+				const made = { id: nextTemplate++, ...edit, updated_at: MOCK_NOW };
+				data.templates.push(made);
+				return made;
+			}),
+		templateDelete: (id) =>
+			answer('templateDelete', [id], () => {
+				data.templates = data.templates.filter((x) => x.id !== id);
+				return null;
+			}),
+		templateFill: (id, panelId, ticketId) =>
+			answer('templateFill', [id, panelId, ticketId], () => {
+				const tpl = data.templates.find((x) => x.id === id) ?? notFound('template', id);
+				const ticket = data.tickets.find((x) => x.panel_id === panelId && x.id === ticketId) ?? notFound('ticket', ticketId);
+				const values: Record<string, string | null> = {
+					customer: ticket.username,
+					staff: panel(panelId).staff_name,
+					panel: panel(panelId).name,
+					ticket_id: String(ticketId),
+					order_ids: null
+				};
+				const missing: string[] = [];
+				const text = tpl.body.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (all, name: string) => {
+					const v = values[name];
+					if (v) return v;
+					if (!missing.includes(name)) missing.push(name);
+					return all;
+				});
+				return { text, missing };
+			}),
+		operatorsList: () => answer('operatorsList', [], () => ({ all: data.operators, current: data.operators[currentOperator] })),
+		operatorSwitch: (id) =>
+			answer('operatorSwitch', [id], () => {
+				currentOperator = Math.max(0, data.operators.findIndex((o) => o.id === id));
+				return data.operators[currentOperator];
+			}),
+		operatorAdd: (name) =>
+			answer('operatorAdd', [name], () => {
+				const op = { id: data.operators.length + 1, name: name.trim() };
+				data.operators.push(op);
+				currentOperator = data.operators.length - 1;
+				return op;
+			}),
+		staffNameSet: (panelId, name) =>
+			answer('staffNameSet', [panelId, name], () => {
+				panel(panelId).staff_name = name.trim() || null;
+				return null;
+			}),
+		linkOpen: (url) => answer('linkOpen', [url], () => null)
 	};
 	return backend;
 }

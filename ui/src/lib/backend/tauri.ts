@@ -25,8 +25,9 @@ const wrapped = Object.fromEntries(
 
 /** The real backend: the Rust commands of the Tauri app. */
 export const tauriBackend: Backend = {
-	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged'>),
+	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged'>),
 	onSync: (handler: (event: SyncEvent) => void) =>
 		events.syncProgress.listen((e) => handler(e.payload)),
-	onCacheChanged: (handler: () => void) => events.cacheChanged.listen(() => handler())
+	onCacheChanged: (handler: () => void) => events.cacheChanged.listen(() => handler()),
+	onOutboxChanged: (handler: () => void) => events.outboxChanged.listen(() => handler())
 };

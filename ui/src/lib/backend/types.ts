@@ -18,4 +18,6 @@ export type Backend = {
 	onSync(handler: (event: SyncEvent) => void): Promise<() => void>;
 	/** Called when another process (the CLI owning the sync) wrote the cache. */
 	onCacheChanged(handler: () => void): Promise<() => void>;
+	/** Called when the background delivery changed replies in the outbox. */
+	onOutboxChanged(handler: () => void): Promise<() => void>;
 };

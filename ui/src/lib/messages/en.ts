@@ -132,6 +132,11 @@ export const en = {
 			summary:
 				'Search and filter the orders of every panel, and resend, cancel, change the status of, set partial or edit the link of an order on its panel.'
 		},
+		outbox: {
+			title: 'Outbox',
+			summary:
+				'Replies on their way to the panels: queued while a panel is unreachable, held when the customer wrote meanwhile, failed with the reason; retry, edit or discard them.'
+		},
 		tickets: {
 			title: 'Tickets',
 			summary:
@@ -534,7 +539,13 @@ export const en = {
 
 	tickets: {
 		searchPlaceholder: 'Ticket ID, username or subject',
-		empty: 'No tickets cached yet. They appear here as the sync brings them in.'
+		empty: 'No tickets cached yet. They appear here as the sync brings them in.',
+		waitingFilter: 'Waiting for us',
+		unread: (n: number) => `${n} new`,
+		unreadLabel: (n: number) => `${n} unread customer ${n === 1 ? 'message' : 'messages'}`,
+		counts: 'Tickets by status',
+		waitingCount: (n: string) => `${n} waiting for us`,
+		keys: 'j / k next and previous ticket · r reply · Ctrl+Enter send · Esc leave the reply box'
 	},
 
 	users: {
@@ -560,7 +571,110 @@ export const en = {
 
 	ticketDetail: {
 		title: (id: number) => `Ticket #${id}`,
-		notFound: (id: number) => `there is no ticket #${id} in the cache`
+		notFound: (id: number) => `there is no ticket #${id} in the cache`,
+		conversation: 'Conversation',
+		noMessages: 'The conversation is not cached yet: it arrives with the next sync of tickets.',
+		customer: 'Customer',
+		staff: 'Staff',
+		unknownTime: 'time unknown',
+		quoted: 'Orders quoted',
+		noQuoted: 'The customer quotes no order ID.',
+		notCached: 'not cached',
+		recentOrders: 'Recent orders',
+		recentPayments: 'Recent payments',
+		notes: 'Private notes',
+		noUser: 'This customer is not in the cache.',
+		none: 'None cached.',
+		close: 'Close ticket',
+		reopen: 'Reopen',
+		assign: 'Assign to me',
+		acting: 'Working…',
+		missingActions: (actions: string, panel: string) =>
+			`${panel} does not have ${actions}: it answered "Page not found.", so ${actions === 'assign' ? 'it is' : 'they are'} hidden here. Use the panel's web admin.`,
+		actionLabels: { close: 'close', reopen: 'reopen', assign: 'assign' } as Record<string, string>
+	},
+
+	reply: {
+		label: 'Reply',
+		placeholder: 'Write a reply (plain text; new lines are kept)…',
+		send: 'Send',
+		sending: 'Sending…',
+		sendsAs: (staff: string) => `Sends as ${staff}`,
+		noStaff: (panel: string) => `No staff name is set for you on ${panel}: a reply would go out unsigned.`,
+		staffPlaceholder: 'Your staff name on this panel',
+		saveStaff: 'Save staff name',
+		insertTemplate: 'Insert template',
+		templateSearch: 'Search templates',
+		noTemplates: 'No templates yet: add them in Settings › Templates.',
+		noTemplateMatch: 'No template matches.',
+		missing: (names: string) =>
+			`No value here for ${names}: it stays in the text, highlighted, until you fill it in. A reply holding one is not sent.`,
+		sent: 'Sent.',
+		queued: 'Queued: it is sent as soon as the panel answers.',
+		queuedBy: (who: string) => `Queued. This window does not send: ${who}`,
+		unknown: 'The panel did not confirm it. Paneldesk checks the ticket before trying again, so it is never sent twice.',
+		failed: (reason: string) => `Not sent: ${reason}`,
+		held: (reason: string) =>
+			`Held: ${reason}. Read the new messages above, then send it as it is or edit it.`,
+		sendAnyway: 'Send as it is',
+		edit: 'Edit',
+		retry: 'Retry',
+		discard: 'Discard',
+		save: 'Save',
+		cancel: 'Cancel'
+	},
+
+	outbox: {
+		intro: 'Replies on their way to the panels: sent at once when a panel answers, queued when it does not, and never sent twice.',
+		empty: 'Nothing waiting: every reply went out.',
+		states: {
+			queued: 'Queued',
+			sending: 'Sending',
+			unknown: 'Checking',
+			sent: 'Sent',
+			held: 'Held',
+			failed: 'Failed'
+		} as Record<string, string>,
+		ticket: (panel: string, id: number) => `${panel} · ticket #${id}`,
+		openTicket: 'Open ticket',
+		badge: (n: number) => `${n} ${n === 1 ? 'reply' : 'replies'} in the outbox`
+	},
+
+	templates: {
+		intro: 'Replies you write often. Placeholders are filled from the ticket when you insert one:',
+		add: 'New template',
+		title: 'Title',
+		body: 'Text',
+		save: 'Save template',
+		delete: 'Delete',
+		edit: 'Edit',
+		cancel: 'Cancel',
+		empty: 'No templates yet.',
+		deleted: (title: string) => `Deleted "${title}".`,
+		placeholders: {
+			customer: "the customer's username",
+			order_ids: 'the order IDs the ticket quotes',
+			staff: 'your staff name on the panel',
+			panel: "the panel's name",
+			ticket_id: "the ticket's ID"
+		} as Record<string, string>
+	},
+
+	operators: {
+		label: 'Operator',
+		switchTo: 'Switch operator',
+		add: 'Add operator…',
+		addPrompt: 'Name of the new operator',
+		addButton: 'Add',
+		cancel: 'Cancel'
+	},
+
+	link: {
+		title: 'Open this address?',
+		intro: 'A customer wrote this link. It opens in your browser, outside Paneldesk:',
+		image: 'The customer attached an image. It is not loaded here; it opens in your browser:',
+		open: 'Open in browser',
+		cancel: 'Cancel'
 	},
 
 	userDetail: {
