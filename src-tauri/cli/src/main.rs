@@ -481,14 +481,23 @@ fn export_cmd(db: &Db, what: ExportWhat, panel: Option<&str>) -> Result<(), Erro
         .map(|n| panels::by_name(&local, n).map(|p| p.id))
         .transpose()?;
     let stdout = std::io::stdout().lock();
-    export::csv(
+    let rows = export::csv(
         &db.cache()?,
         &names,
         resource,
         only,
         std::io::BufWriter::new(stdout),
     )?;
-    Ok(())
+    // Exports are logged (what and how many; never the rows).
+    let entry = paneldesk_core::activity::Entry {
+        actor: paneldesk_core::activity::Actor::cli(),
+        panel: only.map(|id| (id, panel.unwrap_or_default().to_owned())),
+        action: paneldesk_core::activity::Action::Export,
+        target: Some(resource.as_str().to_owned()),
+        outcome: paneldesk_core::activity::Outcome::Sent,
+        details: Some(format!("{rows} rows")),
+    };
+    paneldesk_core::activity::append(&local, db.install_id(), &entry)
 }
 
 fn retention(db: &Db, days: Option<i64>) -> Result<(), Error> {

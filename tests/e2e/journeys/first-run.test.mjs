@@ -215,6 +215,14 @@ test("a waiting ticket is answered from a template: the reply is in the thread, 
   assert.ok(log.some((r) => r.action === "template_add"));
   assert.ok(!JSON.stringify(log).includes("Thanks for waiting"));
 
+  // The Outbox screen shows it sent, and the sidebar counts nothing pending.
+  await navigate(browser, "Outbox");
+  const item = await browser.$('[data-testid="outbox-item"]');
+  await item.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await item.getAttribute("data-state"), "sent");
+  assert.match(await item.getText(), new RegExp(`Demo panel · ticket #${ticket}[\\s\\S]*Thanks for waiting \\(e2e\\)`));
+  assert.equal(await (await browser.$('[data-testid="badge-outbox"]')).isExisting(), false);
+
   // The dashboard no longer lists it as waiting.
   await navigate(browser, "Dashboard");
   await browser.waitUntil(

@@ -251,7 +251,9 @@ pub fn add_note(local: &LocalConn, panel_id: i64, user_id: i64, body: &str) -> R
     let now = chrono::Utc::now().timestamp();
     local
         .execute(
-            "INSERT INTO user_notes (panel_id, user_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+            // The note belongs to the operator working now.
+            "INSERT INTO user_notes (panel_id, user_id, body, created_at, operator_id)
+             VALUES (?1, ?2, ?3, ?4, (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'current_operator'))",
             params![panel_id, user_id, body, now],
         )
         .map_err(LocalConn::err)?;
