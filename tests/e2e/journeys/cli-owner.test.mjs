@@ -1,11 +1,12 @@
 // When the command line owns the sync (`paneldesk-cli sync --watch`), the
-// window says so, browses, and follows what the other process writes.
+// window says so, browses, follows what the other process writes, and
+// leaves its replies in the outbox for that process to send.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { cli, configuredDataDir, launchApp, navigate, screenshot, startFake } from "../harness.mjs";
+import { cli, configuredDataDir, launchApp, navigate, screenshot, startFake, texts, typeInto } from "../harness.mjs";
 
 let fake;
 let app;
@@ -56,6 +57,58 @@ test("the window says another process syncs, and follows its writes", async () =
     timeoutMsg: "the window did not follow the other process's write",
   });
   await screenshot(browser, "cli-owner-02-followed");
+});
+
+test("a reply from the window that only reads is queued, says who sends it, and the command line sends it once", async () => {
+  const { browser } = app;
+  await navigate(browser, "Tickets");
+  const row = await browser.$('[data-testid="table-row"]');
+  await row.waitForDisplayed({ timeout: 10_000 });
+  const ticket = await row.getAttribute("data-id");
+  await row.click();
+  await (await browser.$('[data-testid="ticket-workspace"]')).waitForDisplayed({ timeout: 10_000 });
+  // The panel was added without a staff name: the reply box offers the fix.
+  const fix = await browser.$('[data-testid="staff-fix"]');
+  await fix.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await browser.$('[data-testid="reply-send"]')).isEnabled(), false);
+  await typeInto(browser, "staff-input", "Mira");
+  await (await browser.$('[data-testid="staff-save"]')).click();
+  await fix.waitForDisplayed({ reverse: true, timeout: 10_000 });
+  const box = await browser.$('[data-testid="reply-box"]');
+  await box.click();
+  await box.addValue("Sent by the sync owner (e2e).");
+  await (await browser.$('[data-testid="reply-send"]')).click();
+  const note = await browser.$('[data-testid="reply-note"]');
+  await note.waitUntil(async () => /^Queued\. This window does not send: .*paneldesk-cli sync --watch/.test(await note.getText()), {
+    timeout: 10_000,
+    timeoutMsg: "the window did not say who sends the reply",
+  });
+  const replies = async () =>
+    (await fetch(`${fake.url}/__fake/writes`, { headers: { "x-api-key": fake.key } }).then((r) => r.json())).filter((w) =>
+      w.path.endsWith(`/tickets/${ticket}/reply`),
+    );
+  // The sidebar counts it until the owner sends it (which may already be done:
+  // the command line's outbox runs every 10 s).
+  await browser.waitUntil(
+    async () => (await texts(browser, '[data-testid="badge-outbox"]')).join() === "1" || (await replies()).length > 0,
+    { timeout: 10_000, timeoutMsg: "the sidebar never counted the queued reply" },
+  );
+  await screenshot(browser, "cli-owner-02b-queued");
+
+  // The command line's outbox delivers it: the fake's record shows one reply.
+  await browser.waitUntil(async () => (await replies()).length > 0, {
+    timeout: 30_000,
+    interval: 250,
+    timeoutMsg: "the command line never sent the queued reply",
+  });
+  assert.equal((await replies()).length, 1);
+  assert.equal((await replies())[0].body.message, "Sent by the sync owner (e2e).");
+  assert.equal((await replies())[0].body.staff_name, "Mira");
+  // The window hears of the other process's write: nothing is pending any more.
+  await browser.waitUntil(async () => (await texts(browser, '[data-testid="badge-outbox"]')).length === 0, {
+    timeout: 15_000,
+    timeoutMsg: "the outbox badge never cleared",
+  });
 });
 
 test("when the command line stops, the window takes the sync over and says so", async () => {

@@ -72,7 +72,6 @@ export class AppData {
 	/** This window wrote (a reply, a ticket action) or the outbox delivered: screens and the badge reload. */
 	written(): void {
 		this.#changed();
-		void this.refreshOutbox();
 	}
 
 	async refreshOutbox(): Promise<void> {
@@ -137,6 +136,8 @@ export class AppData {
 			this.#bump = undefined;
 			this.changes += 1;
 			void this.refreshPanels();
+			// Another process may have delivered replies.
+			void this.refreshOutbox();
 		}, CHANGES_MS);
 	}
 
