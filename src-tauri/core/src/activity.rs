@@ -78,6 +78,10 @@ pub enum Action {
     TemplateDelete,
     OutboxDiscard,
     Export,
+    AiKey,
+    AiProvider,
+    AiPreset,
+    AiCall,
 }
 
 crate::db::sql_text_enum!(ActorKind, Outcome, Action);

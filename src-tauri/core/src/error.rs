@@ -3,8 +3,15 @@
 //! The UI and the CLI decide what to do by [`ErrorCode`], never by matching text.
 
 use crate::{
-    browse::BrowseError, db::DbError, operators::OperatorError, panel::PanelError,
-    panels::PanelConfigError, secrets::SecretError, templates::TemplateError, tickets::TicketError,
+    ai::{AiError, ProviderError},
+    browse::BrowseError,
+    db::DbError,
+    operators::OperatorError,
+    panel::PanelError,
+    panels::PanelConfigError,
+    secrets::SecretError,
+    templates::TemplateError,
+    tickets::TicketError,
 };
 
 /// Stable, machine-readable error codes, as snake_case names in JSON, the
@@ -71,6 +78,10 @@ pub enum Error {
     Operator(#[from] OperatorError),
     #[error(transparent)]
     Template(#[from] TemplateError),
+    #[error(transparent)]
+    Ai(#[from] AiError),
+    #[error(transparent)]
+    AiProvider(#[from] ProviderError),
     /// The verify pass found too much of a range missing on the panel to
     /// believe the listing: it deleted nothing.
     #[error("verify stopped: {missing} of the {cached} cached {resource} created between {from} and {to} (unix seconds) are missing on the panel, more than 5 %; nothing was deleted")]
@@ -110,6 +121,9 @@ impl Error {
             Error::Ticket(TicketError::ActionMissing { .. }) => ErrorCode::ActionMissing,
             Error::Ticket(TicketError::NoSuchReply(_)) => ErrorCode::NotFound,
             Error::Template(TemplateError::Unknown(_)) => ErrorCode::NotFound,
+            Error::Ai(e) => e.code(),
+            Error::AiProvider(ProviderError::Unknown(_)) => ErrorCode::NotFound,
+            Error::AiProvider(_) => ErrorCode::InvalidRequest,
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => ErrorCode::InvalidRequest,
             Error::Io { .. } => ErrorCode::Io,
             Error::VerifyStopped { .. } => ErrorCode::VerifyStopped,
@@ -133,6 +147,8 @@ impl Error {
             Error::Ticket(TicketError::UnfilledPlaceholder(_)) => Some("Replace the {{placeholder}} with its value, or remove it.".into()),
             Error::Ticket(TicketError::NotEditable { .. }) => Some("Discard it and write a new reply if it must change.".into()),
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => None,
+            Error::Ai(e) => Some(e.fix()),
+            Error::AiProvider(_) => None,
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())

@@ -4,6 +4,7 @@
 //! there is one code path for each thing. It never depends on Tauri.
 
 pub mod activity;
+pub mod ai;
 pub mod browse;
 pub mod db;
 pub mod error;

@@ -7,7 +7,10 @@
 //! and write, and a truth export for tests to compare against.
 //!
 //! Everything is invented: names, `panel.example` domains, staff.
+//!
+//! [`ai`] is a fake AI server (OpenAI and Anthropic, streamed) for the AI tests.
 
+pub mod ai;
 mod config;
 mod data;
 mod faults;

@@ -40,6 +40,7 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0006_tickets.sql"
     )),
+    M::up(include_str!("../../../../migrations/local/0007_ai.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
