@@ -21,3 +21,14 @@ impl From<paneldesk_core::Error> for AppError {
         }
     }
 }
+
+impl AppError {
+    /// The call to the core itself failed (a task panicked, a channel closed).
+    pub fn ipc(message: String) -> AppError {
+        AppError {
+            code: ErrorCode::IpcFailed,
+            message,
+            fix: None,
+        }
+    }
+}

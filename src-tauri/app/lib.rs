@@ -36,6 +36,13 @@ pub struct CacheChanged;
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct OutboxChanged;
 
+/// A piece of an AI answer, for the call the window started with `call_id`.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct AiToken {
+    pub call_id: String,
+    pub token: String,
+}
+
 /// How often the outbox looks for replies due again.
 const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -96,8 +103,27 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::operator_add,
             commands::staff_name_set,
             commands::link_open,
+            commands::ai_providers_list,
+            commands::ai_provider_save,
+            commands::ai_provider_remove,
+            commands::ai_provider_models,
+            commands::ai_settings,
+            commands::ai_settings_set,
+            commands::ai_presets_list,
+            commands::ai_preset_save,
+            commands::ai_preset_delete,
+            commands::ai_usage,
+            commands::ai_preview,
+            commands::ai_ask,
+            commands::ai_stop,
+            commands::ai_unknown_orders,
         ])
-        .events(collect_events![SyncProgress, CacheChanged, OutboxChanged])
+        .events(collect_events![
+            SyncProgress,
+            CacheChanged,
+            OutboxChanged,
+            AiToken
+        ])
         .constant("RULES", Rules::new())
 }
 

@@ -1,7 +1,10 @@
 //! What the commands share: the opened data dir (or why it could not be
 //! opened), its read connections, the sync engine and the demo server.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock},
+};
 
 use paneldesk_core::{
     activity::Actor,
@@ -30,6 +33,8 @@ pub struct Core {
     pub demo: Mutex<Option<DemoServer>>,
     /// Without an engine: the watch on what the owning process writes.
     pub changes: Mutex<Option<CacheChanges>>,
+    /// AI calls running now, by the id the window gave them: their stop switches.
+    ai_calls: Mutex<HashMap<String, tokio::sync::watch::Sender<bool>>>,
 }
 
 impl Core {
@@ -70,6 +75,12 @@ impl Core {
         Ok(engine)
     }
 
+    pub fn ai_calls(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, tokio::sync::watch::Sender<bool>>> {
+        self.ai_calls.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Tells the engine that panels or settings changed.
     pub fn nudge(&self) {
         if let Some(e) = self.engine() {
@@ -102,6 +113,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
         engine_note: Mutex::new(None),
         demo: Mutex::new(demo),
         changes: Mutex::new(None),
+        ai_calls: Mutex::default(),
     };
     match SyncLock::acquire(core.db().data_dir(), SYNC_OWNER) {
         Ok(lock) => {

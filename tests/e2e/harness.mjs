@@ -173,6 +173,35 @@ export async function startFake(options = {}) {
 }
 
 /**
+ * Starts the fake AI server (`paneldesk-fakeai`, built beside the fake
+ * panel): OpenAI and Anthropic, streamed. Returns `{ url, key, script,
+ * record, stop }`; `script` sets its answers, `record` reads what it got.
+ */
+export async function startFakeAi(key = "fake-ai-key-0000") {
+  const bin = join(dirname(required("FAKE_BIN")), "paneldesk-fakeai");
+  const child = spawn(bin, ["--key", key], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const line = out.split("\n").find((l) => l.startsWith("http://"));
+      if (line) resolve(line.trim());
+    });
+    child.on("exit", (code) => reject(new Error(`the fake AI server exited with ${code} before listening`)));
+  });
+  const script = (body) =>
+    fetch(`${url}/__fake/script`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const record = () => fetch(`${url}/__fake/record`).then((r) => r.json());
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
+  return { url, key, script, record, stop };
+}
+
+/**
  * A data dir with one panel configured (its key read from the environment,
  * as `--no-keychain` panels are) and synced once by the CLI: journeys that
  * start from a working console. Returns the env the app needs for the key.

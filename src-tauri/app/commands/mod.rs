@@ -1,12 +1,14 @@
 //! `#[tauri::command]` wrappers: each one calls core and converts its answer.
 
 mod about;
+mod ai;
 mod browse;
 mod panels;
 mod sync;
 mod tickets;
 
 pub use about::*;
+pub use ai::*;
 pub use browse::*;
 pub use panels::*;
 pub use sync::*;

@@ -1,17 +1,20 @@
 // First run: no panel -> the welcome screen -> the demo panel -> its sync
 // visibly running -> orders filtered by status and service -> an order's
-// detail -> its customer's detail -> a template -> a waiting ticket answered.
+// detail -> its customer's detail -> a template -> a waiting ticket answered
+// -> an AI provider and preset -> a ticket analysed, drafted, shortened, sent.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { choose, cliJson, launchApp, navigate, screenshot, texts, typeInto } from "../harness.mjs";
+import { choose, cliJson, launchApp, navigate, screenshot, startFakeAi, texts, typeInto } from "../harness.mjs";
 
 let app;
+let fakeAi;
 before(async () => {
   app = await launchApp();
 });
 after(async () => {
   await app?.close();
+  await fakeAi?.stop();
 });
 
 test("with no panel the window offers to connect one or explore the demo", async () => {
@@ -232,4 +235,109 @@ test("a waiting ticket is answered from a template: the reply is in the thread, 
     },
     { timeout: 10_000, timeoutMsg: `ticket #${ticket} still waits on the dashboard` },
   );
+});
+
+test("AI: a provider and a preset, then a ticket analysed, drafted, made shorter, edited and sent once", async () => {
+  const { browser, dataDir } = app;
+  fakeAi = await startFakeAi();
+  // Settings › AI: the fake as an OpenAI provider; its test lists the models.
+  await navigate(browser, "AI settings");
+  await (await browser.$('[data-testid="ai-provider-new"]')).click();
+  await choose(browser, "ai-kind", "open_ai");
+  await typeInto(browser, "ai-name", "Fake AI");
+  await typeInto(browser, "ai-base-url", `${fakeAi.url}/v1`);
+  await typeInto(browser, "ai-key", fakeAi.key);
+  await typeInto(browser, "ai-model", "fake-small");
+  await (await browser.$('[data-testid="ai-provider-save"]')).click();
+  const providers = await browser.$('[data-testid="ai-providers"]');
+  await providers.waitUntil(async () => /Fake AI[\s\S]*•••• 0000/.test(await providers.getText()), {
+    timeout: 10_000,
+    timeoutMsg: "the provider was not saved with its key masked",
+  });
+  await (await browser.$('[data-testid="ai-test"]')).click();
+  const tested = await browser.$('[data-testid="ai-test-result"]');
+  await tested.waitUntil(async () => (await tested.getText()) === "Answered: 2 models (fake-large, fake-small).", {
+    timeout: 10_000,
+  });
+
+  // Settings › AI presets: one preset on it.
+  await navigate(browser, "AI presets");
+  await (await browser.$('[data-testid="preset-new"]')).click();
+  await typeInto(browser, "preset-title", "Polite");
+  await typeInto(browser, "preset-prompt", "You are a polite support agent.");
+  await (await browser.$('[data-testid="preset-save"]')).click();
+  await (await browser.$('[data-testid="ai-presets"] strong')).waitForDisplayed({ timeout: 10_000 });
+
+  await fakeAi.script({
+    answers: [
+      "Summary: the customer wants a refill. Next step: check the order.",
+      "Hello, thank you for writing. We are checking your order now and will refill it if it dropped.",
+      "Hello, we are checking your order now.",
+    ],
+    token_delay_ms: 60,
+    report_usage: true,
+  });
+  await navigate(browser, "Dashboard");
+  const waitingLink = await browser.$('[data-testid="waiting-tickets"] a');
+  await waitingLink.waitForDisplayed({ timeout: 10_000 });
+  const ticket = (await waitingLink.getText()).replace("#", "");
+  await waitingLink.click();
+  await (await browser.$('[data-testid="ticket-workspace"]')).waitForDisplayed({ timeout: 10_000 });
+
+  // Analyze: the answer streams into the pane.
+  await (await browser.$('[data-testid="ai-analyze"]')).click();
+  const analysis = await browser.$('[data-testid="ai-analysis"]');
+  await analysis.waitUntil(async () => (await analysis.getText()) === "Summary: the customer wants a refill. Next step: check the order.", {
+    timeout: 15_000,
+    timeoutMsg: "the analysis did not arrive",
+  });
+
+  // Draft with the preset: it streams into the reply box (seen mid-way), then shorter.
+  await (await browser.$('[data-testid="ai-draft-button"]')).click();
+  const box = await browser.$('[data-testid="reply-box"]');
+  await browser.waitUntil(async () => {
+    const v = await box.getValue();
+    return v.length > 0 && v.length < 60;
+  }, { timeout: 10_000, interval: 20, timeoutMsg: "the draft did not stream into the reply box" });
+  await browser.execute(() => document.querySelector('[data-testid="reply-box"]').scrollIntoView({ block: "center" }));
+  await screenshot(browser, "first-run-10-ai-streaming");
+  await box.waitUntil(async () => (await box.getValue()).endsWith("if it dropped."), { timeout: 15_000 });
+  await (await browser.$('[data-testid="ai-working"]')).waitForDisplayed({ reverse: true, timeout: 10_000 });
+  await (await browser.$('[data-testid="ai-shorter"]')).click();
+  await box.waitUntil(async () => (await box.getValue()) === "Hello, we are checking your order now.", { timeout: 15_000 });
+  await (await browser.$('[data-testid="ai-working"]')).waitForDisplayed({ reverse: true, timeout: 10_000 });
+
+  // The preview shows exactly what a draft sends: the cached orders, no key.
+  await (await browser.$('[data-testid="ai-preview-toggle"]')).click();
+  const preview = await browser.$('[data-testid="ai-preview-user"]');
+  await preview.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await preview.getText(), /ORDERS \(from the panel's data\):/);
+  await browser.execute(() => document.querySelector('[data-testid="ai-preview"]').scrollIntoView({ block: "center" }));
+  await screenshot(browser, "first-run-11-ai-preview");
+
+  // Edit, then send: exactly one reply on the demo panel, the edited text.
+  await box.click();
+  await browser.keys(["Control", "End"]);
+  await box.addValue(" Thanks!");
+  await browser.keys(["Control", "Enter"]);
+  const note = await browser.$('[data-testid="reply-note"]');
+  await note.waitUntil(async () => (await note.getText()) === "Sent.", { timeout: 20_000, timeoutMsg: "the reply was not sent" });
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const writes = await fetch(`${new URL(demo.url).origin}/__fake/writes`, {
+    headers: { "x-api-key": "paneldesk-demo-admin-key" },
+  }).then((r) => r.json());
+  const replies = writes.filter((w) => w.path.endsWith(`/tickets/${ticket}/reply`));
+  assert.equal(replies.length, 1);
+  assert.equal(replies[0].body.message, "Hello, we are checking your order now. Thanks!");
+
+  // The AI server got three calls, each with the key in its header only.
+  const record = await fakeAi.record();
+  assert.equal(record.length, 3);
+  for (const r of record) {
+    assert.ok(!JSON.stringify(r.body).includes(fakeAi.key));
+    assert.deepEqual(r.headers.filter(([, v]) => v.includes(fakeAi.key)).map(([k]) => k), ["authorization"]);
+  }
+  const log = cliJson(["--data-dir", dataDir, "log"]);
+  assert.equal(log.filter((r) => r.action === "ai_call").length, 3);
+  assert.ok(!JSON.stringify(log).includes(fakeAi.key));
 });

@@ -175,14 +175,14 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/ai-presets',
 		title: t.screens.aiPresets.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.aiPresets.summary
 	},
 	{
 		path: '/settings/ai',
 		title: t.screens.aiSettings.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.aiSettings.summary
 	},
 	{

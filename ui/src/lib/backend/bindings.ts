@@ -470,6 +470,141 @@ async linkOpen(url: string) : Promise<Result<null, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async aiProvidersList() : Promise<Result<Provider[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_providers_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds (`id` null) or changes a provider. The key: blank keeps it, `-` clears it.
+ */
+async aiProviderSave(id: number | null, input: NewProvider) : Promise<Result<Provider, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_provider_save", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiProviderRemove(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_provider_remove", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The models the provider lists: the form's model picker, and its test.
+ */
+async aiProviderModels(id: number) : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_provider_models", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiSettings() : Promise<Result<AiSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The translation language and the analysis prompt (blank: the built-in one).
+ */
+async aiSettingsSet(language: string, analysisPrompt: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_settings_set", { language, analysisPrompt }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiPresetsList() : Promise<Result<Preset[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_presets_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiPresetSave(id: number | null, edit: PresetEdit) : Promise<Result<Preset, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_preset_save", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiPresetDelete(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_preset_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Tokens used per day and provider over the last `days` days.
+ */
+async aiUsage(days: number) : Promise<Result<DailyUsage[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_usage", { days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiPreview(panelId: number, ticketId: number, task: Task, providerId: number | null) : Promise<Result<AiPreview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_preview", { panelId, ticketId, task, providerId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Runs an AI button on a ticket. Tokens arrive as `AiToken` events under
+ * `call_id`; the answer is returned whole at the end (or when stopped).
+ */
+async aiAsk(callId: string, panelId: number, ticketId: number, task: Task, providerId: number | null) : Promise<Result<CallOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_ask", { callId, panelId, ticketId, task, providerId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops a running call; its answer so far stays.
+ */
+async aiStop(callId: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_stop", { callId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Order IDs a reply names that the ticket's panel has no cached order for:
+ * flagged in the reply box before sending.
+ */
+async aiUnknownOrders(panelId: number, text: string) : Promise<Result<number[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_unknown_orders", { panelId, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -477,10 +612,12 @@ async linkOpen(url: string) : Promise<Result<null, AppError>> {
 
 
 export const events = __makeEvents__<{
+aiToken: AiToken,
 cacheChanged: CacheChanged,
 outboxChanged: OutboxChanged,
 syncProgress: SyncProgress
 }>({
+aiToken: "ai-token",
 cacheChanged: "cache-changed",
 outboxChanged: "outbox-changed",
 syncProgress: "sync-progress"
@@ -492,6 +629,19 @@ export const RULES = {"open_order_statuses":["pending","in_progress","processing
 
 /** user-defined types **/
 
+/**
+ * Exactly what a call would send, and to whom: the preview.
+ */
+export type AiPreview = { provider: string; model: string; prompt: Prompt }
+export type AiSettings = { language: string; 
+/**
+ * None: the built-in prompt (`default_analysis`) is used.
+ */
+analysis_prompt: string | null; default_analysis: string }
+/**
+ * A piece of an AI answer, for the call the window started with `call_id`.
+ */
+export type AiToken = { call_id: string; token: string }
 export type AppError = { 
 /**
  * The UI decides by it, never by the message.
@@ -506,6 +656,30 @@ export type AppInfo = { app_version: string; cache_schema_version: number; local
  */
 export type CacheChanged = null
 /**
+ * How a call ended.
+ */
+export type CallOutcome = { 
+/**
+ * The whole answer (for Intent, its label).
+ */
+text: string; 
+/**
+ * None: the provider reported no usage.
+ */
+usage: Usage | null; 
+/**
+ * The operator stopped it; `text` is what had come.
+ */
+stopped: boolean; 
+/**
+ * Oldest messages left out to fit the context.
+ */
+dropped_messages: number; 
+/**
+ * Order IDs the answer names that the cache does not hold (drafts).
+ */
+unknown_order_ids: number[] }
+/**
  * A service of the red bar (critical in the default service health report).
  */
 export type CriticalService = { panel_id: number; service_id: number; service_name: string; stuck: number; score: number | null }
@@ -513,6 +687,15 @@ export type CriticalService = { panel_id: number; service_id: number; service_na
  * Where a page ended: the next page starts strictly after this row.
  */
 export type Cursor = { key: SortKey; panel_id: number; id: number }
+/**
+ * Tokens used per day (UTC date) and provider; unknown when a provider
+ * reported none for some call of that day.
+ */
+export type DailyUsage = { day: string; provider: string; calls: number; input_tokens: number; output_tokens: number; 
+/**
+ * Calls whose provider reported no usage (counted as unknown, not 0).
+ */
+unknown_calls: number }
 export type Dashboard = { panels: PanelTotals[]; 
 /**
  * Open tickets whose customer waits for an answer, longest first.
@@ -558,6 +741,11 @@ export type MessageView = { seq: number; is_staff: boolean; staff_name: string |
  * The message made safe to show (`sanitize::safe_html`).
  */
 html: string }
+/**
+ * A provider as the form sends it. `key`: None or blank keeps the stored
+ * key, a single `-` clears it, anything else replaces it.
+ */
+export type NewProvider = { kind: ProviderKind | null; name: string; base_url: string | null; model: string | null; key: string | null; context_tokens: number | null }
 /**
  * A reply as the operator wrote it.
  */
@@ -701,6 +889,12 @@ text: string | null;
  */
 user: string | null }
 export type PaymentRow = { panel_id: number; id: number; user: string; balance: number | null; amount: number | null; currency: string | null; method: string; status: string; fraud_risk: string | null; memo: string; mode: string | null; created: number | null; updated: number | null }
+export type Preset = { id: number; title: string; provider_id: number; 
+/**
+ * None: the provider's model.
+ */
+model: string | null; system_prompt: string }
+export type PresetEdit = { title: string; provider_id: number; model: string | null; system_prompt: string }
 /**
  * What a connection test could read.
  */
@@ -710,9 +904,32 @@ export type Probe = { orders: number; users: number;
  */
 services: number | null }
 /**
+ * Exactly what is sent to the model.
+ */
+export type Prompt = { system: string; user: string; 
+/**
+ * Oldest messages left out to fit the model's context.
+ */
+dropped_messages: number }
+export type Provider = { id: number; kind: ProviderKind; name: string; base_url: string; model: string | null; 
+/**
+ * The key's last 4 characters; None: no key stored.
+ */
+key_last4: string | null; 
+/**
+ * The model's context, in tokens: a longer conversation is cut from its oldest messages.
+ */
+context_tokens: number }
+export type ProviderKind = "open_ai" | "anthropic" | 
+/**
+ * Any server speaking OpenAI's chat completions: a local model counts.
+ */
+"open_ai_compatible"
+/**
  * An order ID the ticket quotes, and the order when it is cached.
  */
 export type QuotedOrder = { id: number; order: OrderRow | null }
+export type Refinement = "shorter" | "friendlier" | "more_formal" | "customer_language"
 /**
  * How many rows were removed by [`apply_retention`].
  */
@@ -807,6 +1024,30 @@ export type SyncStatus =
  * Services without a services key: skipped, which is not "ok".
  */
 "no_key"
+/**
+ * What the operator asked for.
+ */
+export type Task = 
+/**
+ * A summary, what the customer wants, a suggested next step.
+ */
+{ kind: "analyze" } | 
+/**
+ * One message (by its place in the conversation) into the set language.
+ */
+{ kind: "translate"; seq: number } | 
+/**
+ * One message's intent: refill, cancel, speed, payment, account or other.
+ */
+{ kind: "intent"; seq: number } | 
+/**
+ * A reply drafted with a preset's system prompt.
+ */
+{ kind: "draft"; preset_id: number } | 
+/**
+ * A draft reworked: shorter, friendlier, more formal, or into the customer's language.
+ */
+{ kind: "refine"; how: Refinement; draft: string }
 export type Template = { id: number; title: string; body: string; updated_at: number }
 export type TemplateEdit = { title: string; body: string }
 export type TicketAction = "close" | "reopen" | "assign"
@@ -850,6 +1091,10 @@ export type TicketView = { ticket: TicketRow; messages: MessageView[];
  * Customer messages in the conversation: what "read" records.
  */
 customer_messages: number; quoted_orders: QuotedOrder[]; user: UserRow | null; recent_orders: OrderRow[]; recent_payments: PaymentRow[]; notes: Note[] }
+/**
+ * Tokens a call used, as the provider reported them.
+ */
+export type Usage = { input: number; output: number }
 export type UserDetail = { user: UserRow; 
 /**
  * The newest orders, at most RECENT.

@@ -23,6 +23,9 @@ import type {
 	OutboxRow,
 	Template,
 	Operator,
+	AiToken,
+	Provider,
+	Preset,
 	UserFilter,
 	UserRow,
 	Note
@@ -53,6 +56,8 @@ export interface MockData {
 	outbox: OutboxRow[];
 	templates: Template[];
 	operators: Operator[];
+	aiProviders: Provider[];
+	aiPresets: Preset[];
 }
 
 export function samplePanel(id: number, name: string, extra: Partial<Panel> = {}): Panel {
@@ -91,7 +96,9 @@ export function sampleData(orders = 240, panels: Panel[] = [samplePanel(1, 'Main
 		notes: [],
 		outbox: [],
 		templates: [{ id: 1, title: 'Refill started', body: 'Hi {{customer}}, the refill of {{order_ids}} has started. {{staff}}', updated_at: MOCK_NOW }],
-		operators: [{ id: 1, name: 'operator' }]
+		operators: [{ id: 1, name: 'operator' }],
+		aiProviders: [],
+		aiPresets: []
 	};
 	for (const p of panels) {
 		SERVICES.forEach((name, i) =>
@@ -284,6 +291,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	const handlers = new Set<(e: SyncEvent) => void>();
 	const cacheHandlers = new Set<() => void>();
 	const outboxHandlers = new Set<() => void>();
+	const aiHandlers = new Set<(t: AiToken) => void>();
 
 	async function answer<T>(method: keyof Backend, args: unknown[], value: () => T): Promise<T> {
 		calls.push({ method, args });
@@ -372,6 +380,8 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	let nextReply = 1;
 	let nextTemplate = 100;
 	let currentOperator = 0;
+	let aiLanguage = 'English';
+	let aiAnalysis: string | null = null;
 	const reply = (id: number) => data.outbox.find((r) => r.id === id) ?? notFound('reply', id);
 	const workspace = (panelId: number, id: number) => {
 		const ticket = data.tickets.find((x) => x.panel_id === panelId && x.id === id) ?? notFound('ticket', id);
@@ -409,6 +419,10 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		},
 		emitCacheChanged: () => cacheHandlers.forEach((h) => h()),
 		emitOutboxChanged: () => outboxHandlers.forEach((h) => h()),
+		onAiToken: async (handler) => {
+			aiHandlers.add(handler);
+			return () => aiHandlers.delete(handler);
+		},
 		onOutboxChanged: async (handler) => {
 			outboxHandlers.add(handler);
 			return () => outboxHandlers.delete(handler);
@@ -653,7 +667,68 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 				panel(panelId).staff_name = name.trim() || null;
 				return null;
 			}),
-		linkOpen: (url) => answer('linkOpen', [url], () => null)
+		linkOpen: (url) => answer('linkOpen', [url], () => null),
+		aiProvidersList: () => answer('aiProvidersList', [], () => data.aiProviders),
+		aiProviderSave: (id, input) =>
+			answer('aiProviderSave', [id, input], () => {
+				const key = input.key?.trim();
+				const existing = data.aiProviders.find((p) => p.id === id);
+				const saved: Provider = {
+					id: existing?.id ?? data.aiProviders.length + 1,
+					kind: input.kind ?? existing?.kind ?? 'open_ai_compatible',
+					name: input.name.trim(),
+					base_url: input.base_url?.trim() || existing?.base_url || 'https://api.openai.com/v1',
+					model: input.model?.trim() || existing?.model || null,
+					key_last4: key === '-' ? null : key ? key.slice(-4) : (existing?.key_last4 ?? null),
+					context_tokens: input.context_tokens ?? existing?.context_tokens ?? 8192
+				};
+				data.aiProviders = [...data.aiProviders.filter((p) => p.id !== saved.id), saved];
+				return saved;
+			}),
+		aiProviderRemove: (id) =>
+			answer('aiProviderRemove', [id], () => {
+				data.aiProviders = data.aiProviders.filter((p) => p.id !== id);
+				return null;
+			}),
+		aiProviderModels: (id) => answer('aiProviderModels', [id], () => ['fake-large', 'fake-small']),
+		aiSettings: () =>
+			answer('aiSettings', [], () => ({ language: aiLanguage, analysis_prompt: aiAnalysis, default_analysis: 'Built-in: {{conversation}}' })),
+		aiSettingsSet: (language, prompt) =>
+			answer('aiSettingsSet', [language, prompt], () => {
+				aiLanguage = language;
+				aiAnalysis = prompt.trim() || null;
+				return null;
+			}),
+		aiPresetsList: () => answer('aiPresetsList', [], () => data.aiPresets),
+		aiPresetSave: (id, edit) =>
+			answer('aiPresetSave', [id, edit], () => {
+				const saved: Preset = { id: id ?? data.aiPresets.length + 1, ...edit };
+				data.aiPresets = [...data.aiPresets.filter((p) => p.id !== saved.id), saved];
+				return saved;
+			}),
+		aiPresetDelete: (id) =>
+			answer('aiPresetDelete', [id], () => {
+				data.aiPresets = data.aiPresets.filter((p) => p.id !== id);
+				return null;
+			}),
+		aiUsage: (days) => answer('aiUsage', [days], () => []),
+		aiPreview: (panelId, ticketId, task, providerId) =>
+			answer('aiPreview', [panelId, ticketId, task, providerId], () => ({
+				provider: 'Mock AI',
+				model: 'fake-small',
+				prompt: { system: `system for ${task.kind}`, user: `user for ticket ${ticketId}`, dropped_messages: 0 }
+			})),
+		aiAsk: (callId, panelId, ticketId, task, providerId) =>
+			answer('aiAsk', [callId, panelId, ticketId, task, providerId], () => {
+				const text = task.kind === 'intent' ? 'refill' : `Answer to ${task.kind}.`;
+				for (const token of text.split(/(?<= )/)) aiHandlers.forEach((h) => h({ call_id: callId, token }));
+				return { text, usage: { input: 10, output: 3 }, stopped: false, dropped_messages: 0, unknown_order_ids: [] };
+			}),
+		aiStop: (callId) => answer('aiStop', [callId], () => null),
+		aiUnknownOrders: (panelId, text) =>
+			answer('aiUnknownOrders', [panelId, text], () =>
+				(text.match(/\b\d{6,10}\b/g) ?? []).map(Number).filter((id) => !data.orders.some((o) => o.panel_id === panelId && o.id === id))
+			)
 	};
 	return backend;
 }

@@ -25,9 +25,10 @@ const wrapped = Object.fromEntries(
 
 /** The real backend: the Rust commands of the Tauri app. */
 export const tauriBackend: Backend = {
-	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged'>),
+	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged' | 'onAiToken'>),
 	onSync: (handler: (event: SyncEvent) => void) =>
 		events.syncProgress.listen((e) => handler(e.payload)),
 	onCacheChanged: (handler: () => void) => events.cacheChanged.listen(() => handler()),
-	onOutboxChanged: (handler: () => void) => events.outboxChanged.listen(() => handler())
+	onOutboxChanged: (handler: () => void) => events.outboxChanged.listen(() => handler()),
+	onAiToken: (handler) => events.aiToken.listen((e) => handler(e.payload))
 };

@@ -1,4 +1,4 @@
-import type { AppError, commands, Result, SyncEvent } from './bindings';
+import type { AiToken, AppError, commands, Result, SyncEvent } from './bindings';
 
 type Commands = typeof commands;
 
@@ -20,4 +20,6 @@ export type Backend = {
 	onCacheChanged(handler: () => void): Promise<() => void>;
 	/** Called when the background delivery changed replies in the outbox. */
 	onOutboxChanged(handler: () => void): Promise<() => void>;
+	/** Each piece of a streaming AI answer, tagged with the call id the window gave it. */
+	onAiToken(handler: (token: AiToken) => void): Promise<() => void>;
 };
