@@ -5,6 +5,8 @@
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { choose, cliJson, launchApp, navigate, screenshot, startFakeAi, texts, typeInto } from "../harness.mjs";
 
 let app;
@@ -340,4 +342,24 @@ test("AI: a provider and a preset, then a ticket analysed, drafted, made shorter
   const log = cliJson(["--data-dir", dataDir, "log"]);
   assert.equal(log.filter((r) => r.action === "ai_call").length, 3);
   assert.ok(!JSON.stringify(log).includes(fakeAi.key));
+
+  // Settings › AI counts the three calls and their tokens for the day.
+  await navigate(browser, "AI settings");
+  const usage = await browser.$('[data-testid="ai-usage"]');
+  await usage.waitForDisplayed({ timeout: 10_000 });
+  const cells = await texts(browser, '[data-testid="ai-usage"] tbody td');
+  assert.deepEqual([cells[1], cells[2], cells[5]], ["Fake AI", "3", "0"], cells.join(" | "));
+
+  // No AI key anywhere: not in the data dir's files (databases, WAL, logs),
+  // not in what the core answers the window.
+  const files = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const f of files(dataDir)) assert.ok(!readFileSync(f).includes(fakeAi.key), `${f} holds the AI key`);
+  const answers = await browser.executeAsync((done) =>
+    Promise.all(["ai_providers_list", "ai_settings", "ai_presets_list"].map((c) => window.__TAURI_INTERNALS__.invoke(c))).then(
+      (a) => done(JSON.stringify(a)),
+    ),
+  );
+  assert.match(answers, /"key_last4":"0000"/);
+  assert.ok(!answers.includes(fakeAi.key));
 });

@@ -84,3 +84,40 @@ describe('TicketWorkspace', () => {
 		expect((screen.getByTestId('reply-send') as HTMLButtonElement).disabled).toBe(true);
 	});
 });
+
+describe('TicketWorkspace AI', () => {
+	it('drafts with a preset into the reply box, token by token, and makes it shorter', async () => {
+		const user = userEvent.setup();
+		const backend = createMockBackend();
+		backend.data.aiPresets.push({ id: 1, title: 'Polite', provider_id: 1, model: null, system_prompt: 'Be polite.' });
+		await open(backend);
+		await user.click(await screen.findByTestId('ai-draft-button'));
+		await waitFor(() => expect(box().value).toBe('Answer to draft.'));
+		const asked = backend.calls.find((c) => c.method === 'aiAsk');
+		expect(asked?.args.slice(1)).toEqual([1, 901, { kind: 'draft', preset_id: 1 }, null]);
+		await user.click(screen.getByTestId('ai-shorter'));
+		await waitFor(() => expect(box().value).toBe('Answer to refine.'));
+		const refine = backend.calls.filter((c) => c.method === 'aiAsk')[1];
+		expect(refine.args[3]).toEqual({ kind: 'refine', how: 'shorter', draft: 'Answer to draft.' });
+	});
+
+	it('flags an order ID the cache does not hold before sending, and sends on the second click', async () => {
+		const user = userEvent.setup();
+		const backend = createMockBackend();
+		await open(backend);
+		await user.type(box(), 'Order 9999999 is done');
+		await user.click(screen.getByTestId('reply-send'));
+		expect((await screen.findByTestId('reply-unknown-orders')).textContent).toContain('#9999999');
+		expect(backend.calls.some((c) => c.method === 'replySend')).toBe(false);
+		expect(screen.getByTestId('reply-send').textContent?.trim()).toBe('Send anyway');
+		await user.click(screen.getByTestId('reply-send'));
+		await waitFor(() => expect(backend.calls.some((c) => c.method === 'replySend')).toBe(true));
+	});
+
+	it('shows the intent of a customer message as one label', async () => {
+		const user = userEvent.setup();
+		await open(createMockBackend());
+		await user.click(screen.getAllByTestId('ai-intent')[0]);
+		expect((await screen.findByTestId('ai-intent-result')).textContent).toBe('refill');
+	});
+});
