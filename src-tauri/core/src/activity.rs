@@ -82,6 +82,8 @@ pub enum Action {
     AiProvider,
     AiPreset,
     AiCall,
+    Payment,
+    PaymentMethod,
 }
 
 crate::db::sql_text_enum!(ActorKind, Outcome, Action);

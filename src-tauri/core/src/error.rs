@@ -6,6 +6,7 @@ use crate::{
     ai::{AiError, ProviderError},
     browse::BrowseError,
     db::DbError,
+    money::MoneyError,
     operators::OperatorError,
     panel::PanelError,
     panels::PanelConfigError,
@@ -82,6 +83,8 @@ pub enum Error {
     Ai(#[from] AiError),
     #[error(transparent)]
     AiProvider(#[from] ProviderError),
+    #[error(transparent)]
+    Money(#[from] MoneyError),
     /// The verify pass found too much of a range missing on the panel to
     /// believe the listing: it deleted nothing.
     #[error("verify stopped: {missing} of the {cached} cached {resource} created between {from} and {to} (unix seconds) are missing on the panel, more than 5 %; nothing was deleted")]
@@ -122,6 +125,7 @@ impl Error {
             Error::Ticket(TicketError::NoSuchReply(_)) => ErrorCode::NotFound,
             Error::Template(TemplateError::Unknown(_)) => ErrorCode::NotFound,
             Error::Ai(e) => e.code(),
+            Error::Money(e) => e.code(),
             Error::AiProvider(ProviderError::Unknown(_)) => ErrorCode::NotFound,
             Error::AiProvider(_) => ErrorCode::InvalidRequest,
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => ErrorCode::InvalidRequest,
@@ -148,6 +152,7 @@ impl Error {
             Error::Ticket(TicketError::NotEditable { .. }) => Some("Discard it and write a new reply if it must change.".into()),
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => None,
             Error::Ai(e) => Some(e.fix()),
+            Error::Money(e) => e.fix(),
             Error::AiProvider(_) => None,
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {

@@ -12,6 +12,7 @@ pub mod export;
 pub mod lock;
 pub mod logging;
 pub mod model;
+pub mod money;
 pub mod operators;
 pub mod panel;
 pub mod panels;

@@ -181,6 +181,27 @@ fn every_button_streams_from_openai_anthropic_and_a_local_server_and_sends_the_p
                 },
                 "Checking it.",
             ),
+            (
+                Task::Refine {
+                    how: Refinement::Friendlier,
+                    draft: "Checking it.".into(),
+                },
+                "Happy to help: checking it now!",
+            ),
+            (
+                Task::Refine {
+                    how: Refinement::MoreFormal,
+                    draft: "Checking it.".into(),
+                },
+                "We are reviewing your order.",
+            ),
+            (
+                Task::Refine {
+                    how: Refinement::CustomerLanguage,
+                    draft: "Checking it.".into(),
+                },
+                "Lo estamos revisando.",
+            ),
         ];
         f.script(&tasks.iter().map(|(_, a)| *a).collect::<Vec<_>>());
         let before = f.ai.record().len();
@@ -197,7 +218,7 @@ fn every_button_streams_from_openai_anthropic_and_a_local_server_and_sends_the_p
             assert!(out.usage.is_some(), "{kind}: usage reported");
         }
         let record = &f.ai.record()[before..];
-        assert_eq!(record.len(), 5);
+        assert_eq!(record.len(), 8);
         let path = if kind == ProviderKind::Anthropic {
             "/v1/messages"
         } else {
@@ -236,15 +257,27 @@ fn every_button_streams_from_openai_anthropic_and_a_local_server_and_sends_the_p
             "{draft}"
         );
         assert!(draft.contains(&format!("quantity {}", order.quantity)));
-        let system = match kind {
-            ProviderKind::Anthropic => record[3].body["system"].as_str().unwrap().to_owned(),
-            _ => record[3].body["messages"][0]["content"]
+        // Anthropic takes the system prompt beside the messages; OpenAI as the first message.
+        let system_of = |r: &paneldesk_fakepanel::ai::AiRequest| match kind {
+            ProviderKind::Anthropic => r.body["system"].as_str().unwrap().to_owned(),
+            _ => r.body["messages"][0]["content"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
         };
+        let system = system_of(&record[3]);
         assert!(system.starts_with("You are a polite support agent."));
         assert!(system.contains("Never state a status"));
+        // Each refinement says what it does, and carries the draft.
+        for (r, words) in [
+            (5, "friendlier"),
+            (6, "more formal"),
+            (7, "language the customer wrote in"),
+        ] {
+            let system = system_of(&record[r]);
+            assert!(system.contains(words), "{kind} refinement {r}: {system}");
+            assert!(user(&record[r]).ends_with("Reply:\nChecking it."));
+        }
     }
 }
 

@@ -447,7 +447,7 @@ async fn every_write_reaches_the_panel_exactly_once() {
         .await
         .unwrap();
     let pid = c
-        .add_payment(&user, 12_500_000, "Bank Transfer (manual)", "test")
+        .add_payment(&user, 12_500_000, "Bank Transfer (manual)", "test", false)
         .await
         .unwrap();
     let changed = c.change_status(&[open], "completed").await.unwrap();
@@ -512,7 +512,7 @@ async fn every_write_reaches_the_panel_exactly_once() {
     // An error answer: still exactly one request, and the panel's reason.
     fake.clear_records();
     let err = c
-        .add_payment("nobody_here", 5_000_000, "Stripe", "")
+        .add_payment("nobody_here", 5_000_000, "Stripe", "", false)
         .await
         .unwrap_err();
     assert!(

@@ -41,6 +41,7 @@ const LOCAL: &[M<'static>] = &[
         "../../../../migrations/local/0006_tickets.sql"
     )),
     M::up(include_str!("../../../../migrations/local/0007_ai.sql")),
+    M::up(include_str!("../../../../migrations/local/0008_money.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

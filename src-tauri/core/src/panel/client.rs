@@ -510,13 +510,14 @@ impl PanelClient {
         amount_micros: i64,
         method: &str,
         memo: &str,
+        affiliate_commission: bool,
     ) -> Result<i64, PanelError> {
         let body = json!({
             "username": username,
             "amount": crate::model::format_micros(amount_micros),
             "method": method,
             "memo": memo,
-            "affiliate_commission": false,
+            "affiliate_commission": affiliate_commission,
         });
         let data = self.post_data("payments/add", body, "payment").await?;
         data.get("payment_id")

@@ -100,6 +100,17 @@ pub(super) async fn faulted(
         return envelope_response(status, wire::error_envelope(401, "Invalid API key"));
     }
     if let (true, Some(message)) = (admin, &faults.refuse_with) {
+        // A refused write still reached the panel: it is on the record.
+        if method == Method::POST {
+            let body = to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
+            shared.writes.lock().expect("log lock").push(WriteRecord {
+                t_ms,
+                path: path.to_owned(),
+                body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+                status: StatusCode::OK.as_u16(),
+                error_code: 9,
+            });
+        }
         return envelope_response(StatusCode::OK, wire::error_envelope(9, message));
     }
     if faults.latency_ms > 0 {

@@ -213,12 +213,22 @@ pub(super) async fn payments_list(
     let p = ListParams::parse(&q, &s);
     let w = s.world.read().expect("world lock");
     let status = q.get("status").cloned();
-    let keep = |x: &crate::data::Payment| status.as_ref().is_none_or(|st| &x.status == st);
+    // ASSUMED, as for orders: `user` (a username) and `ids` (comma-separated).
+    let user = q.get("user").cloned();
+    let ids: Option<Vec<i64>> = q
+        .get("ids")
+        .map(|v| v.split(',').filter_map(|i| i.trim().parse().ok()).collect());
+    let keep = |x: &crate::data::Payment| {
+        status.as_ref().is_none_or(|st| &x.status == st)
+            && user.as_ref().is_none_or(|u| &x.user == u)
+            && ids.as_ref().is_none_or(|ids| ids.contains(&x.id))
+    };
+    let filtered = status.is_some() || user.is_some() || ids.is_some();
     let (rows, total) = page(
         &w.payments,
         |p| p.created,
         &p,
-        status.is_some().then_some(&keep as &dyn Fn(&_) -> bool),
+        filtered.then_some(&keep as &dyn Fn(&_) -> bool),
     );
     let list = rows
         .into_iter()
