@@ -117,6 +117,11 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::ai_ask,
             commands::ai_stop,
             commands::ai_unknown_orders,
+            commands::payment_methods_list,
+            commands::payment_method_save,
+            commands::payment_method_delete,
+            commands::payment_prepare,
+            commands::payment_send,
         ])
         .events(collect_events![
             SyncProgress,

@@ -3,6 +3,7 @@
 mod about;
 mod ai;
 mod browse;
+mod money;
 mod panels;
 mod sync;
 mod tickets;
@@ -10,6 +11,7 @@ mod tickets;
 pub use about::*;
 pub use ai::*;
 pub use browse::*;
+pub use money::*;
 pub use panels::*;
 pub use sync::*;
 pub use tickets::*;

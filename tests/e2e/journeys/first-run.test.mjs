@@ -363,3 +363,59 @@ test("AI: a provider and a preset, then a ticket analysed, drafted, made shorter
   assert.match(answers, /"key_last4":"0000"/);
   assert.ok(!answers.includes(fakeAi.key));
 });
+
+test("money: a payment method, then a payment added from a user's page through the confirmation, sent once", async () => {
+  const { browser, dataDir } = app;
+  await navigate(browser, "Payment methods");
+  await (await browser.$('[data-testid="method-new"]')).click();
+  await typeInto(browser, "method-internal", "Bank Transfer (manual)");
+  await typeInto(browser, "method-display", "Bank");
+  await typeInto(browser, "method-min", "1");
+  await typeInto(browser, "method-max", "500");
+  await (await browser.$('[data-testid="method-save"]')).click();
+  const methods = await browser.$('[data-testid="methods"]');
+  await methods.waitUntil(async () => /Bank\s*Bank Transfer \(manual\)/.test(await methods.getText()), {
+    timeout: 10_000,
+    timeoutMsg: "the payment method was not saved",
+  });
+
+  await navigate(browser, "Users");
+  const row = await browser.$('[data-testid="table-row"]');
+  await row.waitForDisplayed({ timeout: 10_000 });
+  await row.click();
+  const username = await (await browser.$('[data-testid="user-username"]')).getText();
+  await (await browser.$('[data-testid="add-payment-open"]')).click();
+  await (await browser.$('[data-testid="payment-method"]')).waitForDisplayed({ timeout: 10_000 });
+  await typeInto(browser, "payment-amount", "12.5");
+  await typeInto(browser, "payment-memo", "goodwill (e2e)");
+  await browser.keys(["Enter"]);
+  const confirmation = await browser.$('[data-testid="payment-confirmation"]');
+  await confirmation.waitForDisplayed({ timeout: 15_000, timeoutMsg: "the confirmation did not open" });
+  assert.equal(await (await browser.$('[data-testid="confirm-amount"]')).getText(), "12.50 USD");
+  assert.match(await confirmation.getText(), new RegExp(`Demo panel[\\s\\S]*${username}[\\s\\S]*Bank Transfer \\(manual\\)[\\s\\S]*goodwill \\(e2e\\)`));
+  await screenshot(browser, "first-run-12-payment-confirmation");
+  // The send button has the focus: Enter sends.
+  await browser.keys(["Enter"]);
+  const outcome = await browser.$('[data-testid="payment-outcome"]');
+  await outcome.waitUntil(async () => /^Sent: the panel added payment #\d+\.$/.test(await outcome.getText()), {
+    timeout: 15_000,
+    timeoutMsg: "the payment was not sent",
+  });
+  await screenshot(browser, "first-run-13-payment-sent");
+
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const writes = await fetch(`${new URL(demo.url).origin}/__fake/writes`, {
+    headers: { "x-api-key": "paneldesk-demo-admin-key" },
+  }).then((r) => r.json());
+  const payments = writes.filter((w) => w.path.endsWith("/payments/add"));
+  assert.equal(payments.length, 1);
+  assert.deepEqual(
+    [payments[0].body.username, payments[0].body.amount, payments[0].body.method, payments[0].body.memo],
+    [username, "12.50", "Bank Transfer (manual)", "goodwill (e2e)"],
+  );
+  const log = cliJson(["--data-dir", dataDir, "log"]);
+  const paid = log.find((r) => r.action === "payment");
+  assert.equal(paid.outcome, "sent");
+  assert.equal(paid.target, `user ${username}`);
+  assert.ok(log.some((r) => r.action === "payment_method"));
+});

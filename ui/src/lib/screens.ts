@@ -189,7 +189,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/payment-methods',
 		title: t.screens.paymentMethods.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.paymentMethods.summary
 	},
 	{

@@ -605,6 +605,52 @@ async aiUnknownOrders(panelId: number, text: string) : Promise<Result<number[], 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async paymentMethodsList(panelId: number | null) : Promise<Result<PaymentMethod[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_methods_list", { panelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async paymentMethodSave(id: number | null, edit: MethodEdit) : Promise<Result<PaymentMethod, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_method_save", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async paymentMethodDelete(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_method_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks a payment (on the panel too) and returns what the confirmation shows.
+ */
+async paymentPrepare(input: PaymentInput) : Promise<Result<Confirmation, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_prepare", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends a confirmed payment; the same confirmation twice sends once.
+ */
+async paymentSend(confirmation: Confirmation) : Promise<Result<PaymentOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_send", { confirmation }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -680,6 +726,22 @@ dropped_messages: number;
  */
 unknown_order_ids: number[] }
 /**
+ * Exactly what will be sent, for the operator to confirm.
+ */
+export type Confirmation = { 
+/**
+ * Sending the same confirmation twice sends once.
+ */
+token: string; panel_id: number; panel_name: string; username: string; 
+/**
+ * The method's internal name, sent as it is.
+ */
+method: string; method_display: string; amount_micros: number; 
+/**
+ * The amount as the currency writes it ("12.50").
+ */
+amount_text: string; currency: string; memo: string; affiliate_commission: boolean }
+/**
  * A service of the red bar (critical in the default service health report).
  */
 export type CriticalService = { panel_id: number; service_id: number; service_name: string; stuck: number; score: number | null }
@@ -741,6 +803,15 @@ export type MessageView = { seq: number; is_staff: boolean; staff_name: string |
  * The message made safe to show (`sanitize::safe_html`).
  */
 html: string }
+/**
+ * A method as the form sends it; amounts as typed, in the panel's currency.
+ */
+export type MethodEdit = { panel_id: number; internal_name: string; display_name: string; min: string; max: string; sort: number }
+export type Money = { 
+/**
+ * Millionths of the currency unit: exact, and SUM-able in SQLite.
+ */
+micros: number; currency: string | null }
 /**
  * A provider as the form sends it. `key`: None or blank keeps the stored
  * key, a single `-` clears it, anything else replaces it.
@@ -831,6 +902,7 @@ export type OutboxState =
  * The panel refused it; `error` says why.
  */
 "failed"
+export type Outcome = "sent" | "failed" | "unknown"
 /**
  * A page of rows and the cursor to ask for the next one (None: the end).
  */
@@ -878,6 +950,7 @@ open_orders: number; tickets: number; open_tickets: number; users: number; payme
  * The newest successful fetch of any resource (unix seconds).
  */
 last_synced: number | null }
+export type Payment = { id: number; user: string; balance: Money | null; amount: Money | null; method: string; status: string; fraud_risk: string | null; memo: string; mode: string | null; created: number | null; updated: number | null }
 export type PaymentDetail = { payment: PaymentRow; user: UserRow | null }
 export type PaymentFilter = { panel_id: number | null; status: string | null; method: string | null; mode: string | null; created_from: number | null; created_to: number | null; 
 /**
@@ -888,6 +961,43 @@ text: string | null;
  * Only this user's payments (a user's detail pane).
  */
 user: string | null }
+/**
+ * A payment as the form sends it.
+ */
+export type PaymentInput = { panel_id: number; username: string; method_id: number; 
+/**
+ * As typed: decimal text in the panel's currency.
+ */
+amount: string; memo: string; affiliate_commission: boolean }
+export type PaymentMethod = { id: number; panel_id: number; 
+/**
+ * Sent as it is: case and spaces kept.
+ */
+internal_name: string; display_name: string; 
+/**
+ * Micro-units of the panel's currency.
+ */
+min_micros: number; max_micros: number; sort: number }
+/**
+ * What became of a confirmed payment.
+ */
+export type PaymentOutcome = { outcome: Outcome; 
+/**
+ * The panel's id of the new payment.
+ */
+payment_id: number | null; 
+/**
+ * Why it failed, or why its outcome is unknown.
+ */
+message: string | null; 
+/**
+ * After an unknown outcome: the user's latest payments on the panel.
+ */
+latest: Payment[]; 
+/**
+ * True when this confirmation had already been sent: nothing was sent now.
+ */
+repeated: boolean }
 export type PaymentRow = { panel_id: number; id: number; user: string; balance: number | null; amount: number | null; currency: string | null; method: string; status: string; fraud_risk: string | null; memo: string; mode: string | null; created: number | null; updated: number | null }
 export type Preset = { id: number; title: string; provider_id: number; 
 /**

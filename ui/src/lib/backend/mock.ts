@@ -26,6 +26,7 @@ import type {
 	AiToken,
 	Provider,
 	Preset,
+	PaymentMethod,
 	UserFilter,
 	UserRow,
 	Note
@@ -58,6 +59,7 @@ export interface MockData {
 	operators: Operator[];
 	aiProviders: Provider[];
 	aiPresets: Preset[];
+	paymentMethods: PaymentMethod[];
 }
 
 export function samplePanel(id: number, name: string, extra: Partial<Panel> = {}): Panel {
@@ -98,7 +100,8 @@ export function sampleData(orders = 240, panels: Panel[] = [samplePanel(1, 'Main
 		templates: [{ id: 1, title: 'Refill started', body: 'Hi {{customer}}, the refill of {{order_ids}} has started. {{staff}}', updated_at: MOCK_NOW }],
 		operators: [{ id: 1, name: 'operator' }],
 		aiProviders: [],
-		aiPresets: []
+		aiPresets: [],
+		paymentMethods: [{ id: 1, panel_id: 1, internal_name: 'Bank Transfer (manual)', display_name: 'Bank', min_micros: 1_000_000, max_micros: 1_000_000_000, sort: 0 }]
 	};
 	for (const p of panels) {
 		SERVICES.forEach((name, i) =>
@@ -725,6 +728,50 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 				return { text, usage: { input: 10, output: 3 }, stopped: false, dropped_messages: 0, unknown_order_ids: [] };
 			}),
 		aiStop: (callId) => answer('aiStop', [callId], () => null),
+		paymentMethodsList: (panelId) =>
+			answer('paymentMethodsList', [panelId], () => data.paymentMethods.filter((m) => panelId === null || m.panel_id === panelId)),
+		paymentMethodSave: (id, edit) =>
+			answer('paymentMethodSave', [id, edit], () => {
+				const saved: PaymentMethod = {
+					id: id ?? data.paymentMethods.length + 1,
+					panel_id: edit.panel_id,
+					internal_name: edit.internal_name,
+					display_name: edit.display_name,
+					min_micros: Math.round(Number(edit.min) * 1_000_000),
+					max_micros: Math.round(Number(edit.max) * 1_000_000),
+					sort: edit.sort
+				};
+				data.paymentMethods = [...data.paymentMethods.filter((m) => m.id !== saved.id), saved];
+				return saved;
+			}),
+		paymentMethodDelete: (id) =>
+			answer('paymentMethodDelete', [id], () => {
+				data.paymentMethods = data.paymentMethods.filter((m) => m.id !== id);
+				return null;
+			}),
+		paymentPrepare: (input) =>
+			answer('paymentPrepare', [input], () => {
+				const method = data.paymentMethods.find((m) => m.id === input.method_id);
+				if (!method) throw new BackendError({ code: 'invalid_request', message: 'there is no such payment method on this panel', fix: null });
+				const amount = Number(input.amount);
+				if (!/^\d+(\.\d{1,2})?$/.test(input.amount.trim()) || !(amount > 0))
+					throw new BackendError({ code: 'invalid_request', message: `"${input.amount}" is not an amount`, fix: 'Correct the amount; nothing was sent.' });
+				return {
+					token: `token-${input.amount}`,
+					panel_id: input.panel_id,
+					panel_name: panel(input.panel_id).name,
+					username: input.username,
+					method: method.internal_name,
+					method_display: method.display_name,
+					amount_micros: Math.round(amount * 1_000_000),
+					amount_text: amount.toFixed(2),
+					currency: 'USD',
+					memo: input.memo,
+					affiliate_commission: input.affiliate_commission
+				};
+			}),
+		paymentSend: (c) =>
+			answer('paymentSend', [c], () => ({ outcome: 'sent', payment_id: 7001, message: null, latest: [], repeated: false })),
 		aiUnknownOrders: (panelId, text) =>
 			answer('aiUnknownOrders', [panelId, text], () =>
 				(text.match(/\b\d{6,10}\b/g) ?? []).map(Number).filter((id) => !data.orders.some((o) => o.panel_id === panelId && o.id === id))

@@ -750,6 +750,50 @@ export const en = {
 		needProvider: 'Add a provider in Settings › AI first.'
 	},
 
+	paymentMethods: {
+		intro: "Each panel's payment methods: the internal name exactly as the panel expects it (case and spaces kept), the name shown, and the amounts allowed, in the panel's currency.",
+		add: 'New method',
+		panel: 'Panel',
+		internalName: 'Internal name (as the panel expects it)',
+		displayName: 'Display name',
+		min: 'Minimum',
+		max: 'Maximum',
+		sort: 'Order',
+		save: 'Save method',
+		cancel: 'Cancel',
+		edit: 'Edit',
+		delete: 'Delete',
+		empty: 'No payment methods yet: add one to add payments.',
+		range: (min: string, max: string) => `${min} to ${max}`
+	},
+
+	addPayment: {
+		open: 'Add payment',
+		title: 'Add a payment',
+		user: 'User',
+		method: 'Method',
+		amount: 'Amount',
+		memo: 'Memo',
+		affiliate: 'Count it for the affiliate commission',
+		check: 'Check…',
+		checking: 'Checking on the panel…',
+		cancel: 'Cancel',
+		noMethods: 'No payment method for this panel: add one in Settings › Payment methods.',
+		confirmTitle: 'Send this payment?',
+		confirmIntro: 'Exactly this is sent to the panel, once:',
+		panel: 'Panel',
+		yesNo: (yes: boolean) => (yes ? 'Yes' : 'No'),
+		send: 'Send payment',
+		sending: 'Sending…',
+		back: 'Back',
+		sent: (id: number) => `Sent: the panel added payment #${id}.`,
+		failed: (reason: string) => `Not added: ${reason}`,
+		unknown: 'The panel did not confirm it. Check before trying again: the user’s latest payments on the panel are below.',
+		latest: 'Latest payments on the panel',
+		repeated: 'This payment was already sent once; it was not sent again.',
+		done: 'Done'
+	},
+
 	link: {
 		title: 'Open this address?',
 		intro: 'A customer wrote this link. It opens in your browser, outside Paneldesk:',

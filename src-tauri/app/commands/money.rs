@@ -1,0 +1,91 @@
+//! Settings > Payment methods, and adding a payment: checked, then
+//! confirmed, then sent once. Only the window that owns the sync sends
+//! money (through the engine's one client per panel).
+
+use paneldesk_core::money::{
+    self, methods, Confirmation, MethodEdit, PaymentInput, PaymentMethod, PaymentOutcome,
+};
+use tauri::State;
+
+use crate::{state::AppState, AppError};
+
+fn actor(state: &AppState) -> Result<paneldesk_core::activity::Actor, AppError> {
+    let op = paneldesk_core::operators::current(&state.db()?.local()?)?;
+    Ok(paneldesk_core::activity::Actor::operator(&op))
+}
+
+/// The engine of the window that owns the sync; money is sent by it only.
+fn engine(state: &AppState) -> Result<paneldesk_core::sync::Engine, AppError> {
+    let core = state.core()?;
+    core.engine().cloned().ok_or_else(|| AppError {
+        code: paneldesk_core::ErrorCode::Busy,
+        message: "this window does not own the sync, so it sends no payment".into(),
+        fix: core.engine_note(),
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn payment_methods_list(
+    state: State<'_, AppState>,
+    panel_id: Option<i64>,
+) -> Result<Vec<PaymentMethod>, AppError> {
+    state
+        .blocking(move |core| methods::list(&core.db().local()?, panel_id))
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn payment_method_save(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    edit: MethodEdit,
+) -> Result<PaymentMethod, AppError> {
+    let actor = actor(&state)?;
+    state
+        .blocking(move |core| {
+            methods::save(
+                &core.db().local()?,
+                core.db().install_id(),
+                &actor,
+                id,
+                edit,
+            )
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn payment_method_delete(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
+    let actor = actor(&state)?;
+    state
+        .blocking(move |core| {
+            methods::delete(&core.db().local()?, core.db().install_id(), &actor, id)
+        })
+        .await
+}
+
+/// Checks a payment (on the panel too) and returns what the confirmation shows.
+#[tauri::command]
+#[specta::specta]
+pub async fn payment_prepare(
+    state: State<'_, AppState>,
+    input: PaymentInput,
+) -> Result<Confirmation, AppError> {
+    let engine = engine(&state)?;
+    Ok(money::payments::prepare(&engine, input).await?)
+}
+
+/// Sends a confirmed payment; the same confirmation twice sends once.
+#[tauri::command]
+#[specta::specta]
+pub async fn payment_send(
+    state: State<'_, AppState>,
+    confirmation: Confirmation,
+) -> Result<PaymentOutcome, AppError> {
+    let engine = engine(&state)?;
+    let actor = actor(&state)?;
+    Ok(money::payments::send(&engine, &actor, &confirmation).await?)
+}
