@@ -122,6 +122,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::payment_method_delete,
             commands::payment_prepare,
             commands::payment_send,
+            commands::orders_act,
         ])
         .events(collect_events![
             SyncProgress,

@@ -1,6 +1,6 @@
-//! Settings > Payment methods, and adding a payment: checked, then
-//! confirmed, then sent once. Only the window that owns the sync sends
-//! money (through the engine's one client per panel).
+//! Settings > Payment methods, adding a payment (checked, then confirmed,
+//! then sent once) and acting on orders. Only the window that owns the sync
+//! writes to panels here (through the engine's one client per panel).
 
 use paneldesk_core::money::{
     self, methods, Confirmation, MethodEdit, PaymentInput, PaymentMethod, PaymentOutcome,
@@ -88,4 +88,19 @@ pub async fn payment_send(
     let engine = engine(&state)?;
     let actor = actor(&state)?;
     Ok(money::payments::send(&engine, &actor, &confirmation).await?)
+}
+
+/// An action on orders of one panel, after the operator confirmed it; the
+/// result per order.
+#[tauri::command]
+#[specta::specta]
+pub async fn orders_act(
+    state: State<'_, AppState>,
+    panel_id: i64,
+    ids: Vec<i64>,
+    action: paneldesk_core::order_actions::OrderAction,
+) -> Result<Vec<paneldesk_core::order_actions::OrderResult>, AppError> {
+    let engine = engine(&state)?;
+    let actor = actor(&state)?;
+    Ok(paneldesk_core::order_actions::act(&engine, &actor, panel_id, &ids, &action).await?)
 }

@@ -84,6 +84,7 @@ pub enum Action {
     AiCall,
     Payment,
     PaymentMethod,
+    OrderAction,
 }
 
 crate::db::sql_text_enum!(ActorKind, Outcome, Action);

@@ -8,6 +8,7 @@ use crate::{
     db::DbError,
     money::MoneyError,
     operators::OperatorError,
+    order_actions::OrderActionError,
     panel::PanelError,
     panels::PanelConfigError,
     secrets::SecretError,
@@ -85,6 +86,8 @@ pub enum Error {
     AiProvider(#[from] ProviderError),
     #[error(transparent)]
     Money(#[from] MoneyError),
+    #[error(transparent)]
+    OrderAction(#[from] OrderActionError),
     /// The verify pass found too much of a range missing on the panel to
     /// believe the listing: it deleted nothing.
     #[error("verify stopped: {missing} of the {cached} cached {resource} created between {from} and {to} (unix seconds) are missing on the panel, more than 5 %; nothing was deleted")]
@@ -126,6 +129,8 @@ impl Error {
             Error::Template(TemplateError::Unknown(_)) => ErrorCode::NotFound,
             Error::Ai(e) => e.code(),
             Error::Money(e) => e.code(),
+            Error::OrderAction(OrderActionError::Unknown(_)) => ErrorCode::NotFound,
+            Error::OrderAction(_) => ErrorCode::InvalidRequest,
             Error::AiProvider(ProviderError::Unknown(_)) => ErrorCode::NotFound,
             Error::AiProvider(_) => ErrorCode::InvalidRequest,
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => ErrorCode::InvalidRequest,
@@ -153,6 +158,7 @@ impl Error {
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => None,
             Error::Ai(e) => Some(e.fix()),
             Error::Money(e) => e.fix(),
+            Error::OrderAction(_) => Some("Correct the choice; nothing was sent.".into()),
             Error::AiProvider(_) => None,
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {

@@ -14,6 +14,7 @@ pub mod logging;
 pub mod model;
 pub mod money;
 pub mod operators;
+pub mod order_actions;
 pub mod panel;
 pub mod panels;
 pub mod paths;

@@ -402,6 +402,8 @@ test("money: a payment method, then a payment added from a user's page through t
     timeoutMsg: "the payment was not sent",
   });
   await screenshot(browser, "first-run-13-payment-sent");
+  await (await browser.$('[data-testid="payment-done"]')).click();
+  await (await browser.$('[data-testid="add-payment"]')).waitForDisplayed({ reverse: true, timeout: 5_000 });
 
   const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
   const writes = await fetch(`${new URL(demo.url).origin}/__fake/writes`, {
@@ -418,4 +420,65 @@ test("money: a payment method, then a payment added from a user's page through t
   assert.equal(paid.outcome, "sent");
   assert.equal(paid.target, `user ${username}`);
   assert.ok(log.some((r) => r.action === "payment_method"));
+});
+
+test("orders: two quoted orders of a ticket cancelled through the confirmation, each with its result, both actions in the log", async () => {
+  const { browser, dataDir } = app;
+  await navigate(browser, "Tickets");
+  const first = await browser.$('[data-testid="table-row"]');
+  await first.waitForDisplayed({ timeout: 10_000 });
+  await first.click();
+  // The first ticket (j moves on) quoting two cached orders.
+  let picks = [];
+  for (let i = 0; i < 40; i++) {
+    await (await browser.$('[data-testid="ticket-workspace"]')).waitForDisplayed({ timeout: 10_000 });
+    picks = await browser.$$('[data-testid="quoted-pick"]');
+    if (picks.length >= 2) break;
+    const title = await (await browser.$('[data-testid="detail-title"]')).getText();
+    await browser.keys(["j"]);
+    await browser.waitUntil(async () => (await (await browser.$('[data-testid="detail-title"]')).getText()) !== title, {
+      timeout: 10_000,
+    });
+  }
+  assert.ok(picks.length >= 2, "a ticket quoting two cached orders");
+  const ids = [];
+  for (const p of picks.slice(0, 2)) {
+    await p.click();
+    ids.push(Number((await p.getAttribute("aria-label")).replace(/\D/g, "")));
+  }
+  await (await browser.$('[data-testid="quoted-act"]')).click();
+  await choose(browser, "order-action-kind", "cancel");
+  await typeInto(browser, "order-action-reason", "customer asked (e2e)");
+  await (await browser.$('[data-testid="order-action-review"]')).click();
+  const confirmation = await browser.$('[data-testid="order-action-confirmation"]');
+  await confirmation.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await confirmation.getText(), new RegExp(`Cancel and refund[\\s\\S]*customer asked \\(e2e\\)[\\s\\S]*#${ids[0]}, #${ids[1]}`));
+  await screenshot(browser, "first-run-14-order-action-confirmation");
+  await browser.keys(["Enter"]);
+  const results = await browser.$('[data-testid="order-action-results"]');
+  await results.waitForDisplayed({ timeout: 15_000, timeoutMsg: "no result per order" });
+  await screenshot(browser, "first-run-15-order-action-results");
+
+  // Each result is the panel's truth: done ones are canceled there, skipped ones are not.
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const origin = new URL(demo.url).origin;
+  const truth = await fetch(`${origin}/__fake/truth`, { headers: { "x-api-key": "paneldesk-demo-admin-key" } }).then((r) => r.json());
+  const shown = await browser.execute(() =>
+    Array.from(document.querySelectorAll('[data-testid="order-action-results"] li'), (li) => [li.textContent.trim(), li.dataset.done]),
+  );
+  for (const id of ids) {
+    const line = shown.find(([text]) => text.startsWith(`#${id}:`));
+    assert.ok(line, `a result for #${id}: ${JSON.stringify(shown)}`);
+    const order = truth.orders.find((o) => o.id === id);
+    assert.equal(line[1] === "true", order.status === "canceled", `#${id}: ${line[0]} / ${order.status}`);
+  }
+  const writes = await fetch(`${origin}/__fake/writes`, { headers: { "x-api-key": "paneldesk-demo-admin-key" } }).then((r) => r.json());
+  const cancels = writes.filter((w) => w.path.endsWith("/orders/cancel"));
+  assert.equal(cancels.length, 1);
+  assert.deepEqual(String(cancels[0].body.ids).split(",").map(Number).sort(), [...ids].sort());
+
+  const log = cliJson(["--data-dir", dataDir, "log"]);
+  assert.ok(log.some((r) => r.action === "order_action" && r.target === `orders ${ids.join(",")}`));
+  assert.ok(log.some((r) => r.action === "payment"));
+  await browser.keys(["Escape"]);
 });

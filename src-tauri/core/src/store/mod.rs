@@ -21,6 +21,6 @@ pub use lookups::{
 pub use retention::{apply_retention, Removed};
 pub use rows::{
     delete_rows, refetch_tickets, replace_messages, replace_services, save_conversation,
-    save_payments, ticket_fetch_failed, upsert_orders, upsert_payments, upsert_tickets,
-    upsert_users,
+    save_orders, save_payments, ticket_fetch_failed, upsert_orders, upsert_payments,
+    upsert_tickets, upsert_users,
 };

@@ -243,6 +243,19 @@ pub async fn save_payments(writer: &Writer, panel_id: i64, rows: Vec<Payment>) -
         .await
 }
 
+/// Stores orders re-read from the panel after an action on them, through
+/// the writer, in one transaction.
+pub async fn save_orders(writer: &Writer, panel_id: i64, rows: Vec<Order>) -> Result<()> {
+    writer
+        .run(move |w| {
+            ensure_configured(&w.local, &w.cache, panel_id)?;
+            let tx = w.cache.begin()?;
+            upsert_orders(&tx, panel_id, &rows, chrono::Utc::now().timestamp())?;
+            tx.commit()
+        })
+        .await
+}
+
 /// The services catalogue is replaced whole: a service the panel dropped goes.
 pub fn replace_services(tx: &CacheTx, panel_id: i64, rows: &[Service], now: i64) -> Result<()> {
     tx.execute("DELETE FROM services WHERE panel_id = ?1", [panel_id])

@@ -651,6 +651,18 @@ async paymentSend(confirmation: Confirmation) : Promise<Result<PaymentOutcome, A
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * An action on orders of one panel, after the operator confirmed it; the
+ * result per order.
+ */
+async ordersAct(panelId: number, ids: number[], action: OrderAction) : Promise<Result<OrderResult[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("orders_act", { panelId, ids, action }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -828,6 +840,23 @@ seen_messages: number }
 export type Note = { id: number; panel_id: number; user_id: number; body: string; created_at: number }
 export type Operator = { id: number; name: string }
 export type Operators = { all: Operator[]; current: Operator }
+export type OrderAction = 
+/**
+ * Sends failed orders to their provider again (not a refill).
+ */
+{ kind: "resend" } | 
+/**
+ * Cancels and refunds.
+ */
+{ kind: "cancel"; reason: string | null } | { kind: "request_cancel" } | { kind: "change_status"; status: string } | 
+/**
+ * One order: how many were not delivered.
+ */
+{ kind: "set_partial"; remains: number } | 
+/**
+ * One order: its new link.
+ */
+{ kind: "edit_link"; link: string }
 export type OrderDetail = { order: OrderRow; 
 /**
  * The customer, when cached (matched by username on the same panel).
@@ -853,6 +882,18 @@ text: string | null;
  * Only these users' orders (a user's detail pane).
  */
 user: string | null }
+/**
+ * What became of one order.
+ */
+export type OrderResult = { id: number; done: boolean; 
+/**
+ * Why the panel skipped it.
+ */
+reason: string | null; 
+/**
+ * The order's status on the panel afterwards, when re-read.
+ */
+status: string | null }
 export type OrderRow = { panel_id: number; id: number; external_id: string | null; user: string; 
 /**
  * `creation_type`: how the order was placed (api, web).

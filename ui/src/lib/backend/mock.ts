@@ -770,6 +770,15 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 					affiliate_commission: input.affiliate_commission
 				};
 			}),
+		ordersAct: (panelId, ids, action) =>
+			answer('ordersAct', [panelId, ids, action], () =>
+				ids.map((id) => {
+					const order = data.orders.find((o) => o.panel_id === panelId && o.id === id);
+					const done = !!order && !['completed', 'canceled', 'partial'].includes(order.status);
+					if (done && action.kind === 'cancel' && order) order.status = 'canceled';
+					return { id, done, reason: done ? null : `the panel skipped it (it is ${order?.status ?? 'unknown'})`, status: order?.status ?? null };
+				})
+			),
 		paymentSend: (c) =>
 			answer('paymentSend', [c], () => ({ outcome: 'sent', payment_id: 7001, message: null, latest: [], repeated: false })),
 		aiUnknownOrders: (panelId, text) =>

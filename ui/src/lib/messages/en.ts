@@ -794,6 +794,40 @@ export const en = {
 		done: 'Done'
 	},
 
+	orderActions: {
+		open: 'Act on order…',
+		openMany: (n: number) => `Act on ${n} ${n === 1 ? 'order' : 'orders'}…`,
+		title: 'Act on orders',
+		action: 'Action',
+		actions: {
+			resend: 'Resend to the provider',
+			cancel: 'Cancel and refund',
+			request_cancel: 'Request cancel from the provider',
+			change_status: 'Change status',
+			set_partial: 'Set partial',
+			edit_link: 'Edit link'
+		} as Record<string, string>,
+		reason: 'Reason (optional)',
+		status: 'New status',
+		remains: 'Remains (not delivered)',
+		link: 'New link',
+		orders: 'Orders',
+		check: 'Review…',
+		confirmTitle: 'Do this on the panel?',
+		confirmIntro: 'Exactly this is sent to the panel, once:',
+		confirm: 'Do it',
+		working: 'Sending…',
+		back: 'Back',
+		cancel: 'Cancel',
+		done: 'Done',
+		close: 'Close',
+		resultDone: (id: number) => `#${id}: done`,
+		resultSkipped: (id: number, reason: string) => `#${id}: skipped, ${reason}`,
+		summary: (done: number, skipped: number) => `${done} done, ${skipped} skipped.`,
+		selectQuoted: 'Select',
+		noneSelected: 'Select the quoted orders to act on.'
+	},
+
 	link: {
 		title: 'Open this address?',
 		intro: 'A customer wrote this link. It opens in your browser, outside Paneldesk:',
