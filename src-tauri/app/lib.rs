@@ -123,6 +123,8 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::payment_prepare,
             commands::payment_send,
             commands::orders_act,
+            commands::activity_list,
+            commands::activity_export,
         ])
         .events(collect_events![
             SyncProgress,

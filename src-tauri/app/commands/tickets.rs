@@ -307,3 +307,40 @@ pub(super) async fn log_export(state: &AppState, table: &str, rows: u64) -> Resu
     )
     .await?)
 }
+
+/// The activity log, filtered, newest first (Reports › Activity log).
+#[tauri::command]
+#[specta::specta]
+pub async fn activity_list(
+    state: State<'_, AppState>,
+    filter: activity::LogFilter,
+) -> Result<Vec<activity::LogRow>, AppError> {
+    state
+        .blocking(move |core| activity::query(&core.db().local()?, &filter))
+        .await
+}
+
+/// The filtered log as CSV in the Downloads folder; the export is logged too.
+#[tauri::command]
+#[specta::specta]
+pub async fn activity_export(
+    state: State<'_, AppState>,
+    filter: activity::LogFilter,
+) -> Result<super::Exported, AppError> {
+    let exported = state
+        .blocking(move |core| {
+            let path = paneldesk_core::export::new_file("activity-log")?;
+            let file = std::fs::File::create(&path).map_err(|e| {
+                paneldesk_core::Error::io(format!("creating {}", path.display()), e)
+            })?;
+            let rows =
+                activity::write_csv(&core.db().local()?, &filter, std::io::BufWriter::new(file))?;
+            Ok(super::Exported {
+                path: path.display().to_string(),
+                rows,
+            })
+        })
+        .await?;
+    log_export(&state, "activity log", exported.rows).await?;
+    Ok(exported)
+}

@@ -5,7 +5,7 @@
 //! content or a key: `details` holds counts, ids and reasons.
 
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     db::{LocalConn, Writer},
@@ -61,6 +61,7 @@ pub enum Outcome {
     PartialEq,
     Eq,
     Serialize,
+    Deserialize,
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
@@ -195,34 +196,121 @@ pub async fn record(writer: &Writer, install_id: &str, e: Entry) -> Result<()> {
     writer.run(move |w| append(&w.local, &install_id, &e)).await
 }
 
+/// Which rows of the log to show: every field unset means all.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LogFilter {
+    pub action: Option<Action>,
+    /// An operator's id (actor kind `operator`).
+    pub operator_id: Option<i64>,
+    pub panel_id: Option<i64>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub to: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+/// Rows a screen shows at most.
+const MAX_ROWS: u32 = 5_000;
+
 /// The newest `limit` rows, newest first.
 pub fn recent(local: &LocalConn, limit: u32) -> Result<Vec<LogRow>> {
+    query(
+        local,
+        &LogFilter {
+            limit: Some(limit),
+            ..LogFilter::default()
+        },
+    )
+}
+
+/// The rows matching `f`, newest first.
+pub fn query(local: &LocalConn, f: &LogFilter) -> Result<Vec<LogRow>> {
     let mut stmt = local
-        .prepare(
+        .prepare_cached(
             "SELECT id, at, actor_kind, actor_id, actor_name, host, install_id, panel_id,
                     panel_name, action, target, outcome, details
-             FROM activity_log ORDER BY id DESC LIMIT ?1",
+             FROM activity_log
+             WHERE (?1 IS NULL OR action = ?1)
+               AND (?2 IS NULL OR (actor_kind = 'operator' AND actor_id = CAST(?2 AS TEXT)))
+               AND (?3 IS NULL OR panel_id = ?3)
+               AND (?4 IS NULL OR at >= ?4)
+               AND (?5 IS NULL OR at < ?5)
+             ORDER BY id DESC LIMIT ?6",
         )
         .map_err(LocalConn::err)?;
     let rows = stmt
-        .query_map([limit], |r| {
-            Ok(LogRow {
-                id: r.get("id")?,
-                at: r.get("at")?,
-                actor_kind: r.get("actor_kind")?,
-                actor_id: r.get("actor_id")?,
-                actor_name: r.get("actor_name")?,
-                host: r.get("host")?,
-                install_id: r.get("install_id")?,
-                panel_id: r.get("panel_id")?,
-                panel_name: r.get("panel_name")?,
-                action: r.get("action")?,
-                target: r.get("target")?,
-                outcome: r.get("outcome")?,
-                details: r.get("details")?,
-            })
-        })
+        .query_map(
+            params![
+                f.action,
+                f.operator_id,
+                f.panel_id,
+                f.from,
+                f.to,
+                f.limit.unwrap_or(MAX_ROWS).min(MAX_ROWS)
+            ],
+            |r| {
+                Ok(LogRow {
+                    id: r.get("id")?,
+                    at: r.get("at")?,
+                    actor_kind: r.get("actor_kind")?,
+                    actor_id: r.get("actor_id")?,
+                    actor_name: r.get("actor_name")?,
+                    host: r.get("host")?,
+                    install_id: r.get("install_id")?,
+                    panel_id: r.get("panel_id")?,
+                    panel_name: r.get("panel_name")?,
+                    action: r.get("action")?,
+                    target: r.get("target")?,
+                    outcome: r.get("outcome")?,
+                    details: r.get("details")?,
+                })
+            },
+        )
         .map_err(LocalConn::err)?;
     rows.collect::<rusqlite::Result<_>>()
         .map_err(LocalConn::err)
+}
+
+/// The rows matching `f` as CSV (RFC 4180, a header row, times as unix seconds).
+pub fn write_csv(local: &LocalConn, f: &LogFilter, out: impl std::io::Write) -> Result<u64> {
+    let rows = query(local, f)?;
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| crate::Error::io("writing the log as CSV", std::io::Error::other(e));
+    w.write_record([
+        "at",
+        "actor_kind",
+        "actor_id",
+        "actor_name",
+        "host",
+        "install_id",
+        "panel_id",
+        "panel_name",
+        "action",
+        "target",
+        "outcome",
+        "details",
+    ])
+    .map_err(io)?;
+    for r in &rows {
+        w.write_record([
+            r.at.to_string(),
+            r.actor_kind.to_string(),
+            r.actor_id.clone(),
+            r.actor_name.clone(),
+            r.host.clone(),
+            r.install_id.clone(),
+            r.panel_id.map(|p| p.to_string()).unwrap_or_default(),
+            r.panel_name.clone().unwrap_or_default(),
+            r.action.to_string(),
+            r.target.clone().unwrap_or_default(),
+            r.outcome.to_string(),
+            r.details.clone().unwrap_or_default(),
+        ])
+        .map_err(io)?;
+    }
+    w.flush()
+        .map_err(|e| crate::Error::io("writing the log as CSV", e))?;
+    Ok(rows.len() as u64)
 }

@@ -446,3 +446,58 @@ fn unread_counts_new_customer_messages_since_the_operator_opened_the_ticket() {
         .unread;
     assert_eq!(unread, view.customer_messages + 1);
 }
+
+#[test]
+fn the_log_filters_by_action_operator_and_panel() {
+    let f = fx("Log");
+    let (ticket, seen) = f.open_ticket();
+    let id = f.queue(ticket, seen, "Logged reply").unwrap();
+    f.rt.block_on(f.outbox.send(id, None)).unwrap();
+    f.rt.block_on(templates::save(
+        f.engine.writer(),
+        f.db.install_id(),
+        &Actor::cli(),
+        None,
+        TemplateEdit {
+            title: "T".into(),
+            body: "B".into(),
+        },
+    ))
+    .unwrap();
+    let local = f.db.local().unwrap();
+    let only = |filter: activity::LogFilter| {
+        activity::query(&local, &filter)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.action)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        only(activity::LogFilter {
+            action: Some(Action::Reply),
+            ..Default::default()
+        }),
+        [Action::Reply]
+    );
+    assert_eq!(
+        only(activity::LogFilter {
+            operator_id: Some(f.operator),
+            ..Default::default()
+        }),
+        [Action::Reply],
+        "the reply is the operator's; the template was the CLI's"
+    );
+    assert_eq!(
+        only(activity::LogFilter {
+            panel_id: Some(f.panel_id),
+            ..Default::default()
+        }),
+        [Action::Reply]
+    );
+    let mut csv = Vec::new();
+    let n = activity::write_csv(&local, &activity::LogFilter::default(), &mut csv).unwrap();
+    assert_eq!(n, 2);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("at,actor_kind,actor_id,actor_name,host,install_id,panel_id,panel_name,action,target,outcome,details\n"));
+    assert!(!csv.contains("Logged reply"), "never a message's content");
+}

@@ -482,3 +482,24 @@ test("orders: two quoted orders of a ticket cancelled through the confirmation, 
   assert.ok(log.some((r) => r.action === "payment"));
   await browser.keys(["Escape"]);
 });
+
+test("the activity log screen shows the payment and the order action, filters by action and exports CSV", async () => {
+  const { browser } = app;
+  await navigate(browser, "Activity log");
+  const table = await browser.$('[data-testid="activity-log"]');
+  await table.waitForDisplayed({ timeout: 10_000 });
+  const actions = () => browser.execute(() => Array.from(document.querySelectorAll('[data-testid="activity-log"] tbody tr'), (tr) => tr.dataset.action));
+  for (const a of ["payment", "order_action", "reply", "ai_call", "template_add", "payment_method"]) {
+    assert.ok((await actions()).includes(a), `the log shows ${a}`);
+  }
+  await choose(browser, "log-action", "payment");
+  await browser.waitUntil(async () => {
+    const shown = await actions();
+    return shown.length === 1 && shown[0] === "payment";
+  }, { timeout: 10_000, timeoutMsg: "the action filter did not narrow the log" });
+  await choose(browser, "log-action", "");
+  await screenshot(browser, "first-run-16-activity-log");
+  await (await browser.$('[data-testid="log-export"]')).click();
+  const note = await browser.$('[data-testid="log-note"]');
+  await note.waitUntil(async () => /rows? written to .*activity-log.*\.csv$/.test(await note.getText()), { timeout: 10_000 });
+});

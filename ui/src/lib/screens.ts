@@ -132,7 +132,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/reports/activity-log',
 		title: t.screens.activityLog.title,
 		group: 'reports',
-		built: false,
+		built: true,
 		summary: t.screens.activityLog.summary
 	},
 	{

@@ -663,6 +663,28 @@ async ordersAct(panelId: number, ids: number[], action: OrderAction) : Promise<R
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The activity log, filtered, newest first (Reports › Activity log).
+ */
+async activityList(filter: LogFilter) : Promise<Result<LogRow[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("activity_list", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The filtered log as CSV in the Downloads folder; the export is logged too.
+ */
+async activityExport(filter: LogFilter) : Promise<Result<Exported, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("activity_export", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -687,6 +709,8 @@ export const RULES = {"open_order_statuses":["pending","in_progress","processing
 
 /** user-defined types **/
 
+export type Action = "reply" | "close" | "reopen" | "assign" | "template_add" | "template_edit" | "template_delete" | "outbox_discard" | "export" | "ai_key" | "ai_provider" | "ai_preset" | "ai_call" | "payment" | "payment_method" | "order_action"
+export type ActorKind = "operator" | "api_key" | "cli" | "engine"
 /**
  * Exactly what a call would send, and to whom: the preview.
  */
@@ -810,6 +834,26 @@ export type Filled = { text: string;
  * Placeholders left in `text` because the ticket gives them no value.
  */
 missing: string[] }
+/**
+ * Which rows of the log to show: every field unset means all.
+ */
+export type LogFilter = { action: Action | null; 
+/**
+ * An operator's id (actor kind `operator`).
+ */
+operator_id: number | null; panel_id: number | null; 
+/**
+ * Unix seconds, inclusive.
+ */
+from: number | null; 
+/**
+ * Unix seconds, exclusive.
+ */
+to: number | null; limit: number | null }
+/**
+ * A row of the log, as the CLI and the log screen show it.
+ */
+export type LogRow = { id: number; at: number; actor_kind: ActorKind; actor_id: string; actor_name: string; host: string; install_id: string; panel_id: number | null; panel_name: string | null; action: Action; target: string | null; outcome: Outcome; details: string | null }
 export type MessageView = { seq: number; is_staff: boolean; staff_name: string | null; created: number | null; 
 /**
  * The message made safe to show (`sanitize::safe_html`).

@@ -779,6 +779,8 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 					return { id, done, reason: done ? null : `the panel skipped it (it is ${order?.status ?? 'unknown'})`, status: order?.status ?? null };
 				})
 			),
+		activityList: (f) => answer('activityList', [f], () => []),
+		activityExport: (f) => answer('activityExport', [f], () => ({ path: '/home/operator/Downloads/paneldesk-activity-log.csv', rows: 0 })),
 		paymentSend: (c) =>
 			answer('paymentSend', [c], () => ({ outcome: 'sent', payment_id: 7001, message: null, latest: [], repeated: false })),
 		aiUnknownOrders: (panelId, text) =>

@@ -828,6 +828,44 @@ export const en = {
 		noneSelected: 'Select the quoted orders to act on.'
 	},
 
+	activityLog: {
+		intro: 'Everything done to a panel or to what this computer keeps: who, from which device, and how it ended. Never a message or a key.',
+		action: 'Action',
+		operator: 'Operator',
+		panel: 'Panel',
+		from: 'From',
+		to: 'To',
+		all: 'All',
+		exportCsv: 'Export CSV',
+		exported: (n: string, path: string) => `${n} written to ${path}`,
+		empty: 'Nothing logged matches.',
+		when: 'When',
+		who: 'Who',
+		device: 'Device',
+		target: 'What',
+		outcome: 'Outcome',
+		details: 'Details',
+		actions: {
+			reply: 'Reply',
+			close: 'Close ticket',
+			reopen: 'Reopen ticket',
+			assign: 'Assign ticket',
+			template_add: 'Template added',
+			template_edit: 'Template changed',
+			template_delete: 'Template deleted',
+			outbox_discard: 'Reply discarded',
+			export: 'Export',
+			ai_key: 'AI key',
+			ai_provider: 'AI provider',
+			ai_preset: 'AI preset',
+			ai_call: 'AI call',
+			payment: 'Payment',
+			payment_method: 'Payment method',
+			order_action: 'Order action'
+		} as Record<string, string>,
+		outcomes: { sent: 'Done', failed: 'Failed', unknown: 'Unknown' } as Record<string, string>
+	},
+
 	link: {
 		title: 'Open this address?',
 		intro: 'A customer wrote this link. It opens in your browser, outside Paneldesk:',
