@@ -121,3 +121,18 @@ describe('TicketWorkspace AI', () => {
 		expect((await screen.findByTestId('ai-intent-result')).textContent).toBe('refill');
 	});
 });
+
+describe('TicketWorkspace money', () => {
+	it('adds a payment for the ticket’s customer from the workspace', async () => {
+		HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+			this.open = true;
+		};
+		const user = userEvent.setup();
+		const backend = createMockBackend();
+		await open(backend);
+		await user.click(screen.getByTestId('ticket-add-payment'));
+		await user.type(await screen.findByTestId('payment-amount'), '5{Enter}');
+		expect((await screen.findByTestId('payment-confirmation')).textContent).toContain('user1');
+		expect(screen.getByTestId('confirm-amount').textContent).toBe('5.00 USD');
+	});
+});
