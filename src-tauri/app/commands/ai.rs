@@ -16,11 +16,6 @@ use tauri_specta::Event;
 
 use crate::{state::AppState, AiToken, AppError};
 
-fn actor(state: &AppState) -> Result<paneldesk_core::activity::Actor, AppError> {
-    let op = paneldesk_core::operators::current(&state.db()?.local()?)?;
-    Ok(paneldesk_core::activity::Actor::operator(&op))
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn ai_providers_list(state: State<'_, AppState>) -> Result<Vec<Provider>, AppError> {
@@ -37,7 +32,7 @@ pub async fn ai_provider_save(
     id: Option<i64>,
     input: NewProvider,
 ) -> Result<Provider, AppError> {
-    let actor = actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             providers::save(
@@ -55,7 +50,7 @@ pub async fn ai_provider_save(
 #[tauri::command]
 #[specta::specta]
 pub async fn ai_provider_remove(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    let actor = actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             providers::remove(
@@ -139,7 +134,7 @@ pub async fn ai_preset_save(
     id: Option<i64>,
     edit: PresetEdit,
 ) -> Result<Preset, AppError> {
-    let actor = actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             providers::save_preset(
@@ -156,7 +151,7 @@ pub async fn ai_preset_save(
 #[tauri::command]
 #[specta::specta]
 pub async fn ai_preset_delete(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    let actor = actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             providers::delete_preset(&core.db().local()?, core.db().install_id(), &actor, id)
@@ -216,7 +211,7 @@ pub async fn ai_ask(
     provider_id: Option<i64>,
 ) -> Result<CallOutcome, AppError> {
     let core = state.core()?;
-    let actor = actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     let plan = {
         let (db, task) = (core.db().clone(), task.clone());
         tauri::async_runtime::spawn_blocking(move || {

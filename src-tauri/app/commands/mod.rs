@@ -15,3 +15,25 @@ pub use money::*;
 pub use panels::*;
 pub use sync::*;
 pub use tickets::*;
+
+use paneldesk_core::{activity::Actor, operators::Operator, sync::Engine};
+
+use crate::{state::AppState, AppError};
+
+/// The operator at the window, and the actor the activity log names for them.
+pub(crate) fn operator(state: &AppState) -> Result<(Operator, Actor), AppError> {
+    let op = paneldesk_core::operators::current(&state.db()?.local()?)?;
+    let actor = Actor::operator(&op);
+    Ok((op, actor))
+}
+
+/// The engine of the window that owns the sync: writes to panels (payments,
+/// order and ticket actions) go through its one client per panel only.
+pub(crate) fn owning_engine(state: &AppState) -> Result<Engine, AppError> {
+    let core = state.core()?;
+    core.engine().cloned().ok_or_else(|| AppError {
+        code: paneldesk_core::ErrorCode::Busy,
+        message: "this window does not own the sync, so it does not write to panels".into(),
+        fix: core.engine_note(),
+    })
+}

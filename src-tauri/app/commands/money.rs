@@ -9,21 +9,6 @@ use tauri::State;
 
 use crate::{state::AppState, AppError};
 
-fn actor(state: &AppState) -> Result<paneldesk_core::activity::Actor, AppError> {
-    let op = paneldesk_core::operators::current(&state.db()?.local()?)?;
-    Ok(paneldesk_core::activity::Actor::operator(&op))
-}
-
-/// The engine of the window that owns the sync; money is sent by it only.
-fn engine(state: &AppState) -> Result<paneldesk_core::sync::Engine, AppError> {
-    let core = state.core()?;
-    core.engine().cloned().ok_or_else(|| AppError {
-        code: paneldesk_core::ErrorCode::Busy,
-        message: "this window does not own the sync, so it sends no payment".into(),
-        fix: core.engine_note(),
-    })
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn payment_methods_list(
@@ -42,7 +27,7 @@ pub async fn payment_method_save(
     id: Option<i64>,
     edit: MethodEdit,
 ) -> Result<PaymentMethod, AppError> {
-    let actor = actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             methods::save(
@@ -59,7 +44,7 @@ pub async fn payment_method_save(
 #[tauri::command]
 #[specta::specta]
 pub async fn payment_method_delete(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    let actor = actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             methods::delete(&core.db().local()?, core.db().install_id(), &actor, id)
@@ -74,7 +59,7 @@ pub async fn payment_prepare(
     state: State<'_, AppState>,
     input: PaymentInput,
 ) -> Result<Confirmation, AppError> {
-    let engine = engine(&state)?;
+    let engine = super::owning_engine(&state)?;
     Ok(money::payments::prepare(&engine, input).await?)
 }
 
@@ -85,8 +70,8 @@ pub async fn payment_send(
     state: State<'_, AppState>,
     confirmation: Confirmation,
 ) -> Result<PaymentOutcome, AppError> {
-    let engine = engine(&state)?;
-    let actor = actor(&state)?;
+    let engine = super::owning_engine(&state)?;
+    let (_, actor) = super::operator(&state)?;
     Ok(money::payments::send(&engine, &actor, &confirmation).await?)
 }
 
@@ -100,7 +85,7 @@ pub async fn orders_act(
     ids: Vec<i64>,
     action: paneldesk_core::order_actions::OrderAction,
 ) -> Result<Vec<paneldesk_core::order_actions::OrderResult>, AppError> {
-    let engine = engine(&state)?;
-    let actor = actor(&state)?;
+    let engine = super::owning_engine(&state)?;
+    let (_, actor) = super::operator(&state)?;
     Ok(paneldesk_core::order_actions::act(&engine, &actor, panel_id, &ids, &action).await?)
 }

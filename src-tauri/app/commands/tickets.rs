@@ -2,7 +2,7 @@
 //! ticket actions, templates, operators and links out of a ticket.
 
 use paneldesk_core::{
-    activity::{self, Action, Actor, Entry, Outcome},
+    activity::{self, Action, Entry, Outcome},
     browse::{self, TicketCounts},
     operators::{self, Operator},
     panels,
@@ -15,13 +15,6 @@ use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::{state::AppState, AppError};
-
-/// The operator at the window, as the log names them.
-fn operator_actor(state: &AppState) -> Result<(Operator, Actor), AppError> {
-    let op = operators::current(&state.db()?.local()?)?;
-    let actor = Actor::operator(&op);
-    Ok((op, actor))
-}
 
 /// Opens a ticket: its workspace from the cache, and its customer messages
 /// marked read for the operator.
@@ -74,7 +67,7 @@ pub async fn reply_send(
     reply: NewReply,
 ) -> Result<ReplyOutcome, AppError> {
     let core = state.core()?;
-    let (op, _) = operator_actor(&state)?;
+    let (op, _) = super::operator(&state)?;
     let row = tickets::outbox::queue(core.db(), &core.writer, op.id, reply).await?;
     deliver(&state, row.id, None).await
 }
@@ -128,7 +121,7 @@ pub async fn outbox_edit(
 #[specta::specta]
 pub async fn outbox_discard(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
     let core = state.core()?;
-    let (_, actor) = operator_actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     Ok(tickets::outbox::discard(&core.writer, core.db().install_id(), &actor, id).await?)
 }
 
@@ -157,16 +150,11 @@ pub async fn ticket_act(
     id: i64,
     action: TicketAction,
 ) -> Result<(), AppError> {
-    let core = state.core()?;
-    let (op, actor) = operator_actor(&state)?;
-    let engine = core.engine().ok_or_else(|| AppError {
-        code: paneldesk_core::ErrorCode::Busy,
-        message: "this window does not own the sync, so it does not write to panels".into(),
-        fix: core.engine_note(),
-    })?;
-    let local = core.db().local()?;
+    let (op, actor) = super::operator(&state)?;
+    let engine = super::owning_engine(&state)?;
+    let local = state.db()?.local()?;
     let assignee = operators::staff_name(&local, op.id, &panels::by_id(&local, panel_id)?)?;
-    Ok(tickets::act(engine, &actor, panel_id, id, action, assignee).await?)
+    Ok(tickets::act(&engine, &actor, panel_id, id, action, assignee).await?)
 }
 
 #[tauri::command]
@@ -185,7 +173,7 @@ pub async fn template_save(
     edit: TemplateEdit,
 ) -> Result<Template, AppError> {
     let core = state.core()?;
-    let (_, actor) = operator_actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     Ok(templates::save(&core.writer, core.db().install_id(), &actor, id, edit).await?)
 }
 
@@ -193,7 +181,7 @@ pub async fn template_save(
 #[specta::specta]
 pub async fn template_delete(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
     let core = state.core()?;
-    let (_, actor) = operator_actor(&state)?;
+    let (_, actor) = super::operator(&state)?;
     Ok(templates::delete(&core.writer, core.db().install_id(), &actor, id).await?)
 }
 
@@ -260,7 +248,7 @@ pub async fn staff_name_set(
     staff_name: String,
 ) -> Result<(), AppError> {
     let core = state.core()?;
-    let (op, _) = operator_actor(&state)?;
+    let (op, _) = super::operator(&state)?;
     Ok(operators::set_staff_name(&core.writer, op.id, panel_id, &staff_name).await?)
 }
 
@@ -292,7 +280,7 @@ pub async fn link_open(app: tauri::AppHandle, url: String) -> Result<(), AppErro
 /// Logs an export the window wrote (the table and how many rows).
 pub(super) async fn log_export(state: &AppState, table: &str, rows: u64) -> Result<(), AppError> {
     let core = state.core()?;
-    let (_, actor) = operator_actor(state)?;
+    let (_, actor) = super::operator(state)?;
     Ok(activity::record(
         &core.writer,
         core.db().install_id(),

@@ -195,16 +195,25 @@ pub fn pending_count(local: &LocalConn) -> Result<i64> {
         .map_err(LocalConn::err)
 }
 
-/// Checks a reply and writes it to the outbox as `queued`: nothing is sent
-/// yet. The staff name is the operator's for that panel.
-pub async fn queue(db: &Db, writer: &Writer, operator: i64, reply: NewReply) -> Result<OutboxRow> {
-    let text = reply.text.trim().to_owned();
+/// A reply's text checked (not empty, no placeholder left) and made the
+/// body that is sent, with its stripped text that finds it again.
+fn checked_body(text: &str) -> Result<(String, String)> {
+    let text = text.trim();
     if text.is_empty() {
         return Err(TicketError::EmptyReply.into());
     }
-    if let Some(name) = reply_text::unfilled_placeholder(&text) {
+    if let Some(name) = reply_text::unfilled_placeholder(text) {
         return Err(TicketError::UnfilledPlaceholder(name).into());
     }
+    let body = reply_text::reply_body(text);
+    let plain = text::strip_html(&body);
+    Ok((body, plain))
+}
+
+/// Checks a reply and writes it to the outbox as `queued`: nothing is sent
+/// yet. The staff name is the operator's for that panel.
+pub async fn queue(db: &Db, writer: &Writer, operator: i64, reply: NewReply) -> Result<OutboxRow> {
+    let (body, plain) = checked_body(&reply.text)?;
     let local = db.local()?;
     let panel = panels::by_id(&local, reply.panel_id)?;
     let staff = operators::staff_name(&local, operator, &panel)?.ok_or_else(|| {
@@ -212,8 +221,6 @@ pub async fn queue(db: &Db, writer: &Writer, operator: i64, reply: NewReply) -> 
             panel: panel.name.clone(),
         }
     })?;
-    let body = reply_text::reply_body(&text);
-    let plain = text::strip_html(&body);
     writer
         .run(move |w| {
             w.local
@@ -241,15 +248,7 @@ pub async fn queue(db: &Db, writer: &Writer, operator: i64, reply: NewReply) -> 
 
 /// Changes a reply never posted; it is queued again.
 pub async fn edit(writer: &Writer, id: i64, text: String, seen_messages: i64) -> Result<OutboxRow> {
-    let text = text.trim().to_owned();
-    if text.is_empty() {
-        return Err(TicketError::EmptyReply.into());
-    }
-    if let Some(name) = reply_text::unfilled_placeholder(&text) {
-        return Err(TicketError::UnfilledPlaceholder(name).into());
-    }
-    let body = reply_text::reply_body(&text);
-    let plain = text::strip_html(&body);
+    let (body, plain) = checked_body(&text)?;
     writer
         .run(move |w| {
             let r = get(&w.local, id)?;
@@ -404,18 +403,16 @@ impl Outbox {
     }
 
     async fn deliver_one(&self, id: i64) -> Result<OutboxRow> {
-        let db = self.engine.db();
-        let r = get(&db.local()?, id)?;
-        let panel = match panels::by_id(&db.local()?, r.panel_id) {
-            Ok(p) => p,
-            Err(_) => {
-                return self
-                    .finish(
-                        &r,
-                        Step::Failed("the panel was removed from Paneldesk".into()),
-                    )
-                    .await
-            }
+        // One connection for both reads, closed before any await.
+        let (r, panel) = {
+            let local = self.engine.db().local()?;
+            let r = get(&local, id)?;
+            let panel = panels::by_id(&local, r.panel_id).ok();
+            (r, panel)
+        };
+        let Some(panel) = panel else {
+            let removed = Step::Failed("the panel was removed from Paneldesk".into());
+            return self.finish(&r, removed).await;
         };
         self.set_state(id, OutboxState::Sending).await?;
         let step = self.attempt(&panel, &r).await;

@@ -50,3 +50,9 @@ export function toBackendError(value: unknown): BackendError {
 	const message = typeof value === 'string' && value !== '' ? value : t.errors.noAnswer;
 	return new BackendError({ code: IPC_FAILED, message, fix: t.errors.ipcFix });
 }
+
+/** A failure as one line for the window: its message, then its fix. */
+export function errorText(value: unknown): string {
+	const err = toBackendError(value);
+	return err.fix ? `${err.message} ${err.fix}` : err.message;
+}

@@ -8,7 +8,7 @@
  */
 export type * from './bindings';
 export { backendContext, provideBackend, useBackend } from './context';
-export { BackendError, IPC_FAILED, toBackendError } from './errors';
+export { BackendError, errorText, IPC_FAILED, toBackendError } from './errors';
 export { isTauri, pickBackend } from './pick';
 export { tauriBackend } from './tauri';
 export type { Backend } from './types';
