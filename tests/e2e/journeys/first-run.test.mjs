@@ -470,7 +470,9 @@ test("orders: two quoted orders of a ticket cancelled through the confirmation, 
     const line = shown.find(([text]) => text.startsWith(`#${id}:`));
     assert.ok(line, `a result for #${id}: ${JSON.stringify(shown)}`);
     const order = truth.orders.find((o) => o.id === id);
-    assert.equal(line[1] === "true", order.status === "canceled", `#${id}: ${line[0]} / ${order.status}`);
+    // Done: canceled on the panel now. Skipped: the reason names the panel's status.
+    if (line[1] === "true") assert.equal(order.status, "canceled", `#${id}: ${line[0]}`);
+    else assert.ok(line[0].endsWith(`(it is ${order.status})`), `#${id}: ${line[0]} / ${order.status}`);
   }
   const writes = await fetch(`${origin}/__fake/writes`, { headers: { "x-api-key": "paneldesk-demo-admin-key" } }).then((r) => r.json());
   const cancels = writes.filter((w) => w.path.endsWith("/orders/cancel"));
