@@ -13,6 +13,7 @@ use std::{
 };
 
 use paneldesk_core::{
+    activity::Actor,
     db::Db,
     panels::{self, demo, Panel},
     Error, Result,
@@ -83,7 +84,7 @@ fn serve(world: demo::World) -> Result<DemoServer> {
 }
 
 /// Creates the demo panel and starts its server (or resumes the existing one).
-pub fn create(db: &Db) -> Result<(Panel, DemoServer)> {
+pub fn create(db: &Db, actor: &Actor) -> Result<(Panel, DemoServer)> {
     let mut local = db.local()?;
     if let Some(p) = demo::panel(&local)? {
         drop(local);
@@ -91,7 +92,7 @@ pub fn create(db: &Db) -> Result<(Panel, DemoServer)> {
         return Ok((panels::by_id(&db.local()?, p.id)?, server));
     }
     let server = serve(demo::new_world(&local)?)?;
-    let panel = demo::add_panel(&mut local, db.install_id(), server.url())?;
+    let panel = demo::add_panel(&mut local, db.install_id(), actor, server.url())?;
     Ok((panel, server))
 }
 
@@ -149,7 +150,7 @@ mod tests {
         let db = Db::open(&DataDir::new(tmp.path())).unwrap();
         assert!(resume(&db).unwrap().is_none(), "no demo until asked");
 
-        let (panel, server) = create(&db).unwrap();
+        let (panel, server) = create(&db, &Actor::cli()).unwrap();
         assert!(panel.demo);
         assert_eq!(panel.name, demo::NAME);
         assert!(panel.url.starts_with("http://127.0.0.1:"), "{}", panel.url);
@@ -205,13 +206,13 @@ mod tests {
         );
 
         // Asking again does not add a second demo panel.
-        let (same, _server2) = create(&db).unwrap();
+        let (same, _server2) = create(&db, &Actor::cli()).unwrap();
         assert_eq!(same.id, panel.id);
         assert_eq!(panels::list(&db.local().unwrap()).unwrap().len(), 1);
 
         // Removing it touches no keychain (there is none to touch in this test).
         let writer = Writer::start(&db).unwrap();
-        panels::remove(&writer, db.install_id(), &Keychain, &same).unwrap();
+        panels::remove(&writer, db.install_id(), &Keychain, &Actor::cli(), &same).unwrap();
         assert!(resume(&db).unwrap().is_none());
     }
 }

@@ -32,12 +32,14 @@ pub struct PanelInput {
 #[tauri::command]
 #[specta::specta]
 pub async fn panel_add(state: State<'_, AppState>, input: PanelInput) -> Result<Panel, AppError> {
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             let panel = panels::add(
                 &mut core.db().local()?,
                 core.db().install_id(),
                 &Keychain,
+                &actor,
                 NewPanel {
                     name: input.name,
                     url: input.url,
@@ -61,10 +63,11 @@ pub async fn panel_update(
     id: i64,
     edit: PanelEdit,
 ) -> Result<Panel, AppError> {
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             let db = core.db();
-            let panel = panels::update(&mut db.local()?, db.install_id(), &Keychain, id, edit)?;
+            let panel = panels::update(&mut db.local()?, db.install_id(), &Keychain, &actor, id, edit)?;
             core.nudge();
             Ok(panel)
         })
@@ -75,11 +78,12 @@ pub async fn panel_update(
 #[tauri::command]
 #[specta::specta]
 pub async fn panel_remove(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
             let db = core.db();
             let panel = panels::by_id(&db.local()?, id)?;
-            panels::remove(&core.writer, db.install_id(), &Keychain, &panel)?;
+            panels::remove(&core.writer, db.install_id(), &Keychain, &actor, &panel)?;
             if panel.demo {
                 drop(core.demo.lock().unwrap_or_else(|e| e.into_inner()).take());
             }
@@ -119,9 +123,10 @@ pub async fn panel_probe(input: PanelInput) -> Result<Probe, AppError> {
 #[tauri::command]
 #[specta::specta]
 pub async fn demo_start(state: State<'_, AppState>) -> Result<Panel, AppError> {
+    let (_, actor) = super::operator(&state)?;
     state
-        .blocking(|core| {
-            let (panel, server) = demo::create(core.db())?;
+        .blocking(move |core| {
+            let (panel, server) = demo::create(core.db(), &actor)?;
             *core.demo.lock().unwrap_or_else(|e| e.into_inner()) = Some(server);
             core.nudge();
             Ok(panel)

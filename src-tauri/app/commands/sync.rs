@@ -55,9 +55,18 @@ pub async fn sync_settings_set(
     resource: Resource,
     settings: ResourceSettings,
 ) -> Result<(), AppError> {
+    let (_, actor) = super::operator(&state)?;
     state
         .blocking(move |core| {
-            settings::set_resource_settings(&core.db().local()?, panel_id, resource, settings)?;
+            let db = core.db();
+            settings::set_resource_settings(
+                &db.local()?,
+                db.install_id(),
+                &actor,
+                panel_id,
+                resource,
+                settings,
+            )?;
             core.nudge();
             Ok(())
         })
@@ -68,8 +77,11 @@ pub async fn sync_settings_set(
 #[tauri::command]
 #[specta::specta]
 pub async fn retention_set(state: State<'_, AppState>, days: i64) -> Result<Removed, AppError> {
+    let (_, actor) = super::operator(&state)?;
     state
-        .blocking(move |core| settings::set_retention_days(&core.writer, days))
+        .blocking(move |core| {
+            settings::set_retention_days(&core.writer, core.db().install_id(), &actor, days)
+        })
         .await
 }
 

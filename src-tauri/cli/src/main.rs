@@ -10,6 +10,7 @@ use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use paneldesk_core::{
+    activity::Actor,
     db::{Db, Writer},
     export,
     lock::SyncLock,
@@ -251,7 +252,7 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
                 services_key: std::env::var("PANELDESK_SERVICES_KEY").ok(),
                 no_keychain,
             };
-            let p = panels::add(&mut db.local()?, db.install_id(), &keychain, new)?;
+            let p = panels::add(&mut db.local()?, db.install_id(), &keychain, &Actor::cli(), new)?;
             println!("added panel {} ({})", p.name, p.url);
             if p.no_keychain {
                 println!(
@@ -311,7 +312,7 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
         }
         PanelCmd::Remove { name } => {
             let p = panels::by_name(&db.local()?, &name)?;
-            panels::remove(&Writer::start(db)?, db.install_id(), &keychain, &p)?;
+            panels::remove(&Writer::start(db)?, db.install_id(), &keychain, &Actor::cli(), &p)?;
             println!("removed panel {} and its cached data", p.name);
         }
     }
@@ -356,7 +357,7 @@ fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
     };
     let _lock = SyncLock::acquire(db.data_dir(), who)?;
     if let Some(n) = args.per_fetch {
-        settings::set_per_fetch_everywhere(&db.local()?, n)?;
+        settings::set_per_fetch_everywhere(&db.local()?, db.install_id(), &Actor::cli(), n)?;
     }
     let local = db.local()?;
     if panels::list(&local)?.is_empty() {
@@ -379,7 +380,7 @@ fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
         // The sync owner also delivers the reply outbox.
         let outbox = paneldesk_core::tickets::Outbox::new(
             engine.clone(),
-            paneldesk_core::activity::Actor::cli(),
+            Actor::cli(),
         );
         rt.block_on(async {
             tokio::spawn(async move {
@@ -490,7 +491,7 @@ fn export_cmd(db: &Db, what: ExportWhat, panel: Option<&str>) -> Result<(), Erro
     )?;
     // Exports are logged (what and how many; never the rows).
     let entry = paneldesk_core::activity::Entry {
-        actor: paneldesk_core::activity::Actor::cli(),
+        actor: Actor::cli(),
         panel: only.map(|id| (id, panel.unwrap_or_default().to_owned())),
         action: paneldesk_core::activity::Action::Export,
         target: Some(resource.as_str().to_owned()),
@@ -507,7 +508,7 @@ fn retention(db: &Db, days: Option<i64>) -> Result<(), Error> {
             std::process::exit(2);
         }
         Some(d) => {
-            let removed = settings::set_retention_days(&Writer::start(db)?, d)?;
+            let removed = settings::set_retention_days(&Writer::start(db)?, db.install_id(), &Actor::cli(), d)?;
             println!(
                 "retention {d} days: removed {} orders, {} payments, {} closed tickets",
                 removed.orders, removed.payments, removed.tickets

@@ -41,6 +41,7 @@ fn main() {
         &mut db.local().unwrap(),
         db.install_id(),
         &Keychain,
+        &paneldesk_core::activity::Actor::cli(),
         NewPanel {
             name: "Cost".into(),
             url: fake.url().into(),

@@ -86,6 +86,20 @@ pub enum Action {
     Payment,
     PaymentMethod,
     OrderAction,
+    /// A panel added, edited or removed (Settings > Panels).
+    Panel,
+    /// A panel's admin or services key replaced.
+    PanelKey,
+    /// Sync intervals, page sizes or retention.
+    SyncSettings,
+    /// Service descriptions imported from a file.
+    Import,
+    /// The staff directory changed.
+    Staff,
+    /// An operator added, or their staff name on a panel changed.
+    Profile,
+    /// An app lock turned on or off, its passcode or idle time changed.
+    AppLock,
 }
 
 crate::db::sql_text_enum!(ActorKind, Outcome, Action);

@@ -4,6 +4,7 @@
 
 use crate::{
     ai::{AiError, ProviderError},
+    app_lock::LockError,
     browse::BrowseError,
     db::DbError,
     money::MoneyError,
@@ -12,6 +13,8 @@ use crate::{
     panel::PanelError,
     panels::PanelConfigError,
     secrets::SecretError,
+    service_descriptions::ImportError,
+    staff::StaffError,
     templates::TemplateError,
     tickets::TicketError,
 };
@@ -55,6 +58,12 @@ pub enum ErrorCode {
     NoStaffName,
     /// The panel does not have this ticket action (it answered "Page not found.").
     ActionMissing,
+    /// The app lock's passcode was wrong.
+    WrongPasscode,
+    /// Too many wrong passcodes: the lock waits before the next try.
+    LockedOut,
+    /// The app is locked: nothing is done as its operator until it is unlocked.
+    AppLocked,
     /// The UI's own: the call to the core failed (no such command, IPC
     /// broken). The core never returns it.
     IpcFailed,
@@ -88,6 +97,14 @@ pub enum Error {
     Money(#[from] MoneyError),
     #[error(transparent)]
     OrderAction(#[from] OrderActionError),
+    #[error(transparent)]
+    Staff(#[from] StaffError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("the app is locked: unlock it to act as its operator")]
+    AppLocked,
     /// The verify pass found too much of a range missing on the panel to
     /// believe the listing: it deleted nothing.
     #[error("verify stopped: {missing} of the {cached} cached {resource} created between {from} and {to} (unix seconds) are missing on the panel, more than 5 %; nothing was deleted")]
@@ -134,6 +151,12 @@ impl Error {
             Error::AiProvider(ProviderError::Unknown(_)) => ErrorCode::NotFound,
             Error::AiProvider(_) => ErrorCode::InvalidRequest,
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => ErrorCode::InvalidRequest,
+            Error::Staff(StaffError::Unknown(_)) => ErrorCode::NotFound,
+            Error::Staff(_) | Error::Import(_) => ErrorCode::InvalidRequest,
+            Error::Lock(LockError::Wrong { .. }) => ErrorCode::WrongPasscode,
+            Error::Lock(LockError::LockedOut { .. }) => ErrorCode::LockedOut,
+            Error::Lock(_) => ErrorCode::InvalidRequest,
+            Error::AppLocked => ErrorCode::AppLocked,
             Error::Io { .. } => ErrorCode::Io,
             Error::VerifyStopped { .. } => ErrorCode::VerifyStopped,
         }
@@ -160,6 +183,11 @@ impl Error {
             Error::Money(e) => e.fix(),
             Error::OrderAction(_) => Some("Correct the choice; nothing was sent.".into()),
             Error::AiProvider(_) => None,
+            Error::Staff(StaffError::AliasTaken { .. }) => Some("Remove it from the other member first, or pick the right one.".into()),
+            Error::Staff(_) => None,
+            Error::Import(e) => Some(e.fix()),
+            Error::Lock(e) => e.fix(),
+            Error::AppLocked => Some("Type your passcode on the lock screen.".into()),
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod ai;
+pub mod app_lock;
 pub mod browse;
 pub mod db;
 pub mod error;
@@ -21,7 +22,9 @@ pub mod paths;
 pub mod reports;
 pub mod sanitize;
 pub mod secrets;
+pub mod service_descriptions;
 pub mod settings;
+pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod templates;

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    activity::{self, Actor},
     db::{LocalConn, Writer},
     model::Resource,
     panels,
@@ -79,12 +80,60 @@ pub fn resource_settings(
     Ok(row.unwrap_or_else(|| resource.default_settings()))
 }
 
+/// Changes one resource's interval and page size on a panel; logged as a
+/// settings change.
 pub fn set_resource_settings(
     local: &LocalConn,
+    install_id: &str,
+    actor: &Actor,
     panel_id: i64,
     resource: Resource,
     s: ResourceSettings,
 ) -> Result<()> {
+    let panel = panels::by_id(local, panel_id)?;
+    let s = store_resource_settings(local, panel_id, resource, s)?;
+    log_change(
+        local,
+        install_id,
+        actor,
+        Some((panel.id, panel.name)),
+        format!(
+            "{}: every {} s, {} per page",
+            resource.as_str(),
+            s.interval_s,
+            s.per_fetch
+        ),
+    )
+}
+
+fn log_change(
+    local: &LocalConn,
+    install_id: &str,
+    actor: &Actor,
+    panel: Option<(i64, String)>,
+    details: String,
+) -> Result<()> {
+    activity::append(
+        local,
+        install_id,
+        &activity::Entry {
+            actor: actor.clone(),
+            panel,
+            action: activity::Action::SyncSettings,
+            target: Some("sync settings".into()),
+            outcome: activity::Outcome::Sent,
+            details: Some(details),
+        },
+    )
+}
+
+/// Stores the settings within their limits; what was stored.
+fn store_resource_settings(
+    local: &LocalConn,
+    panel_id: i64,
+    resource: Resource,
+    s: ResourceSettings,
+) -> Result<ResourceSettings> {
     let s = ResourceSettings {
         interval_s: s.interval_s.max(SYNC_LIMITS.min_interval_s),
         per_fetch: s.per_fetch.clamp(1, SYNC_LIMITS.max_per_fetch),
@@ -95,18 +144,29 @@ pub fn set_resource_settings(
             params![panel_id, resource.as_str(), s.interval_s, s.per_fetch],
         )
         .map_err(LocalConn::err)?;
-    Ok(())
+    Ok(s)
 }
 
-/// Sets it for every resource of every panel (the CLI's `--per-fetch`).
-pub fn set_per_fetch_everywhere(local: &LocalConn, per_fetch: u32) -> Result<()> {
+/// Sets it for every resource of every panel (the CLI's `--per-fetch`); one log row.
+pub fn set_per_fetch_everywhere(
+    local: &LocalConn,
+    install_id: &str,
+    actor: &Actor,
+    per_fetch: u32,
+) -> Result<()> {
     for p in panels::list(local)? {
         for r in Resource::ALL {
             let s = resource_settings(local, p.id, r)?;
-            set_resource_settings(local, p.id, r, ResourceSettings { per_fetch, ..s })?;
+            store_resource_settings(local, p.id, r, ResourceSettings { per_fetch, ..s })?;
         }
     }
-    Ok(())
+    log_change(
+        local,
+        install_id,
+        actor,
+        None,
+        format!("{per_fetch} per page everywhere"),
+    )
 }
 
 /// One setting's stored value, if it was ever set.
@@ -138,10 +198,23 @@ pub fn retention_days(local: &LocalConn) -> Result<i64> {
 
 /// Changes the retention, on the writer: what falls outside it is deleted
 /// at once, in the same job.
-pub fn set_retention_days(writer: &Writer, days: i64) -> Result<Removed> {
+pub fn set_retention_days(
+    writer: &Writer,
+    install_id: &str,
+    actor: &Actor,
+    days: i64,
+) -> Result<Removed> {
     let days = days.max(SYNC_LIMITS.min_retention_days);
+    let (install_id, actor) = (install_id.to_owned(), actor.clone());
     writer.run_blocking(move |w| {
         set(&w.local, "retention_days", &days.to_string())?;
+        log_change(
+            &w.local,
+            &install_id,
+            &actor,
+            None,
+            format!("retention {days} days"),
+        )?;
         let tx = w.cache.begin()?;
         let removed = store::apply_retention(&tx, chrono::Utc::now().timestamp() - days * 86_400)?;
         tx.commit()?;

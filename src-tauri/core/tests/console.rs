@@ -90,6 +90,7 @@ fn editing_a_panel_checks_everything_first_and_a_test_records_its_status() {
             &mut db.local().unwrap(),
             db.install_id(),
             &Keychain,
+            &paneldesk_core::activity::Actor::cli(),
             main.id,
             e,
         )
@@ -224,7 +225,7 @@ fn a_panel_removed_while_it_syncs_leaves_no_row_behind() {
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    panels::remove(&writer, db.install_id(), &Keychain, &panel).unwrap();
+    panels::remove(&writer, db.install_id(), &Keychain, &paneldesk_core::activity::Actor::cli(), &panel).unwrap();
     let reports = rt.block_on(running).unwrap().unwrap();
     let err = reports[0]
         .error
@@ -255,6 +256,7 @@ fn an_env_key_panel_is_not_renamed_out_of_its_key_and_a_500_keeps_its_status() {
         &mut db.local().unwrap(),
         db.install_id(),
         &Keychain,
+        &paneldesk_core::activity::Actor::cli(),
         panel.id,
         PanelEdit {
             name: Some("Renamed".into()),

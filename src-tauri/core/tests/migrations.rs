@@ -265,6 +265,7 @@ fn common_add(db: &Db) -> i64 {
         &mut db.local().unwrap(),
         db.install_id(),
         &paneldesk_core::secrets::Keychain,
+        &paneldesk_core::activity::Actor::cli(),
         paneldesk_core::panels::NewPanel {
             name: "New".into(),
             url: "https://c.example".into(),

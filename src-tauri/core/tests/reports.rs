@@ -4,6 +4,7 @@
 use paneldesk_core::db::ReadConn;
 use paneldesk_core::db::{migrate_to, Db, Schema};
 use paneldesk_core::paths::DataDir;
+use paneldesk_core::staff;
 use paneldesk_core::reports::{
     self, HealthStatus, ServiceHealthParams, TopSpendersParams, WindowParams,
 };
@@ -781,9 +782,19 @@ fn top_spenders_by_the_rules() {
 fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
     let fx = fx();
     let main = fx.panel("Main", "USD");
-    let local = fx.db.local().unwrap();
-    reports::set_staff_alias(&local, "mira_pp", "Mira").unwrap();
-    reports::set_staff_role(&local, "AutoBot", reports::ROLE_BOT).unwrap();
+    let mut local = fx.db.local().unwrap();
+    let member = |name: &str, role, aliases: &[&str]| staff::StaffEdit {
+        name: name.into(),
+        role,
+        aliases: aliases
+            .iter()
+            .map(|a| staff::StaffAlias { panel_id: main, alias: (*a).into() })
+            .collect(),
+        panels: vec![],
+    };
+    let id = fx.db.install_id().to_owned();
+    staff::save(&mut local, &id, &paneldesk_core::activity::Actor::cli(), None, member("Mira", staff::StaffRole::Staff, &["mira_pp"])).unwrap();
+    staff::save(&mut local, &id, &paneldesk_core::activity::Actor::cli(), None, member("AutoBot", staff::StaffRole::Bot, &[])).unwrap();
 
     // Each ticket's conversation as a table: (staff name, or None for the
     // customer; time; the message as the panel sends it).
@@ -915,9 +926,13 @@ fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
         "staff,answered,avg_response_min"
     );
 
-    // Without the alias, "mira_pp" is a staff member of their own; a bot is
-    // never a row, and a window that starts after Kim's reply drops it.
-    reports::remove_staff_alias(&local, "mira_pp").unwrap();
+    // Aliases are per panel: with "mira_pp" naming Mira on another panel
+    // only, on Main it is a staff member of their own. A bot is never a row,
+    // and a window that starts after Kim's reply drops it.
+    let other = fx.panel("Other", "USD");
+    let mut elsewhere = member("Mira", staff::StaffRole::Staff, &[]);
+    elsewhere.aliases.push(staff::StaffAlias { panel_id: other, alias: "mira_pp".into() });
+    staff::save(&mut local, &id, &paneldesk_core::activity::Actor::cli(), Some("Mira"), elsewhere).unwrap();
     let names: Vec<String> = reports::flagged_by_staff(&fx.conn, &p)
         .unwrap()
         .staff
@@ -1159,16 +1174,6 @@ fn profiles_snoozes_and_the_staff_directory_are_kept() {
         .execute("DELETE FROM panels WHERE id = ?1", [main])
         .unwrap();
     assert!(reports::snoozes(&local, AT).unwrap().is_empty());
-
-    reports::set_staff_alias(&local, "mira_pp", "Mira").unwrap();
-    reports::set_staff_alias(&local, "mira2", "Mira").unwrap();
-    reports::set_staff_role(&local, "Bot", "BOT").unwrap();
-    let dir = reports::staff_directory(&local).unwrap();
-    assert_eq!(dir.len(), 2);
-    assert_eq!((dir[0].name.as_str(), dir[0].role.as_str()), ("Bot", "bot"));
-    assert_eq!(dir[1].aliases, vec!["mira2", "mira_pp"]);
-    assert!(reports::remove_staff(&local, "Mira").unwrap());
-    assert!(reports::staff_aliases(&local).unwrap().is_empty());
 }
 
 #[test]

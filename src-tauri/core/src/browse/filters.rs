@@ -455,6 +455,8 @@ pub struct ServiceRow {
     pub rate: Option<i64>,
     pub min: Option<i64>,
     pub max: Option<i64>,
+    /// Imported from a file (`service_descriptions`); kept in local.sqlite3.
+    pub description: Option<String>,
 }
 
 fn service_row(r: &Row) -> rusqlite::Result<ServiceRow> {
@@ -467,6 +469,7 @@ fn service_row(r: &Row) -> rusqlite::Result<ServiceRow> {
         rate: r.get("rate")?,
         min: r.get("min")?,
         max: r.get("max")?,
+        description: r.get("description")?,
     })
 }
 
@@ -474,7 +477,9 @@ const SERVICES: Table<ServiceRow> = Table {
     name: "services",
     resource: Resource::Services,
     row: service_row,
-    select: "panel_id, id, name, kind, category, rate, min, max",
+    select: "panel_id, id, name, kind, category, rate, min, max,
+             (SELECT d.description FROM local.service_descriptions d
+              WHERE d.panel_id = services.panel_id AND d.service_id = services.id) AS description",
     sorts: &[
         sort!("id", "id", Int),
         sort!("name", "name", Text),

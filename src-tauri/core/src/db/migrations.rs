@@ -42,6 +42,7 @@ const LOCAL: &[M<'static>] = &[
     )),
     M::up(include_str!("../../../../migrations/local/0007_ai.sql")),
     M::up(include_str!("../../../../migrations/local/0008_money.sql")),
+    M::up(include_str!("../../../../migrations/local/0009_staff_imports_lock.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::{NewPanel, Panel, PanelConfigError, PanelEdit, PanelStatus};
 use crate::{
+    activity::{self, Action, Actor, Entry, Outcome},
     db::{forget_panel, LocalConn, Writer},
     panel::{normalize_base_url, DEFAULT_RATE_LIMIT},
     secrets::{last4, panel_account, Keychain, PanelKey, SecretError},
@@ -97,6 +98,7 @@ pub fn add(
     local: &mut LocalConn,
     install_id: &str,
     keychain: &Keychain,
+    actor: &Actor,
     new: NewPanel,
 ) -> Result<Panel> {
     let name = new.name.trim().to_owned();
@@ -171,24 +173,57 @@ pub fn add(
             keychain.set(&panel_account(install_id, id, PanelKey::Services), key)?;
         }
     }
+    log(&tx, install_id, actor, Action::Panel, (id, &name), "added".into())?;
     tx.commit()?;
     by_name(local, &name)
+}
+
+/// One settings change of a panel in the activity log: never a key, only
+/// that it changed.
+fn log(
+    local: &LocalConn,
+    install_id: &str,
+    actor: &Actor,
+    action: Action,
+    (id, name): (i64, &str),
+    details: String,
+) -> Result<()> {
+    activity::append(
+        local,
+        install_id,
+        &Entry {
+            actor: actor.clone(),
+            panel: Some((id, name.to_owned())),
+            action,
+            target: Some(format!("panel {name}")),
+            outcome: Outcome::Sent,
+            details: Some(details),
+        },
+    )
 }
 
 /// Removes a panel: its keys, then its settings and its cached rows on the
 /// writer, after any page of it being written (later ones are refused by
 /// `db::ensure_configured`). The two files are two steps: a removal cut
 /// short between them is finished when the data dir is next opened.
-pub fn remove(writer: &Writer, install_id: &str, keychain: &Keychain, panel: &Panel) -> Result<()> {
+pub fn remove(
+    writer: &Writer,
+    install_id: &str,
+    keychain: &Keychain,
+    actor: &Actor,
+    panel: &Panel,
+) -> Result<()> {
     if !panel.no_keychain && !panel.demo {
         keychain.delete(&panel_account(install_id, panel.id, PanelKey::Admin))?;
         keychain.delete(&panel_account(install_id, panel.id, PanelKey::Services))?;
     }
     let id = panel.id;
+    let (name, install_id, actor) = (panel.name.clone(), install_id.to_owned(), actor.clone());
     writer.run_blocking(move |w| {
         w.local
             .execute("DELETE FROM panels WHERE id = ?1", [id])
             .map_err(LocalConn::err)?;
+        log(&w.local, &install_id, &actor, Action::Panel, (id, &name), "removed".into())?;
         let tx = w.cache.begin()?;
         forget_panel(&tx, id)?;
         tx.commit()
@@ -265,6 +300,7 @@ pub fn update(
     local: &mut LocalConn,
     install_id: &str,
     keychain: &Keychain,
+    actor: &Actor,
     id: i64,
     edit: PanelEdit,
 ) -> Result<Panel> {
@@ -327,6 +363,27 @@ pub fn update(
     }
     if let Some(key) = services_key {
         keychain.set(&panel_account(install_id, id, PanelKey::Services), key)?;
+    }
+    let enabled = edit.enabled.unwrap_or(panel.enabled);
+    let changed: Vec<&str> = [
+        (name != panel.name, "name"),
+        (url != panel.url, "address"),
+        (staff_name != panel.staff_name, "staff name"),
+        (rate != panel.rate_limit, "rate limit"),
+        (enabled != panel.enabled, if enabled { "enabled" } else { "disabled" }),
+    ]
+    .into_iter()
+    .filter_map(|(c, what)| c.then_some(what))
+    .collect();
+    if !changed.is_empty() {
+        log(&tx, install_id, actor, Action::Panel, (id, &name), format!("changed: {}", changed.join(", ")))?;
+    }
+    let keys: Vec<&str> = [(admin_key.is_some(), "admin key"), (services_key.is_some(), "services key")]
+        .into_iter()
+        .filter_map(|(c, what)| c.then_some(what))
+        .collect();
+    if !keys.is_empty() {
+        log(&tx, install_id, actor, Action::PanelKey, (id, &name), format!("replaced: {}", keys.join(", ")))?;
     }
     tx.commit()?;
     by_id(local, id)

@@ -10,7 +10,9 @@
 use rusqlite::params;
 
 use super::{add, by_id, list, NewPanel, Panel};
-use crate::{db::LocalConn, panel::normalize_base_url, secrets::Keychain, settings, Result};
+use crate::{
+    activity::Actor, db::LocalConn, panel::normalize_base_url, secrets::Keychain, settings, Result,
+};
 
 /// The demo panel's name, as every screen shows it.
 pub const NAME: &str = "Demo panel";
@@ -68,12 +70,18 @@ pub fn new_world(local: &LocalConn) -> Result<World> {
 }
 
 /// Adds the demo panel, served at `url`.
-pub fn add_panel(local: &mut LocalConn, install_id: &str, url: &str) -> Result<Panel> {
+pub fn add_panel(
+    local: &mut LocalConn,
+    install_id: &str,
+    actor: &Actor,
+    url: &str,
+) -> Result<Panel> {
     let name = unique_name(local)?;
     let added = add(
         local,
         install_id,
         &Keychain,
+        actor,
         NewPanel {
             name,
             url: url.to_owned(),

@@ -29,11 +29,10 @@ pub use by_service::{
 };
 pub use profiles::{
     create_service_health_profile, create_top_spender_profile, delete_service_health_profile,
-    delete_top_spender_profile, remove_staff, remove_staff_alias, service_health_profile,
-    service_health_profiles, set_staff_alias, set_staff_role, snooze, snoozes, staff_aliases,
-    staff_directory, top_spender_profile, top_spender_profiles, unsnooze,
+    delete_top_spender_profile, service_health_profile,
+    service_health_profiles, snooze, snoozes, top_spender_profile, top_spender_profiles, unsnooze,
     update_service_health_profile, update_top_spender_profile, ServiceHealthProfile, Snooze,
-    StaffMember, TopSpenderProfile, ROLE_BOT, ROLE_STAFF, SNOOZE_SECONDS,
+    TopSpenderProfile, SNOOZE_SECONDS,
 };
 pub use replies::{
     flagged_by_staff, staff_score, staff_stats, FlaggedStaffReport, FlaggedStaffRow,

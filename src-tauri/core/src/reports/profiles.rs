@@ -1,4 +1,5 @@
-//! What reports keep in local.sqlite3: profiles, snoozes, the staff directory.
+//! What reports keep in local.sqlite3: profiles and snoozes (the staff
+//! directory is `crate::staff`).
 //!
 //! Every function takes a connection to local.sqlite3 (or the reports'
 //! connection, which has it attached as `local`).
@@ -12,10 +13,6 @@ use crate::Result;
 
 /// A service snoozed now is hidden from service health for this long.
 pub const SNOOZE_SECONDS: i64 = 24 * 3600;
-/// The staff directory role that keeps a name out of the staff reports.
-pub const ROLE_BOT: &str = "bot";
-/// The ordinary staff directory role.
-pub const ROLE_STAFF: &str = "staff";
 
 fn pairs_to_json(pairs: &Option<Vec<(i64, i64)>>) -> Option<String> {
     pairs
@@ -333,97 +330,3 @@ pub fn snoozes(local: &LocalConn, at: i64) -> Result<Vec<Snooze>> {
         .map_err(LocalConn::err)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StaffMember {
-    pub name: String,
-    pub role: String,
-    /// The staff names panels write that mean this member.
-    pub aliases: Vec<String>,
-}
-
-/// Adds a staff member or changes their role ([`ROLE_STAFF`], [`ROLE_BOT`]...; stored lower case).
-pub fn set_staff_role(local: &LocalConn, name: &str, role: &str) -> Result<()> {
-    local
-        .execute(
-            "INSERT INTO staff (name, role) VALUES (?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET role = excluded.role",
-            params![name, role.trim().to_lowercase()],
-        )
-        .map_err(LocalConn::err)?;
-    Ok(())
-}
-
-/// Removes a staff member and the aliases that name them; whether there was one.
-pub fn remove_staff(local: &LocalConn, name: &str) -> Result<bool> {
-    local
-        .execute("DELETE FROM staff_aliases WHERE staff = ?1", [name])
-        .map_err(LocalConn::err)?;
-    let n = local
-        .execute("DELETE FROM staff WHERE name = ?1", [name])
-        .map_err(LocalConn::err)?;
-    Ok(n > 0)
-}
-
-/// Makes `alias` (a staff name as a panel writes it) count as `staff`; the
-/// member is added to the directory (role staff) if missing.
-pub fn set_staff_alias(local: &LocalConn, alias: &str, staff: &str) -> Result<()> {
-    local
-        .execute(
-            "INSERT INTO staff (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-            params![staff, ROLE_STAFF],
-        )
-        .map_err(LocalConn::err)?;
-    local
-        .execute(
-            "INSERT INTO staff_aliases (alias, staff) VALUES (?1, ?2)
-             ON CONFLICT (alias) DO UPDATE SET staff = excluded.staff",
-            params![alias, staff],
-        )
-        .map_err(LocalConn::err)?;
-    Ok(())
-}
-
-/// Whether there was such an alias.
-pub fn remove_staff_alias(local: &LocalConn, alias: &str) -> Result<bool> {
-    let n = local
-        .execute("DELETE FROM staff_aliases WHERE alias = ?1", [alias])
-        .map_err(LocalConn::err)?;
-    Ok(n > 0)
-}
-
-/// Every alias and the staff member it names, by alias.
-pub fn staff_aliases(local: &LocalConn) -> Result<Vec<(String, String)>> {
-    let mut st = local
-        .prepare("SELECT alias, staff FROM staff_aliases ORDER BY alias")
-        .map_err(LocalConn::err)?;
-    let rows = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(LocalConn::err)?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(LocalConn::err)
-}
-
-/// The staff directory with each member's aliases, by name.
-pub fn staff_directory(local: &LocalConn) -> Result<Vec<StaffMember>> {
-    let mut st = local
-        .prepare("SELECT name, role FROM staff ORDER BY name")
-        .map_err(LocalConn::err)?;
-    let members: Vec<(String, String)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(LocalConn::err)?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(LocalConn::err)?;
-    let aliases = staff_aliases(local)?;
-    Ok(members
-        .into_iter()
-        .map(|(name, role)| StaffMember {
-            aliases: aliases
-                .iter()
-                .filter(|(_, s)| *s == name)
-                .map(|(a, _)| a.clone())
-                .collect(),
-            name,
-            role,
-        })
-        .collect())
-}

@@ -85,7 +85,7 @@ fn replies(conn: &ReadConn, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                  SELECT c.ticket_id, COALESCE(a.staff, c.staff_name) AS staff, c.created, c.message,
                         c.prev_staff, c.prev_created, c.customer_after, c.plain
                  FROM c
-                 LEFT JOIN local.staff_aliases a ON a.alias = c.staff_name
+                 LEFT JOIN local.staff_aliases a ON a.panel_id = ?1 AND a.alias = c.staff_name
                  LEFT JOIN local.staff s ON s.name = COALESCE(a.staff, c.staff_name)
                  WHERE c.is_staff = 1 AND c.created > ?2 AND s.role IS NOT 'bot'
                  ORDER BY c.ticket_id, c.seq",

@@ -22,6 +22,7 @@ pub fn env_panel(db: &Db, name: &str, fake: &FakePanel, rate_limit: f64) -> Pane
         &mut db.local().unwrap(),
         db.install_id(),
         &Keychain,
+        &paneldesk_core::activity::Actor::cli(),
         NewPanel {
             name: name.into(),
             url: fake.url().into(),
