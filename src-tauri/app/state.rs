@@ -8,6 +8,8 @@ use std::{
 
 use paneldesk_core::{
     activity::Actor,
+    app_lock,
+    operators,
     db::{CacheChanges, Db, ReadConn, Readers, Writer},
     lock::SyncLock,
     logging::{self, LogGuard},
@@ -35,6 +37,9 @@ pub struct Core {
     pub changes: Mutex<Option<CacheChanges>>,
     /// AI calls running now, by the id the window gave them: their stop switches.
     ai_calls: Mutex<HashMap<String, tokio::sync::watch::Sender<bool>>>,
+    /// The app lock is engaged: nothing is done as the operator (see
+    /// `commands::operator`) until their passcode is typed.
+    locked: Mutex<bool>,
 }
 
 impl Core {
@@ -81,6 +86,14 @@ impl Core {
         self.ai_calls.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    pub fn locked(&self) -> bool {
+        *self.locked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_locked(&self, locked: bool) {
+        *self.locked.lock().unwrap_or_else(|e| e.into_inner()) = locked;
+    }
+
     /// Tells the engine that panels or settings changed.
     pub fn nudge(&self) {
         if let Some(e) = self.engine() {
@@ -106,6 +119,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
             None
         }
     };
+    let local = db.local()?;
     let core = Core {
         writer: Writer::start(&db)?,
         readers: Readers::new(db),
@@ -114,6 +128,8 @@ fn open_core(db: Db) -> Result<Core, AppError> {
         demo: Mutex::new(demo),
         changes: Mutex::new(None),
         ai_calls: Mutex::default(),
+        // Locked from the start when the operator working last has a lock.
+        locked: Mutex::new(app_lock::settings(&local, operators::current(&local)?.id)?.enabled),
     };
     match SyncLock::acquire(core.db().data_dir(), SYNC_OWNER) {
         Ok(lock) => {

@@ -5,6 +5,9 @@ mod ai;
 mod browse;
 mod money;
 mod panels;
+mod profile;
+mod services;
+mod staff;
 mod sync;
 mod tickets;
 
@@ -13,6 +16,9 @@ pub use ai::*;
 pub use browse::*;
 pub use money::*;
 pub use panels::*;
+pub use profile::*;
+pub use services::*;
+pub use staff::*;
 pub use sync::*;
 pub use tickets::*;
 
@@ -20,9 +26,15 @@ use paneldesk_core::{activity::Actor, operators::Operator, sync::Engine};
 
 use crate::{state::AppState, AppError};
 
-/// The operator at the window, and the actor the activity log names for them.
+/// The operator at the window, and the actor the activity log names for
+/// them; refused while the app lock is engaged, so nothing is done in their
+/// name before their passcode is typed.
 pub(crate) fn operator(state: &AppState) -> Result<(Operator, Actor), AppError> {
-    let op = paneldesk_core::operators::current(&state.db()?.local()?)?;
+    let core = state.core()?;
+    if core.locked() {
+        return Err(paneldesk_core::Error::AppLocked.into());
+    }
+    let op = paneldesk_core::operators::current(&core.db().local()?)?;
     let actor = Actor::operator(&op);
     Ok((op, actor))
 }

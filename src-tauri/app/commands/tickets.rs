@@ -4,7 +4,7 @@
 use paneldesk_core::{
     activity::{self, Action, Entry, Outcome},
     browse::{self, TicketCounts},
-    operators::{self, Operator},
+    operators,
     panels,
     templates::{self, Filled, Template, TemplateEdit},
     tickets::{self, NewReply, OutboxRow, TicketAction, Workspace},
@@ -200,56 +200,6 @@ pub async fn template_fill(
             templates::fill(c, op.id, id, panel_id, ticket_id)
         })
         .await
-}
-
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct Operators {
-    pub all: Vec<Operator>,
-    pub current: Operator,
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn operators_list(state: State<'_, AppState>) -> Result<Operators, AppError> {
-    state
-        .blocking(|core| {
-            let local = core.db().local()?;
-            Ok(Operators {
-                all: operators::list(&local)?,
-                current: operators::current(&local)?,
-            })
-        })
-        .await
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn operator_switch(state: State<'_, AppState>, id: i64) -> Result<Operator, AppError> {
-    state
-        .blocking(move |core| operators::switch(&core.db().local()?, id))
-        .await
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn operator_add(state: State<'_, AppState>, name: String) -> Result<Operator, AppError> {
-    let core = state.core()?;
-    let op = operators::add(&core.writer, &name).await?;
-    operators::switch(&core.db().local()?, op.id)?;
-    Ok(op)
-}
-
-/// The current operator's own staff name on a panel (blank clears it).
-#[tauri::command]
-#[specta::specta]
-pub async fn staff_name_set(
-    state: State<'_, AppState>,
-    panel_id: i64,
-    staff_name: String,
-) -> Result<(), AppError> {
-    let core = state.core()?;
-    let (op, _) = super::operator(&state)?;
-    Ok(operators::set_staff_name(&core.writer, op.id, panel_id, &staff_name).await?)
 }
 
 /// Opens an address from a ticket in the system browser. The window asked

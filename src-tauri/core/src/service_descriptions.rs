@@ -8,17 +8,41 @@
 //! comes first: what is new, what changes, what is the same, and which ids
 //! the panel's cached catalogue does not have.
 
-use std::{collections::HashMap, path::Path};
+use std::{collections::HashMap, io::Cursor};
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     activity::{self, Action, Actor, Entry, Outcome},
     db::{LocalConn, ReadConn},
     panels, Result,
 };
+
+/// A file as the operator chose it: its name (the extension says its
+/// format) and its bytes. The window reads the file it is given, so no path
+/// on this machine crosses the IPC.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl ImportFile {
+    /// Reads a file from disk (the CLI, the tests).
+    pub fn read(path: &std::path::Path) -> Result<ImportFile> {
+        Ok(ImportFile {
+            name: path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bytes: std::fs::read(path)
+                .map_err(|e| crate::Error::io(format!("reading {}", path.display()), e))?,
+        })
+    }
+}
 
 /// What a row of the file does to the descriptions kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +94,8 @@ pub struct ImportPreview {
 
 /// Rows a preview shows.
 const SAMPLE_ROWS: usize = 20;
+/// A bigger file is not a list of descriptions.
+const MAX_FILE_BYTES: usize = 32 << 20;
 /// A description longer than this is refused (a column picked by mistake).
 const MAX_DESCRIPTION_CHARS: usize = 20_000;
 
@@ -98,20 +124,24 @@ impl ImportError {
 }
 
 /// The id and description of each data row, from the file's first sheet
-/// (XLSX, XLSX, ODS) or its text (anything else, read as CSV).
-fn read_rows(path: &Path) -> Result<(Vec<(u32, i64, String)>, Vec<BadRow>)> {
-    let file = path.display().to_string();
+/// (XLSX, XLS, ODS) or its text (anything else, read as CSV).
+fn read_rows(f: &ImportFile) -> Result<(Vec<(u32, i64, String)>, Vec<BadRow>)> {
+    let file = f.name.clone();
     let unreadable = |reason: String| ImportError::Unreadable {
         file: file.clone(),
         reason,
     };
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_lowercase();
+    if f.bytes.len() > MAX_FILE_BYTES {
+        return Err(unreadable(format!("it is over {} MB", MAX_FILE_BYTES >> 20)).into());
+    }
+    let ext = f
+        .name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
     let table: Vec<Vec<String>> = if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        let mut book = open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+        let mut book = open_workbook_auto_from_rs(Cursor::new(f.bytes.as_slice()))
+            .map_err(|e| unreadable(e.to_string()))?;
         let range = book
             .worksheet_range_at(0)
             .ok_or_else(|| ImportError::Empty(file.clone()))?
@@ -124,8 +154,7 @@ fn read_rows(path: &Path) -> Result<(Vec<(u32, i64, String)>, Vec<BadRow>)> {
         let mut rd = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_path(path)
-            .map_err(|e| unreadable(e.to_string()))?;
+            .from_reader(f.bytes.as_slice());
         let mut out = Vec::new();
         for rec in rd.records() {
             let rec = rec.map_err(|e| unreadable(e.to_string()))?;
@@ -191,9 +220,9 @@ fn cell_text(c: &Data) -> String {
 }
 
 /// Reads the file and says what importing it into `panel_id` would do; writes nothing.
-pub fn preview(read: &ReadConn, panel_id: i64, path: &Path) -> Result<ImportPreview> {
+pub fn preview(read: &ReadConn, panel_id: i64, file: &ImportFile) -> Result<ImportPreview> {
     panels::by_id(read.local(), panel_id)?;
-    let (rows, bad) = read_rows(path)?;
+    let (rows, bad) = read_rows(file)?;
     let classified = classify(read, panel_id, rows)?;
     let count = |c: RowChange| classified.iter().filter(|r| r.change == c).count() as u32;
     Ok(ImportPreview {
@@ -267,11 +296,11 @@ pub fn apply(
     install_id: &str,
     actor: &Actor,
     panel_id: i64,
-    path: &Path,
+    file: &ImportFile,
     include_unknown: bool,
 ) -> Result<ImportDone> {
     let panel = panels::by_id(local, panel_id)?;
-    let (rows, bad) = read_rows(path)?;
+    let (rows, bad) = read_rows(file)?;
     let classified = classify(read, panel_id, rows)?;
     let now = chrono::Utc::now().timestamp();
     let mut done = ImportDone {
@@ -307,9 +336,7 @@ pub fn apply(
             action: Action::Import,
             target: Some(format!(
                 "service descriptions from {}",
-                path.file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default()
+                file.name
             )),
             outcome: Outcome::Sent,
             details: Some(format!(

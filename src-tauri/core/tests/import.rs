@@ -3,14 +3,14 @@
 //! are ignored, hard text is kept exactly, unknown services are shown and
 //! left out, and a services refresh does not erase what was imported.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use paneldesk_core::{
     activity::{self, Action, Actor, LogFilter},
     browse::{Filter, PageRequest, ServiceFilter, Sort, SortDir},
     db::Db,
     paths::DataDir,
-    service_descriptions::{self, RowChange},
+    service_descriptions::{self, ImportFile, RowChange},
     sync::Resource,
     ErrorCode,
 };
@@ -72,10 +72,10 @@ fn descriptions(db: &Db, panel_id: i64) -> Vec<(i64, Option<String>)> {
         .collect()
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+fn write(dir: &Path, name: &str, text: &str) -> ImportFile {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
-    p
+    ImportFile::read(&p).unwrap()
 }
 
 #[test]
@@ -187,6 +187,7 @@ fn an_xlsx_file_is_read_from_its_first_sheet_and_unknown_services_can_be_kept() 
     sheet.write_number(3, 1, 88888.0).unwrap();
     sheet.write_string(3, 2, "Not in the catalogue yet").unwrap();
     book.save(&file).unwrap();
+    let file = ImportFile::read(&file).unwrap();
 
     let preview = service_descriptions::preview(&f.db.read().unwrap(), f.panel_id, &file).unwrap();
     assert_eq!((preview.new, preview.unknown), (2, 1));

@@ -261,6 +261,8 @@ fn a_reply_with_no_staff_name_an_unfilled_placeholder_or_no_text_is_refused_and_
     // The operator's own staff name for the panel is what a reply carries.
     f.rt.block_on(operators::set_staff_name(
         f.engine.writer(),
+        f.db.install_id(),
+        &paneldesk_core::activity::Actor::cli(),
         f.operator,
         f.panel_id,
         "Ann (support)",
@@ -437,7 +439,12 @@ fn unread_counts_new_customer_messages_since_the_operator_opened_the_ticket() {
     );
     // Another operator has read nothing.
     let other =
-        f.rt.block_on(operators::add(f.engine.writer(), "Bea"))
+        f.rt.block_on(operators::add(
+            f.engine.writer(),
+            f.db.install_id(),
+            &paneldesk_core::activity::Actor::cli(),
+            "Bea",
+        ))
             .unwrap();
     operators::switch(&f.db.local().unwrap(), other.id).unwrap();
     let unread = browse::ticket_view(&read, f.panel_id, ticket)

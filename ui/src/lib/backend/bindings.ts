@@ -431,6 +431,10 @@ async operatorsList() : Promise<Result<Operators, AppError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Switches the operator; one with an app lock must type their passcode
+ * first (the lock engages). Refused while the app is locked.
+ */
 async operatorSwitch(id: number) : Promise<Result<Operator, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("operator_switch", { id }) };
@@ -685,6 +689,129 @@ async activityExport(filter: LogFilter) : Promise<Result<Exported, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async profile() : Promise<Result<Profile, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("profile") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async operatorRename(name: string) : Promise<Result<Operator, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("operator_rename", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async lockStatus() : Promise<Result<LockStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("lock_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Types the passcode on the lock screen.
+ */
+async appUnlock(passcode: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("app_unlock", { passcode }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Engages the lock now (the idle time ran out, or "Lock now"); whether it
+ * did: an operator without a lock has nothing to engage.
+ */
+async appLockNow() : Promise<Result<boolean, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("app_lock_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Turns the lock on, or changes its passcode (`current` is then needed).
+ */
+async appLockSet(current: string | null, passcode: string, idleMinutes: number) : Promise<Result<LockSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("app_lock_set", { current, passcode, idleMinutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async appLockIdleSet(idleMinutes: number) : Promise<Result<LockSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("app_lock_idle_set", { idleMinutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Turns the lock off; needs the current passcode.
+ */
+async appLockRemove(current: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("app_lock_remove", { current }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async staffDirectory() : Promise<Result<StaffMember[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("staff_directory") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a member (`previous` None) or replaces the one named `previous`.
+ */
+async staffSave(previous: string | null, edit: StaffEdit) : Promise<Result<StaffMember, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("staff_save", { previous, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async staffRemove(name: string) : Promise<Result<boolean, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("staff_remove", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What importing the file into the panel would do; writes nothing.
+ */
+async servicesImportPreview(panelId: number, file: ImportFile) : Promise<Result<ImportPreview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("services_import_preview", { panelId, file }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async servicesImportApply(panelId: number, file: ImportFile, includeUnknown: boolean) : Promise<Result<ImportDone, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("services_import_apply", { panelId, file, includeUnknown }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -709,7 +836,35 @@ export const RULES = {"open_order_statuses":["pending","in_progress","processing
 
 /** user-defined types **/
 
-export type Action = "reply" | "close" | "reopen" | "assign" | "template_add" | "template_edit" | "template_delete" | "outbox_discard" | "export" | "ai_key" | "ai_provider" | "ai_preset" | "ai_call" | "payment" | "payment_method" | "order_action"
+export type Action = "reply" | "close" | "reopen" | "assign" | "template_add" | "template_edit" | "template_delete" | "outbox_discard" | "export" | "ai_key" | "ai_provider" | "ai_preset" | "ai_call" | "payment" | "payment_method" | "order_action" | 
+/**
+ * A panel added, edited or removed (Settings > Panels).
+ */
+"panel" | 
+/**
+ * A panel's admin or services key replaced.
+ */
+"panel_key" | 
+/**
+ * Sync intervals, page sizes or retention.
+ */
+"sync_settings" | 
+/**
+ * Service descriptions imported from a file.
+ */
+"import" | 
+/**
+ * The staff directory changed.
+ */
+"staff" | 
+/**
+ * An operator added, or their staff name on a panel changed.
+ */
+"profile" | 
+/**
+ * An app lock turned on or off, its passcode or idle time changed.
+ */
+"app_lock"
 export type ActorKind = "operator" | "api_key" | "cli" | "engine"
 /**
  * Exactly what a call would send, and to whom: the preview.
@@ -733,6 +888,10 @@ code: ErrorCode; message: string; fix: string | null }
  * What the About box shows.
  */
 export type AppInfo = { app_version: string; cache_schema_version: number; local_schema_version: number; data_dir: string; log_dir: string }
+/**
+ * A row that could not be read: left out, and said why.
+ */
+export type BadRow = { line: number; reason: string }
 /**
  * Another process (the CLI owning the sync) wrote the cache.
  */
@@ -813,6 +972,18 @@ export type ErrorCode = "database" | "database_too_new" | "keychain_unavailable"
  */
 "action_missing" | 
 /**
+ * The app lock's passcode was wrong.
+ */
+"wrong_passcode" | 
+/**
+ * Too many wrong passcodes: the lock waits before the next try.
+ */
+"locked_out" | 
+/**
+ * The app is locked: nothing is done as its operator until it is unlocked.
+ */
+"app_locked" | 
+/**
  * The UI's own: the call to the core failed (no such command, IPC
  * broken). The core never returns it.
  */
@@ -834,6 +1005,52 @@ export type Filled = { text: string;
  * Placeholders left in `text` because the ticket gives them no value.
  */
 missing: string[] }
+export type ImportDone = { 
+/**
+ * Descriptions written (new and updated).
+ */
+written: number; unchanged: number; 
+/**
+ * Rows of unknown services left out.
+ */
+skipped_unknown: number; bad: number }
+/**
+ * A file as the operator chose it: its name (the extension says its
+ * format) and its bytes. The window reads the file it is given, so no path
+ * on this machine crosses the IPC.
+ */
+export type ImportFile = { name: string; bytes: number[] }
+export type ImportPreview = { panel_id: number; new: number; updated: number; unchanged: number; unknown: number; 
+/**
+ * The first rows, in file order.
+ */
+sample: ImportRow[]; bad: BadRow[] }
+export type ImportRow = { 
+/**
+ * The row in the file, counting the header as 1 (as a spreadsheet shows it).
+ */
+line: number; service_id: number; 
+/**
+ * The cached service's name, when there is one.
+ */
+service_name: string | null; description: string; change: RowChange }
+export type LockSettings = { enabled: boolean; 
+/**
+ * Minutes without input before the passcode is asked again; 0: only at start.
+ */
+idle_minutes: number; 
+/**
+ * Wrong passcodes since the last right one.
+ */
+failures: number; 
+/**
+ * Unix seconds until which no passcode is tried.
+ */
+locked_until: number | null }
+/**
+ * Whether the lock is engaged now, and for whom.
+ */
+export type LockStatus = { locked: boolean; operator: Operator; settings: LockSettings }
 /**
  * Which rows of the log to show: every field unset means all.
  */
@@ -1099,6 +1316,11 @@ export type Probe = { orders: number; users: number;
  */
 services: number | null }
 /**
+ * Settings > My profile: the operator's name, their staff name on each
+ * panel (None: the panel's own is used), and their app lock.
+ */
+export type Profile = { operator: Operator; staff_names: StaffNameRow[]; lock: LockSettings }
+/**
  * Exactly what is sent to the model.
  */
 export type Prompt = { system: string; user: string; 
@@ -1154,6 +1376,26 @@ export type ResourceStatus = { panel_id: number; resource: Resource; interval_s:
  * Rows of this resource in the cache.
  */
 cached: number; last_fetched: number | null; status: SyncStatus; last_error: string | null }
+/**
+ * What a row of the file does to the descriptions kept.
+ */
+export type RowChange = 
+/**
+ * No description was kept for this service.
+ */
+"new" | 
+/**
+ * The kept description differs and is overwritten.
+ */
+"updated" | 
+/**
+ * The same text is kept already.
+ */
+"unchanged" | 
+/**
+ * The panel's cached catalogue has no such service: left out unless asked.
+ */
+"unknown_service"
 export type SearchHit = { kind: SearchKind; panel_id: number; id: number; 
 /**
  * What the palette shows first: "Order #123456", the username...
@@ -1177,7 +1419,11 @@ export type ServiceRow = { panel_id: number; id: number; name: string; kind: str
 /**
  * Micro-units per 1000, in the panel's currency.
  */
-rate: number | null; min: number | null; max: number | null }
+rate: number | null; min: number | null; max: number | null; 
+/**
+ * Imported from a file (`service_descriptions`); kept in local.sqlite3.
+ */
+description: string | null }
 /**
  * A column to sort by (one the table allows) and its direction.
  */
@@ -1187,6 +1433,33 @@ export type SortDir = "asc" | "desc"
  * A row's sort value: every sortable column is an integer or a text.
  */
 export type SortKey = number | string
+/**
+ * The name a panel writes for a staff member.
+ */
+export type StaffAlias = { panel_id: number; alias: string }
+/**
+ * A member as the form sends it: the whole entry, replacing what was kept.
+ */
+export type StaffEdit = { name: string; role: StaffRole; aliases: StaffAlias[]; panels: number[] }
+export type StaffMember = { name: string; role: StaffRole; 
+/**
+ * By panel, then alias.
+ */
+aliases: StaffAlias[]; 
+/**
+ * The panels they work on; empty means every panel.
+ */
+panels: number[] }
+export type StaffNameRow = { panel_id: number; own: string | null; 
+/**
+ * What replies carry when `own` is not set.
+ */
+panel_default: string | null }
+export type StaffRole = "staff" | "admin" | 
+/**
+ * An automatic replier: never a row of the staff reports.
+ */
+"bot"
 /**
  * What a UI or the CLI shows while a sync runs.
  */

@@ -27,6 +27,8 @@ import type {
 	Provider,
 	Preset,
 	PaymentMethod,
+	StaffMember,
+	LockSettings,
 	UserFilter,
 	UserRow,
 	Note
@@ -113,7 +115,8 @@ export function sampleData(orders = 240, panels: Panel[] = [samplePanel(1, 'Main
 				category: name.split(' ')[0],
 				rate: 1_500_000 * (i + 1),
 				min: 10,
-				max: 10_000
+				max: 10_000,
+				description: null
 			})
 		);
 		for (let u = 1; u <= 12; u++) {
@@ -383,6 +386,10 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	let nextReply = 1;
 	let nextTemplate = 100;
 	let currentOperator = 0;
+	let staff: StaffMember[] = [];
+	let lock: LockSettings = { enabled: false, idle_minutes: 0, failures: 0, locked_until: null };
+	let locked = false;
+	const ownStaffNames = new Map<number, string>();
 	let aiLanguage = 'English';
 	let aiAnalysis: string | null = null;
 	const reply = (id: number) => data.outbox.find((r) => r.id === id) ?? notFound('reply', id);
@@ -665,11 +672,6 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 				currentOperator = data.operators.length - 1;
 				return op;
 			}),
-		staffNameSet: (panelId, name) =>
-			answer('staffNameSet', [panelId, name], () => {
-				panel(panelId).staff_name = name.trim() || null;
-				return null;
-			}),
 		linkOpen: (url) => answer('linkOpen', [url], () => null),
 		aiProvidersList: () => answer('aiProvidersList', [], () => data.aiProviders),
 		aiProviderSave: (id, input) =>
@@ -780,6 +782,64 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 				})
 			),
 		activityList: (f) => answer('activityList', [f], () => []),
+		profile: () =>
+			answer('profile', [], () => ({
+				operator: data.operators[currentOperator],
+				staff_names: data.panels.map((p) => ({ panel_id: p.id, own: ownStaffNames.get(p.id) ?? null, panel_default: p.staff_name })),
+				lock
+			})),
+		operatorRename: (name) =>
+			answer('operatorRename', [name], () => {
+				data.operators[currentOperator] = { ...data.operators[currentOperator], name: name.trim() };
+				return data.operators[currentOperator];
+			}),
+		staffNameSet: (panelId, name) =>
+			answer('staffNameSet', [panelId, name], () => {
+				if (name.trim()) ownStaffNames.set(panelId, name.trim());
+				else ownStaffNames.delete(panelId);
+				return null;
+			}),
+		lockStatus: () => answer('lockStatus', [], () => ({ locked, operator: data.operators[currentOperator], settings: lock })),
+		appUnlock: (passcode) =>
+			answer('appUnlock', [passcode], () => {
+				if (passcode !== '1234') throw new BackendError({ code: 'wrong_passcode', message: 'that passcode is not right', fix: null });
+				locked = false;
+				return null;
+			}),
+		appLockNow: () => answer('appLockNow', [], () => (locked = lock.enabled)),
+		appLockSet: (current, passcode, idle) =>
+			answer('appLockSet', [current, passcode, idle], () => (lock = { enabled: true, idle_minutes: idle, failures: 0, locked_until: null })),
+		appLockIdleSet: (idle) => answer('appLockIdleSet', [idle], () => (lock = { ...lock, idle_minutes: idle })),
+		appLockRemove: (current) =>
+			answer('appLockRemove', [current], () => {
+				lock = { enabled: false, idle_minutes: 0, failures: 0, locked_until: null };
+				return null;
+			}),
+		staffDirectory: () => answer('staffDirectory', [], () => staff),
+		staffSave: (previous, edit) =>
+			answer('staffSave', [previous, edit], () => {
+				const member: StaffMember = { ...edit, name: edit.name.trim() };
+				staff = [...staff.filter((m) => m.name !== previous && m.name !== member.name), member].sort((a, b) => a.name.localeCompare(b.name));
+				return member;
+			}),
+		staffRemove: (name) =>
+			answer('staffRemove', [name], () => {
+				const had = staff.some((m) => m.name === name);
+				staff = staff.filter((m) => m.name !== name);
+				return had;
+			}),
+		servicesImportPreview: (panelId, file) =>
+			answer('servicesImportPreview', [panelId, file], () => ({
+				panel_id: panelId,
+				new: 1,
+				updated: 0,
+				unchanged: 0,
+				unknown: 0,
+				sample: [{ line: 2, service_id: 101, service_name: 'Instagram Followers', description: 'Real followers', change: 'new' as const }],
+				bad: []
+			})),
+		servicesImportApply: (panelId, file, unknown) =>
+			answer('servicesImportApply', [panelId, file, unknown], () => ({ written: 1, unchanged: 0, skipped_unknown: 0, bad: 0 })),
 		activityExport: (f) => answer('activityExport', [f], () => ({ path: '/home/operator/Downloads/paneldesk-activity-log.csv', rows: 0 })),
 		paymentSend: (c) =>
 			answer('paymentSend', [c], () => ({ outcome: 'sent', payment_id: 7001, message: null, latest: [], repeated: false })),
