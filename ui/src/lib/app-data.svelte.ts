@@ -44,6 +44,10 @@ export class AppData {
 	changes = $state(0);
 	/** Replies in the outbox not sent yet: the sidebar's badge. */
 	outboxCount = $state(0);
+	/** The app lock is engaged: the lock screen covers the window. */
+	locked = $state(false);
+	/** The operator's idle minutes before the lock engages; 0: never, null: no lock. */
+	lockIdleMinutes = $state<number | null>(null);
 
 	readonly backend: Backend;
 	#unlisten: (() => void) | null = null;
@@ -66,7 +70,23 @@ export class AppData {
 		// Stopped while the listeners were being set up: take them down at once.
 		if (this.#stopped) unlisten.forEach((u) => u());
 		else this.#unlisten = () => unlisten.forEach((u) => u());
-		await Promise.all([this.refreshPanels(), this.refreshOutbox()]);
+		await Promise.all([this.refreshPanels(), this.refreshOutbox(), this.refreshLock()]);
+	}
+
+	/** Reads whether the lock is engaged (at start, after a switch or a settings change). */
+	async refreshLock(): Promise<void> {
+		try {
+			const s = await this.backend.lockStatus();
+			this.locked = s.locked;
+			this.lockIdleMinutes = s.settings.enabled ? s.settings.idle_minutes : null;
+		} catch {
+			// No data dir: nothing to lock; the screens show the error.
+		}
+	}
+
+	/** Engages the lock now, if the operator has one. */
+	async engageLock(): Promise<void> {
+		if (await this.backend.appLockNow()) this.locked = true;
 	}
 
 	/** This window wrote (a reply, a ticket action) or the outbox delivered: screens and the badge reload. */

@@ -154,7 +154,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/staff-directory',
 		title: t.screens.staffDirectory.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.staffDirectory.summary
 	},
 	{
@@ -203,7 +203,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/profile',
 		title: t.screens.profile.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.profile.summary
 	},
 	{

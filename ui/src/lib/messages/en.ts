@@ -533,6 +533,7 @@ export const en = {
 	},
 
 	services: {
+		description: 'Description',
 		searchPlaceholder: 'Service ID, name or category',
 		empty: 'No services cached. Set a Services API key in Settings › Panels, and the next sync fetches them.'
 	},
@@ -794,6 +795,94 @@ export const en = {
 		done: 'Done'
 	},
 
+	selection: {
+		column: 'Selected',
+		select: (id: string) => `Select ${id}`,
+		count: (n: number) => `${n} selected`,
+		clear: 'Clear selection',
+		onePanel: 'Select orders of one panel to act on them together.'
+	},
+
+	servicesImport: {
+		open: 'Import descriptions…',
+		title: 'Import service descriptions',
+		intro: 'A CSV or XLSX file with a header row naming a service id column (service_id or id) and a description column; other columns are ignored. Descriptions are kept on this computer and survive services refreshes.',
+		panel: 'Panel',
+		file: 'File',
+		reading: 'Reading the file…',
+		counts: (added: number, updated: number, same: number, unknown: number) =>
+			`${added} new · ${updated} updated · ${same} unchanged · ${unknown} unknown services`,
+		line: 'Row',
+		service: 'Service',
+		description: 'Description',
+		change: 'Change',
+		changes: { new: 'New', updated: 'Updated', unchanged: 'Unchanged', unknown_service: 'Unknown service' } as Record<string, string>,
+		bad: (n: number) => `${n} ${n === 1 ? 'row' : 'rows'} could not be read and will be left out:`,
+		badRow: (line: number, reason: string) => `row ${line}: ${reason}`,
+		includeUnknown: 'Also keep descriptions of services this panel’s catalogue does not have (yet)',
+		firstRows: (n: number) => `The first ${n} rows:`,
+		apply: 'Import',
+		applying: 'Importing…',
+		done: (written: number, same: number, skipped: number) =>
+			`Imported: ${written} written, ${same} unchanged, ${skipped} unknown services left out.`,
+		cancel: 'Cancel',
+		close: 'Close'
+	},
+
+	staffDirectory: {
+		intro: 'Who answers tickets. A member’s name on each panel must match the staff name set in that panel’s admin, so replies are counted for the right person. Bots are left out of the staff reports.',
+		add: 'New member',
+		name: 'Name',
+		role: 'Role',
+		roles: { staff: 'Staff', admin: 'Admin', bot: 'Bot' } as Record<string, string>,
+		namesPerPanel: 'Name on each panel',
+		namesHint: 'Several names are separated by commas; empty means their name above.',
+		allowedPanels: 'Allowed panels',
+		allPanels: 'All panels',
+		allowedHint: 'None checked means every panel.',
+		save: 'Save member',
+		cancel: 'Cancel',
+		edit: 'Edit',
+		remove: 'Remove',
+		empty: 'No staff yet. Add the people who answer tickets, with their name on each panel.',
+		columns: { name: 'Name', role: 'Role', panels: 'Allowed panels', names: 'Names on panels' }
+	},
+
+	profile: {
+		intro: 'Who you are at this computer: your name, the staff name your replies carry on each panel, and an optional lock.',
+		name: 'Your name',
+		rename: 'Save name',
+		saved: 'Saved.',
+		staffNames: 'Your staff name on each panel',
+		staffNamesHint: 'Empty uses the panel’s own staff name.',
+		panelDefault: (name: string) => `panel's: ${name}`,
+		noPanelDefault: 'none set',
+		saveStaffName: 'Save',
+		lockTitle: 'App lock',
+		lockIntro: 'A passcode asked when the app starts and after you have been idle. Only a hash of it is kept, on this computer.',
+		lockOn: (minutes: number) =>
+			minutes === 0 ? 'On: asked when the app starts.' : `On: asked when the app starts and after ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} idle.`,
+		lockOff: 'Off.',
+		current: 'Current passcode',
+		passcode: 'New passcode',
+		confirm: 'Type it again',
+		mismatch: 'The two passcodes differ.',
+		idle: 'Lock after idle (minutes, 0 for never)',
+		turnOn: 'Turn the lock on',
+		change: 'Change passcode',
+		saveIdle: 'Save idle time',
+		turnOff: 'Turn the lock off',
+		lockNow: 'Lock now'
+	},
+
+	lockScreen: {
+		title: 'Paneldesk is locked',
+		who: (name: string) => `Type ${name}'s passcode to go on.`,
+		passcode: 'Passcode',
+		unlock: 'Unlock',
+		checking: 'Checking…'
+	},
+
 	orderActions: {
 		open: 'Act on order…',
 		openMany: (n: number) => `Act on ${n} ${n === 1 ? 'order' : 'orders'}…`,
@@ -861,7 +950,14 @@ export const en = {
 			ai_call: 'AI call',
 			payment: 'Payment',
 			payment_method: 'Payment method',
-			order_action: 'Order action'
+			order_action: 'Order action',
+			panel: 'Panel settings',
+			panel_key: 'Panel key',
+			sync_settings: 'Sync settings',
+			import: 'Import',
+			staff: 'Staff directory',
+			profile: 'Profile',
+			app_lock: 'App lock'
 		} as Record<string, string>,
 		outcomes: { sent: 'Done', failed: 'Failed', unknown: 'Unknown' } as Record<string, string>
 	},
