@@ -9,10 +9,10 @@ use std::{
 use paneldesk_core::{
     activity::Actor,
     app_lock,
-    operators,
     db::{CacheChanges, Db, ReadConn, Readers, Writer},
     lock::SyncLock,
     logging::{self, LogGuard},
+    operators,
     paths::DataDir,
     secrets::Keychain,
     sync::{Engine, EngineOptions},

@@ -67,7 +67,14 @@ pub async fn panel_update(
     state
         .blocking(move |core| {
             let db = core.db();
-            let panel = panels::update(&mut db.local()?, db.install_id(), &Keychain, &actor, id, edit)?;
+            let panel = panels::update(
+                &mut db.local()?,
+                db.install_id(),
+                &Keychain,
+                &actor,
+                id,
+                edit,
+            )?;
             core.nudge();
             Ok(panel)
         })

@@ -87,7 +87,10 @@ pub async fn profile(state: State<'_, AppState>) -> Result<Profile, AppError> {
                 .into_iter()
                 .map(|p| StaffNameRow {
                     panel_id: p.id,
-                    own: own.iter().find(|(id, _)| *id == p.id).map(|(_, n)| n.clone()),
+                    own: own
+                        .iter()
+                        .find(|(id, _)| *id == p.id)
+                        .map(|(_, n)| n.clone()),
                     panel_default: p.staff_name,
                 })
                 .collect();
@@ -102,7 +105,10 @@ pub async fn profile(state: State<'_, AppState>) -> Result<Profile, AppError> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn operator_rename(state: State<'_, AppState>, name: String) -> Result<Operator, AppError> {
+pub async fn operator_rename(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Operator, AppError> {
     let (op, actor) = super::operator(&state)?;
     let core = state.core()?;
     Ok(operators::rename(&core.writer, core.db().install_id(), &actor, op.id, &name).await?)

@@ -4,8 +4,7 @@
 use paneldesk_core::{
     activity::{self, Action, Entry, Outcome},
     browse::{self, TicketCounts},
-    operators,
-    panels,
+    operators, panels,
     templates::{self, Filled, Template, TemplateEdit},
     tickets::{self, NewReply, OutboxRow, TicketAction, Workspace},
 };

@@ -73,6 +73,9 @@ enum Command {
     /// The replies on their way to the panels.
     #[command(subcommand)]
     Outbox(tickets::OutboxCmd),
+    /// Service descriptions kept on this computer.
+    #[command(subcommand)]
+    Services(ServicesCmd),
     /// The activity log: who did what to which panel, newest first.
     Log {
         #[arg(long, default_value_t = 50)]
@@ -84,6 +87,23 @@ enum Command {
     Info {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ServicesCmd {
+    /// Import descriptions from a CSV or XLSX file (a service id column and a
+    /// description column; others ignored). Without --apply it only says what
+    /// would change.
+    Import {
+        #[arg(long)]
+        panel: String,
+        file: PathBuf,
+        #[arg(long)]
+        apply: bool,
+        /// Also keep descriptions of services the cached catalogue lacks.
+        #[arg(long)]
+        include_unknown: bool,
     },
 }
 
@@ -203,6 +223,12 @@ fn main() -> ExitCode {
         Command::Ticket(cmd) => return exit(tickets::ticket(&db, cmd)),
         Command::Outbox(cmd) => return exit(tickets::outbox_cmd(&db, cmd)),
         Command::Log { limit, json } => return exit(tickets::log(&db, limit, json)),
+        Command::Services(ServicesCmd::Import {
+            panel,
+            file,
+            apply,
+            include_unknown,
+        }) => import_cmd(&db, &panel, &file, apply, include_unknown),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -252,7 +278,13 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
                 services_key: std::env::var("PANELDESK_SERVICES_KEY").ok(),
                 no_keychain,
             };
-            let p = panels::add(&mut db.local()?, db.install_id(), &keychain, &Actor::cli(), new)?;
+            let p = panels::add(
+                &mut db.local()?,
+                db.install_id(),
+                &keychain,
+                &Actor::cli(),
+                new,
+            )?;
             println!("added panel {} ({})", p.name, p.url);
             if p.no_keychain {
                 println!(
@@ -312,7 +344,13 @@ fn panel(db: &Db, cmd: PanelCmd) -> Result<(), Error> {
         }
         PanelCmd::Remove { name } => {
             let p = panels::by_name(&db.local()?, &name)?;
-            panels::remove(&Writer::start(db)?, db.install_id(), &keychain, &Actor::cli(), &p)?;
+            panels::remove(
+                &Writer::start(db)?,
+                db.install_id(),
+                &keychain,
+                &Actor::cli(),
+                &p,
+            )?;
             println!("removed panel {} and its cached data", p.name);
         }
     }
@@ -378,10 +416,7 @@ fn sync_run(db: &Db, args: SyncArgs) -> Result<ExitCode, Error> {
     if args.watch {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         // The sync owner also delivers the reply outbox.
-        let outbox = paneldesk_core::tickets::Outbox::new(
-            engine.clone(),
-            Actor::cli(),
-        );
+        let outbox = paneldesk_core::tickets::Outbox::new(engine.clone(), Actor::cli());
         rt.block_on(async {
             tokio::spawn(async move {
                 let _ = tokio::signal::ctrl_c().await;
@@ -501,6 +536,50 @@ fn export_cmd(db: &Db, what: ExportWhat, panel: Option<&str>) -> Result<(), Erro
     paneldesk_core::activity::append(&local, db.install_id(), &entry)
 }
 
+fn import_cmd(
+    db: &Db,
+    panel: &str,
+    file: &std::path::Path,
+    apply: bool,
+    include_unknown: bool,
+) -> Result<(), Error> {
+    use paneldesk_core::service_descriptions::{self, ImportFile};
+    let panel = panels::by_name(&db.local()?, panel)?;
+    let file = ImportFile::read(file)?;
+    let read = db.read()?;
+    let p = service_descriptions::preview(&read, panel.id, &file)?;
+    println!(
+        "{}: {} new, {} updated, {} unchanged, {} unknown services, {} unreadable rows",
+        file.name,
+        p.new,
+        p.updated,
+        p.unchanged,
+        p.unknown,
+        p.bad.len()
+    );
+    for b in &p.bad {
+        println!("  row {}: {}", b.line, b.reason);
+    }
+    if !apply {
+        println!("nothing written: add --apply to import");
+        return Ok(());
+    }
+    let done = service_descriptions::apply(
+        &read,
+        &mut db.local()?,
+        db.install_id(),
+        &Actor::cli(),
+        panel.id,
+        &file,
+        include_unknown,
+    )?;
+    println!(
+        "imported: {} written, {} unchanged, {} unknown services left out",
+        done.written, done.unchanged, done.skipped_unknown
+    );
+    Ok(())
+}
+
 fn retention(db: &Db, days: Option<i64>) -> Result<(), Error> {
     match days {
         Some(d) if d < 1 => {
@@ -508,7 +587,12 @@ fn retention(db: &Db, days: Option<i64>) -> Result<(), Error> {
             std::process::exit(2);
         }
         Some(d) => {
-            let removed = settings::set_retention_days(&Writer::start(db)?, db.install_id(), &Actor::cli(), d)?;
+            let removed = settings::set_retention_days(
+                &Writer::start(db)?,
+                db.install_id(),
+                &Actor::cli(),
+                d,
+            )?;
             println!(
                 "retention {d} days: removed {} orders, {} payments, {} closed tickets",
                 removed.orders, removed.payments, removed.tickets

@@ -146,8 +146,21 @@ fn engine_for(fake: &FakePanel, rate: f64) -> (tempfile::TempDir, Engine) {
         services_key: None,
         no_keychain: true,
     };
-    panels::add(&mut db.local().unwrap(), db.install_id(), &Keychain, &paneldesk_core::activity::Actor::cli(), new).unwrap();
-    set_per_fetch_everywhere(&db.local().unwrap(), db.install_id(), &paneldesk_core::activity::Actor::cli(), 1000).unwrap();
+    panels::add(
+        &mut db.local().unwrap(),
+        db.install_id(),
+        &Keychain,
+        &paneldesk_core::activity::Actor::cli(),
+        new,
+    )
+    .unwrap();
+    set_per_fetch_everywhere(
+        &db.local().unwrap(),
+        db.install_id(),
+        &paneldesk_core::activity::Actor::cli(),
+        1000,
+    )
+    .unwrap();
     let writer = Writer::start(&db).unwrap();
     (
         tmp,

@@ -62,9 +62,10 @@ impl LockError {
             LockError::Wrong { tries_left } => Some(format!(
                 "{tries_left} more wrong tries, then each one makes you wait."
             )),
-            LockError::LockedOut { .. } => {
-                Some("Wait, then type the passcode again; restarting the app does not lift the wait.".into())
-            }
+            LockError::LockedOut { .. } => Some(
+                "Wait, then type the passcode again; restarting the app does not lift the wait."
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -167,7 +168,11 @@ pub fn set(
         local,
         install_id,
         actor,
-        if had { "passcode changed" } else { "app lock on" },
+        if had {
+            "passcode changed"
+        } else {
+            "app lock on"
+        },
     )?;
     settings(local, operator)
 }
@@ -192,7 +197,12 @@ pub fn set_idle(
     if n == 0 {
         return Err(LockError::NotSet.into());
     }
-    log(local, install_id, actor, &format!("idle time {idle_minutes} min"))?;
+    log(
+        local,
+        install_id,
+        actor,
+        &format!("idle time {idle_minutes} min"),
+    )?;
     settings(local, operator)
 }
 
@@ -224,7 +234,11 @@ pub fn unlock(local: &LocalConn, operator: i64, passcode: &str, at: i64) -> Resu
         .into());
     }
     let right = PasswordHash::new(&r.hash)
-        .map(|h| Argon2::default().verify_password(passcode.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(passcode.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false);
     if right {
         local

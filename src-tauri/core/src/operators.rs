@@ -112,7 +112,14 @@ pub async fn add(writer: &Writer, install_id: &str, actor: &Actor, name: &str) -
                 id: w.local.last_insert_rowid(),
                 name,
             };
-            log(&w.local, &install_id, &actor, None, format!("operator {}", op.name), "added".into())?;
+            log(
+                &w.local,
+                &install_id,
+                &actor,
+                None,
+                format!("operator {}", op.name),
+                "added".into(),
+            )?;
             Ok(op)
         })
         .await
@@ -135,7 +142,10 @@ pub async fn rename(
                 .ok_or_else(|| OperatorError::Unknown(id.to_string()))?;
             let name = free_name(&w.local, &name, Some(id))?;
             w.local
-                .execute("UPDATE operators SET name = ?2 WHERE id = ?1", params![id, name])
+                .execute(
+                    "UPDATE operators SET name = ?2 WHERE id = ?1",
+                    params![id, name],
+                )
                 .map_err(LocalConn::err)?;
             log(
                 &w.local,

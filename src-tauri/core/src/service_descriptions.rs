@@ -123,9 +123,16 @@ impl ImportError {
     }
 }
 
+/// A data row read: where it is in the file, its service and its description.
+struct FileRow {
+    line: u32,
+    service_id: i64,
+    description: String,
+}
+
 /// The id and description of each data row, from the file's first sheet
 /// (XLSX, XLS, ODS) or its text (anything else, read as CSV).
-fn read_rows(f: &ImportFile) -> Result<(Vec<(u32, i64, String)>, Vec<BadRow>)> {
+fn read_rows(f: &ImportFile) -> Result<(Vec<FileRow>, Vec<BadRow>)> {
     let file = f.name.clone();
     let unreadable = |reason: String| ImportError::Unreadable {
         file: file.clone(),
@@ -163,11 +170,17 @@ fn read_rows(f: &ImportFile) -> Result<(Vec<(u32, i64, String)>, Vec<BadRow>)> {
         out
     };
     let mut rows = table.into_iter();
-    let header = rows.next().ok_or_else(|| ImportError::Empty(file.clone()))?;
+    let header = rows
+        .next()
+        .ok_or_else(|| ImportError::Empty(file.clone()))?;
     let find = |names: &[&str]| {
         names.iter().find_map(|n| {
             header.iter().position(|h| {
-                h.trim().trim_start_matches('\u{feff}').to_lowercase().replace(['_', '-'], " ") == *n
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_lowercase()
+                    .replace(['_', '-'], " ")
+                    == *n
             })
         })
     };
@@ -202,7 +215,11 @@ fn read_rows(f: &ImportFile) -> Result<(Vec<(u32, i64, String)>, Vec<BadRow>)> {
             });
             continue;
         }
-        good.push((line, id, text));
+        good.push(FileRow {
+            line,
+            service_id: id,
+            description: text,
+        });
     }
     if good.is_empty() && bad.is_empty() {
         return Err(ImportError::Empty(file).into());
@@ -236,7 +253,7 @@ pub fn preview(read: &ReadConn, panel_id: i64, file: &ImportFile) -> Result<Impo
     })
 }
 
-fn classify(read: &ReadConn, panel_id: i64, rows: Vec<(u32, i64, String)>) -> Result<Vec<ImportRow>> {
+fn classify(read: &ReadConn, panel_id: i64, rows: Vec<FileRow>) -> Result<Vec<ImportRow>> {
     let names: HashMap<i64, String> = read
         .prepare_cached("SELECT id, name FROM services WHERE panel_id = ?1")
         .map_err(crate::db::CacheConn::err)?
@@ -247,28 +264,36 @@ fn classify(read: &ReadConn, panel_id: i64, rows: Vec<(u32, i64, String)>) -> Re
     let kept = kept(read.local(), panel_id)?;
     Ok(rows
         .into_iter()
-        .map(|(line, service_id, description)| {
-            let service_name = names.get(&service_id).cloned();
-            let change = match (&service_name, kept.get(&service_id)) {
-                (None, _) => RowChange::UnknownService,
-                (Some(_), None) => RowChange::New,
-                (Some(_), Some(old)) if *old == description => RowChange::Unchanged,
-                (Some(_), Some(_)) => RowChange::Updated,
-            };
-            ImportRow {
-                line,
-                service_id,
-                service_name,
-                description,
-                change,
-            }
-        })
+        .map(
+            |FileRow {
+                 line,
+                 service_id,
+                 description,
+             }| {
+                let service_name = names.get(&service_id).cloned();
+                let change = match (&service_name, kept.get(&service_id)) {
+                    (None, _) => RowChange::UnknownService,
+                    (Some(_), None) => RowChange::New,
+                    (Some(_), Some(old)) if *old == description => RowChange::Unchanged,
+                    (Some(_), Some(_)) => RowChange::Updated,
+                };
+                ImportRow {
+                    line,
+                    service_id,
+                    service_name,
+                    description,
+                    change,
+                }
+            },
+        )
         .collect())
 }
 
 fn kept(local: &LocalConn, panel_id: i64) -> Result<HashMap<i64, String>> {
     local
-        .prepare_cached("SELECT service_id, description FROM service_descriptions WHERE panel_id = ?1")
+        .prepare_cached(
+            "SELECT service_id, description FROM service_descriptions WHERE panel_id = ?1",
+        )
         .map_err(LocalConn::err)?
         .query_map([panel_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .map_err(LocalConn::err)?
@@ -334,10 +359,7 @@ pub fn apply(
             actor: actor.clone(),
             panel: Some((panel.id, panel.name)),
             action: Action::Import,
-            target: Some(format!(
-                "service descriptions from {}",
-                file.name
-            )),
+            target: Some(format!("service descriptions from {}", file.name)),
             outcome: Outcome::Sent,
             details: Some(format!(
                 "{} written, {} unchanged, {} unknown services left out, {} unreadable rows",

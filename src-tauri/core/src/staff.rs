@@ -170,9 +170,9 @@ pub fn save(
         .filter(|a| !a.alias.is_empty())
         .collect();
     for a in &aliases {
-        let owner = existing.iter().find(|m| {
-            Some(m.name.as_str()) != previous && m.aliases.iter().any(|x| x == a)
-        });
+        let owner = existing
+            .iter()
+            .find(|m| Some(m.name.as_str()) != previous && m.aliases.iter().any(|x| x == a));
         if let Some(owner) = owner {
             return Err(StaffError::AliasTaken {
                 alias: a.alias.clone(),

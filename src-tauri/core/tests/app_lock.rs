@@ -39,13 +39,20 @@ fn wrong_passcodes_are_refused_then_locked_out_across_a_restart() {
     for left in (1..FREE_TRIES).rev() {
         let err = app_lock::unlock(&local, op, "tulip-4417", now()).unwrap_err();
         assert_eq!(err.code(), ErrorCode::WrongPasscode);
-        assert!(err.fix().unwrap().starts_with(&format!("{left} more")), "{:?}", err.fix());
+        assert!(
+            err.fix().unwrap().starts_with(&format!("{left} more")),
+            "{:?}",
+            err.fix()
+        );
     }
     // The last free try starts the wait.
     let at = now();
     let err = app_lock::unlock(&local, op, "nope", at).unwrap_err();
     assert_eq!(err.code(), ErrorCode::LockedOut);
-    assert!(err.to_string().contains(&format!("{FIRST_WAIT_S} s")), "{err}");
+    assert!(
+        err.to_string().contains(&format!("{FIRST_WAIT_S} s")),
+        "{err}"
+    );
     drop(local);
     drop(db);
 
@@ -57,19 +64,40 @@ fn wrong_passcodes_are_refused_then_locked_out_across_a_restart() {
     // After it, a wrong one waits twice as long; the right one opens and
     // clears the count.
     let err = app_lock::unlock(&local, op, "nope", at + FIRST_WAIT_S).unwrap_err();
-    assert!(err.to_string().contains(&format!("{} s", 2 * FIRST_WAIT_S)), "{err}");
+    assert!(
+        err.to_string().contains(&format!("{} s", 2 * FIRST_WAIT_S)),
+        "{err}"
+    );
     app_lock::unlock(&local, op, PASSCODE, at + 3 * FIRST_WAIT_S).unwrap();
     let s = app_lock::settings(&local, op).unwrap();
     assert_eq!((s.failures, s.locked_until), (0, None));
 
     // Changing or removing the lock needs the current passcode.
-    let err = app_lock::set(&local, db.install_id(), &actor, op, Some("nope"), "new-code", 0).unwrap_err();
+    let err = app_lock::set(
+        &local,
+        db.install_id(),
+        &actor,
+        op,
+        Some("nope"),
+        "new-code",
+        0,
+    )
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::WrongPasscode);
     let err = app_lock::remove(&local, db.install_id(), &actor, op, "nope").unwrap_err();
     assert_eq!(err.code(), ErrorCode::WrongPasscode);
     app_lock::unlock(&local, op, PASSCODE, now()).unwrap();
     // Too short a passcode is refused before anything changes.
-    let err = app_lock::set(&local, db.install_id(), &actor, op, Some(PASSCODE), "abc", 0).unwrap_err();
+    let err = app_lock::set(
+        &local,
+        db.install_id(),
+        &actor,
+        op,
+        Some(PASSCODE),
+        "abc",
+        0,
+    )
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidRequest);
     app_lock::remove(&local, db.install_id(), &actor, op, PASSCODE).unwrap();
     assert!(!app_lock::settings(&local, op).unwrap().enabled);
@@ -89,16 +117,42 @@ fn only_an_argon2id_hash_is_kept_and_the_passcode_is_in_no_file() {
     let tmp = tempfile::tempdir().unwrap();
     let (db, op) = open(tmp.path());
     let local = db.local().unwrap();
-    app_lock::set(&local, db.install_id(), &Actor::cli(), op, None, PASSCODE, 10).unwrap();
+    app_lock::set(
+        &local,
+        db.install_id(),
+        &Actor::cli(),
+        op,
+        None,
+        PASSCODE,
+        10,
+    )
+    .unwrap();
     let hash: String = local
-        .query_row("SELECT hash FROM app_locks WHERE operator_id = ?1", [op], |r| r.get(0))
+        .query_row(
+            "SELECT hash FROM app_locks WHERE operator_id = ?1",
+            [op],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains(PASSCODE));
     // Salted: the same passcode set again hashes differently.
-    app_lock::set(&local, db.install_id(), &Actor::cli(), op, Some(PASSCODE), PASSCODE, 10).unwrap();
+    app_lock::set(
+        &local,
+        db.install_id(),
+        &Actor::cli(),
+        op,
+        Some(PASSCODE),
+        PASSCODE,
+        10,
+    )
+    .unwrap();
     let again: String = local
-        .query_row("SELECT hash FROM app_locks WHERE operator_id = ?1", [op], |r| r.get(0))
+        .query_row(
+            "SELECT hash FROM app_locks WHERE operator_id = ?1",
+            [op],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_ne!(hash, again);
     drop(local);

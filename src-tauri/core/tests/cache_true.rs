@@ -119,7 +119,13 @@ fn an_old_open_order_that_finishes_is_no_longer_open_in_the_cache() {
     let engine = common::engine(&f.db);
     assert!(sync(&f, &engine, &[Resource::Orders]).is_none());
     // Time passes: the horizon moves past orders still open (kept by retention).
-    paneldesk_core::settings::set_retention_days(&Writer::start(&f.db).unwrap(), f.db.install_id(), &paneldesk_core::activity::Actor::cli(), 30).unwrap();
+    paneldesk_core::settings::set_retention_days(
+        &Writer::start(&f.db).unwrap(),
+        f.db.install_id(),
+        &paneldesk_core::activity::Actor::cli(),
+        30,
+    )
+    .unwrap();
     let horizon = chrono::Utc::now().timestamp() - 30 * 86_400;
     let open_old: Vec<i64> = {
         let c = cache(&f.db);

@@ -225,7 +225,14 @@ fn a_panel_removed_while_it_syncs_leaves_no_row_behind() {
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    panels::remove(&writer, db.install_id(), &Keychain, &paneldesk_core::activity::Actor::cli(), &panel).unwrap();
+    panels::remove(
+        &writer,
+        db.install_id(),
+        &Keychain,
+        &paneldesk_core::activity::Actor::cli(),
+        &panel,
+    )
+    .unwrap();
     let reports = rt.block_on(running).unwrap().unwrap();
     let err = reports[0]
         .error

@@ -31,7 +31,7 @@ struct Fx {
 fn fx() -> Fx {
     let fake = FakePanel::spawn(Config::with_orders(20)).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(&tmp.path().join("data"))).unwrap();
+    let db = Db::open(&DataDir::new(tmp.path().join("data"))).unwrap();
     let panel_id = common::env_panel(&db, "Shop", &fake, 50.0).id;
     sync_services(&db);
     Fx {
@@ -82,7 +82,10 @@ fn write(dir: &Path, name: &str, text: &str) -> ImportFile {
 fn a_csv_with_extra_columns_and_hard_text_is_previewed_then_imported() {
     let f = fx();
     let mut csv = String::from("\u{feff}Category,Service ID,Name,Description,Rate\n");
-    csv += &format!("Instagram,101,ignored name,\"{}\",1.5\n", HARD.replace('"', "\"\""));
+    csv += &format!(
+        "Instagram,101,ignored name,\"{}\",1.5\n",
+        HARD.replace('"', "\"\"")
+    );
     csv += "Instagram,102,x,\"Plain, with a comma\",2\n";
     csv += "Nowhere,99999,x,For a service the panel does not have,3\n";
     csv += "Bad,abc,x,not an id,4\n";
@@ -91,7 +94,12 @@ fn a_csv_with_extra_columns_and_hard_text_is_previewed_then_imported() {
 
     let preview = service_descriptions::preview(&f.db.read().unwrap(), f.panel_id, &file).unwrap();
     assert_eq!(
-        (preview.new, preview.updated, preview.unchanged, preview.unknown),
+        (
+            preview.new,
+            preview.updated,
+            preview.unchanged,
+            preview.unknown
+        ),
         (2, 0, 0, 1)
     );
     assert_eq!(preview.sample.len(), 3);
@@ -147,7 +155,10 @@ fn a_csv_with_extra_columns_and_hard_text_is_previewed_then_imported() {
         false,
     )
     .unwrap();
-    assert_eq!(descriptions(&f.db, f.panel_id)[1].1.as_deref(), Some("Changed"));
+    assert_eq!(
+        descriptions(&f.db, f.panel_id)[1].1.as_deref(),
+        Some("Changed")
+    );
 
     // A services refresh replaces the cached catalogue; the descriptions stay.
     sync_services(&f.db);
@@ -185,7 +196,9 @@ fn an_xlsx_file_is_read_from_its_first_sheet_and_unknown_services_can_be_kept() 
     sheet.write_string(2, 1, "104").unwrap();
     sheet.write_string(2, 2, "Text id").unwrap();
     sheet.write_number(3, 1, 88888.0).unwrap();
-    sheet.write_string(3, 2, "Not in the catalogue yet").unwrap();
+    sheet
+        .write_string(3, 2, "Not in the catalogue yet")
+        .unwrap();
     book.save(&file).unwrap();
     let file = ImportFile::read(&file).unwrap();
 
@@ -219,7 +232,11 @@ fn a_file_without_the_columns_or_unreadable_is_a_clear_error_and_writes_nothing(
     let no_columns = write(f.tmp.path(), "x.csv", "name,rate\nfoo,1\n");
     let err = service_descriptions::preview(&read, f.panel_id, &no_columns).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidRequest);
-    assert!(err.to_string().contains("no header row naming a service id"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("no header row naming a service id"),
+        "{err}"
+    );
     assert!(err.fix().unwrap().contains("service_id and description"));
 
     let fake_xlsx = write(f.tmp.path(), "broken.xlsx", "this is not a workbook");

@@ -4,10 +4,10 @@
 use paneldesk_core::db::ReadConn;
 use paneldesk_core::db::{migrate_to, Db, Schema};
 use paneldesk_core::paths::DataDir;
-use paneldesk_core::staff;
 use paneldesk_core::reports::{
     self, HealthStatus, ServiceHealthParams, TopSpendersParams, WindowParams,
 };
+use paneldesk_core::staff;
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
@@ -788,13 +788,30 @@ fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
         role,
         aliases: aliases
             .iter()
-            .map(|a| staff::StaffAlias { panel_id: main, alias: (*a).into() })
+            .map(|a| staff::StaffAlias {
+                panel_id: main,
+                alias: (*a).into(),
+            })
             .collect(),
         panels: vec![],
     };
     let id = fx.db.install_id().to_owned();
-    staff::save(&mut local, &id, &paneldesk_core::activity::Actor::cli(), None, member("Mira", staff::StaffRole::Staff, &["mira_pp"])).unwrap();
-    staff::save(&mut local, &id, &paneldesk_core::activity::Actor::cli(), None, member("AutoBot", staff::StaffRole::Bot, &[])).unwrap();
+    staff::save(
+        &mut local,
+        &id,
+        &paneldesk_core::activity::Actor::cli(),
+        None,
+        member("Mira", staff::StaffRole::Staff, &["mira_pp"]),
+    )
+    .unwrap();
+    staff::save(
+        &mut local,
+        &id,
+        &paneldesk_core::activity::Actor::cli(),
+        None,
+        member("AutoBot", staff::StaffRole::Bot, &[]),
+    )
+    .unwrap();
 
     // Each ticket's conversation as a table: (staff name, or None for the
     // customer; time; the message as the panel sends it).
@@ -931,8 +948,18 @@ fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
     // and a window that starts after Kim's reply drops it.
     let other = fx.panel("Other", "USD");
     let mut elsewhere = member("Mira", staff::StaffRole::Staff, &[]);
-    elsewhere.aliases.push(staff::StaffAlias { panel_id: other, alias: "mira_pp".into() });
-    staff::save(&mut local, &id, &paneldesk_core::activity::Actor::cli(), Some("Mira"), elsewhere).unwrap();
+    elsewhere.aliases.push(staff::StaffAlias {
+        panel_id: other,
+        alias: "mira_pp".into(),
+    });
+    staff::save(
+        &mut local,
+        &id,
+        &paneldesk_core::activity::Actor::cli(),
+        Some("Mira"),
+        elsewhere,
+    )
+    .unwrap();
     let names: Vec<String> = reports::flagged_by_staff(&fx.conn, &p)
         .unwrap()
         .staff

@@ -67,7 +67,10 @@ fn members_have_names_per_panel_a_role_and_panels_and_renames_keep_them() {
     )
     .unwrap();
     assert_eq!(kainat.name, "Kainat");
-    assert_eq!(kainat.aliases, vec![alias(a, "kainat"), alias(b, "kainat_b")]);
+    assert_eq!(
+        kainat.aliases,
+        vec![alias(a, "kainat"), alias(b, "kainat_b")]
+    );
     assert_eq!(kainat.panels, vec![a, b]);
 
     // The same alias on another panel is someone else's; on the same panel it is refused.
@@ -77,8 +80,22 @@ fn members_have_names_per_panel_a_role_and_panels_and_renames_keep_them() {
         aliases,
         panels: vec![],
     };
-    staff::save(&mut local, &id, &actor, None, edit("Huseyin", vec![alias(b, "kainat")])).unwrap();
-    let err = staff::save(&mut local, &id, &actor, None, edit("Bot", vec![alias(a, "kainat")])).unwrap_err();
+    staff::save(
+        &mut local,
+        &id,
+        &actor,
+        None,
+        edit("Huseyin", vec![alias(b, "kainat")]),
+    )
+    .unwrap();
+    let err = staff::save(
+        &mut local,
+        &id,
+        &actor,
+        None,
+        edit("Bot", vec![alias(a, "kainat")]),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidRequest);
     assert_eq!(err.to_string(), "\"kainat\" already names Kainat on Alpha");
     let err = staff::save(&mut local, &id, &actor, None, edit("kainat", vec![])).unwrap_err();
@@ -98,7 +115,10 @@ fn members_have_names_per_panel_a_role_and_panels_and_renames_keep_them() {
         },
     )
     .unwrap();
-    assert_eq!((renamed.role, renamed.panels.clone()), (StaffRole::Bot, vec![a]));
+    assert_eq!(
+        (renamed.role, renamed.panels.clone()),
+        (StaffRole::Bot, vec![a])
+    );
     let dir = staff::directory(&local).unwrap();
     assert_eq!(
         dir.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
@@ -157,7 +177,10 @@ fn the_old_global_aliases_become_one_per_panel() {
     assert_eq!(members[0].name, "Helper");
     // A role typed by hand becomes staff.
     assert_eq!(members[0].role, StaffRole::Staff);
-    assert_eq!(members[1].aliases, vec![alias(1, "mira_pp"), alias(2, "mira_pp")]);
+    assert_eq!(
+        members[1].aliases,
+        vec![alias(1, "mira_pp"), alias(2, "mira_pp")]
+    );
 }
 
 #[test]
@@ -208,9 +231,21 @@ fn every_settings_change_is_logged_and_no_key_is() {
     assert_eq!(
         rows,
         vec![
-            (Action::SyncSettings, Some("retention 90 days".into()), host.clone()),
-            (Action::SyncSettings, Some("orders: every 120 s, 50 per page".into()), host.clone()),
-            (Action::Panel, Some("changed: staff name, rate limit".into()), host.clone()),
+            (
+                Action::SyncSettings,
+                Some("retention 90 days".into()),
+                host.clone()
+            ),
+            (
+                Action::SyncSettings,
+                Some("orders: every 120 s, 50 per page".into()),
+                host.clone()
+            ),
+            (
+                Action::Panel,
+                Some("changed: staff name, rate limit".into()),
+                host.clone()
+            ),
             (Action::Panel, Some("added".into()), host),
         ]
     );

@@ -445,7 +445,7 @@ fn unread_counts_new_customer_messages_since_the_operator_opened_the_ticket() {
             &paneldesk_core::activity::Actor::cli(),
             "Bea",
         ))
-            .unwrap();
+        .unwrap();
     operators::switch(&f.db.local().unwrap(), other.id).unwrap();
     let unread = browse::ticket_view(&read, f.panel_id, ticket)
         .unwrap()
@@ -494,16 +494,17 @@ fn the_log_filters_by_action_operator_and_panel() {
         [Action::Reply],
         "the reply is the operator's; the template was the CLI's"
     );
+    // The panel's own row: its addition, a settings change.
     assert_eq!(
         only(activity::LogFilter {
             panel_id: Some(f.panel_id),
             ..Default::default()
         }),
-        [Action::Reply]
+        [Action::Reply, Action::Panel]
     );
     let mut csv = Vec::new();
     let n = activity::write_csv(&local, &activity::LogFilter::default(), &mut csv).unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n, 3);
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.starts_with("at,actor_kind,actor_id,actor_name,host,install_id,panel_id,panel_name,action,target,outcome,details\n"));
     assert!(!csv.contains("Logged reply"), "never a message's content");

@@ -1,11 +1,13 @@
 // First run: no panel -> the welcome screen -> the demo panel -> its sync
 // visibly running -> orders filtered by status and service -> an order's
 // detail -> its customer's detail -> a template -> a waiting ticket answered
-// -> an AI provider and preset -> a ticket analysed, drafted, shortened, sent.
+// -> an AI provider and preset -> a ticket analysed, drafted, shortened, sent
+// -> money and orders -> the staff directory, the app lock, an import, a
+// payment from Payments, checked orders acted on -> the activity log.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { choose, cliJson, launchApp, navigate, screenshot, startFakeAi, texts, typeInto } from "../harness.mjs";
 
@@ -485,22 +487,167 @@ test("orders: two quoted orders of a ticket cancelled through the confirmation, 
   await browser.keys(["Escape"]);
 });
 
+test("an operator's day: staff directory, app lock, descriptions imported, a payment from Payments, two checked orders acted on", async () => {
+  const { browser, dataDir } = app;
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const origin = new URL(demo.url).origin;
+  const writes = () => fetch(`${origin}/__fake/writes`, { headers: { "x-api-key": "paneldesk-demo-admin-key" } }).then((r) => r.json());
+
+  // Staff directory: a member with her name on the demo panel, a role.
+  await navigate(browser, "Staff directory");
+  await (await browser.$('[data-testid="staff-new"]')).click();
+  await typeInto(browser, "staff-name", "Kainat");
+  await choose(browser, "staff-role", "admin");
+  const aliasField = await browser.execute(() => document.querySelector('[data-testid^="staff-alias-"]').dataset.testid);
+  await typeInto(browser, aliasField, "kainat, kainat_pp");
+  await (await browser.$('[data-testid="staff-save"]')).click();
+  const member = await browser.$('[data-testid="staff-row"][data-name="Kainat"]');
+  await member.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the staff member was not saved" });
+  assert.match(await member.getText(), /Kainat\s*Admin\s*All panels\s*kainat \(Demo panel\), kainat_pp \(Demo panel\)/);
+  await screenshot(browser, "first-run-16-staff-directory");
+
+  // My profile: the lock on; "Lock now" covers the window until the passcode.
+  await navigate(browser, "My profile & app lock");
+  await typeInto(browser, "lock-new", "2468");
+  await typeInto(browser, "lock-confirm", "2468");
+  await (await browser.$('[data-testid="lock-save"]')).click();
+  const state = await browser.$('[data-testid="lock-state"]');
+  await state.waitUntil(async () => /^On: asked when the app starts and after 10 minutes idle\.$/.test(await state.getText()), {
+    timeout: 10_000,
+    timeoutMsg: "the lock did not turn on",
+  });
+  await (await browser.$('[data-testid="lock-now"]')).click();
+  const lock = await browser.$('[data-testid="lock-screen"]');
+  await lock.waitForDisplayed({ timeout: 10_000 });
+  await typeInto(browser, "lock-passcode", "1111");
+  await browser.keys(["Enter"]);
+  const lockError = await browser.$('[data-testid="lock-error"]');
+  await lockError.waitUntil(async () => /^that passcode is not right\. 4 more wrong tries/.test(await lockError.getText()), { timeout: 10_000 });
+  await screenshot(browser, "first-run-17-lock-screen");
+  // While locked, nothing is done in the operator's name.
+  const refused = await browser.executeAsync((done) =>
+    window.__TAURI_INTERNALS__.invoke("staff_remove", { name: "Kainat" }).then(() => done("done"), (e) => done(e.code)),
+  );
+  assert.equal(refused, "app_locked");
+  await typeInto(browser, "lock-passcode", "2468");
+  await browser.keys(["Enter"]);
+  await lock.waitForDisplayed({ reverse: true, timeout: 10_000, timeoutMsg: "the right passcode did not unlock" });
+  // The lock off again, with the passcode.
+  await typeInto(browser, "lock-current", "2468");
+  await (await browser.$('[data-testid="lock-off"]')).click();
+  await state.waitUntil(async () => (await state.getText()) === "Off.", { timeout: 10_000 });
+
+  // Services: descriptions imported from a CSV, previewed first.
+  const csv = join(dataDir, "descriptions.csv");
+  writeFileSync(csv, 'Category,service_id,Description,Rate\nIG,101,"Real ""HQ"" followers, no drop\nRefill 30 days <b>x</b>",1\nX,99999,Unknown here,2\n');
+  await navigate(browser, "Services");
+  await (await browser.$('[data-testid="services-import"]')).click();
+  await (await browser.$('[data-testid="import-file"]')).addValue(csv);
+  const counts = await browser.$('[data-testid="import-counts"]');
+  await counts.waitUntil(async () => (await counts.getText()) === "1 new · 0 updated · 0 unchanged · 1 unknown services", {
+    timeout: 10_000,
+    timeoutMsg: "the preview did not count the file's rows",
+  });
+  await screenshot(browser, "first-run-18-import-preview");
+  await (await browser.$('[data-testid="import-apply"]')).click();
+  const done = await browser.$('[data-testid="import-done"]');
+  await done.waitUntil(async () => (await done.getText()) === "Imported: 1 written, 0 unchanged, 1 unknown services left out.", { timeout: 10_000 });
+  await (await browser.$('[data-testid="import-close"]')).click();
+  await typeInto(browser, "filter-text", "101");
+  await browser.waitUntil(
+    async () => (await texts(browser, '[data-testid="table-row"] .td')).some((c) => c.startsWith('Real "HQ" followers, no drop')),
+    { timeout: 10_000, timeoutMsg: "the description is not in the services table" },
+  );
+
+  // Payments: "Add payment" with the user typed, through the confirmation.
+  await navigate(browser, "Payments");
+  const first = await browser.$('[data-testid="table-row"]');
+  await first.waitForDisplayed({ timeout: 10_000 });
+  const user = await browser.execute(() => {
+    const column = Array.from(document.querySelectorAll('[role="columnheader"]')).findIndex((h) => h.dataset.column === "user");
+    return document.querySelector('[data-testid="table-row"]').children[column].textContent.trim();
+  });
+  await (await browser.$('[data-testid="payments-add"]')).click();
+  await typeInto(browser, "payment-user", user);
+  await typeInto(browser, "payment-amount", "3");
+  await browser.keys(["Enter"]);
+  await (await browser.$('[data-testid="payment-confirmation"]')).waitForDisplayed({ timeout: 15_000 });
+  assert.equal(await (await browser.$('[data-testid="confirm-amount"]')).getText(), "3.00 USD");
+  await browser.keys(["Enter"]);
+  const outcome = await browser.$('[data-testid="payment-outcome"]');
+  await outcome.waitUntil(async () => /^Sent: the panel added payment #\d+\.$/.test(await outcome.getText()), { timeout: 15_000 });
+  await (await browser.$('[data-testid="payment-done"]')).click();
+  const paid = (await writes()).filter((w) => w.path.endsWith("/payments/add"));
+  assert.equal(paid.length, 2);
+  assert.deepEqual([paid[1].body.username, paid[1].body.amount], [user, "3.00"]);
+
+  // Orders: two pending rows checked, then canceled together through the confirmation.
+  await navigate(browser, "Orders");
+  await choose(browser, "filter-status", "pending");
+  const count = await browser.$('[data-testid="row-count"]');
+  await count.waitUntil(async () => /match the filters/.test(await count.getText()), { timeout: 10_000 });
+  await browser.waitUntil(
+    async () => {
+      const statuses = await browser.execute(() =>
+        Array.from(document.querySelectorAll('[data-testid="table-row"] [data-status]'), (e) => e.dataset.status),
+      );
+      return statuses.length >= 2 && statuses.every((s) => s === "pending");
+    },
+    { timeout: 10_000, timeoutMsg: "no two pending orders in the table" },
+  );
+  const checks = await browser.$$('[data-testid="row-check"]');
+  await checks[0].click();
+  await checks[1].click();
+  const ids = await browser.execute(() =>
+    Array.from(document.querySelectorAll('[data-testid="table-row"]'))
+      .filter((r) => r.querySelector('[data-testid="row-check"]').checked)
+      .map((r) => Number(r.dataset.id)),
+  );
+  assert.equal(ids.length, 2);
+  assert.equal(await (await browser.$('[data-testid="selected-count"]')).getText(), "2 selected");
+  // Checking is not opening: no detail pane.
+  assert.equal(await (await browser.$('[data-testid="detail-pane"]')).isExisting(), false);
+  await screenshot(browser, "first-run-19-orders-checked");
+  await (await browser.$('[data-testid="orders-act"]')).click();
+  await choose(browser, "order-action-kind", "cancel");
+  await typeInto(browser, "order-action-reason", "duplicate order (e2e)");
+  await (await browser.$('[data-testid="order-action-review"]')).click();
+  const confirmation = await browser.$('[data-testid="order-action-confirmation"]');
+  await confirmation.waitForDisplayed({ timeout: 10_000 });
+  await browser.keys(["Enter"]);
+  const results = await browser.$('[data-testid="order-action-results"]');
+  await results.waitForDisplayed({ timeout: 15_000 });
+  // Pending orders cancel: each is done, and canceled on the panel.
+  const shown = await browser.execute(() =>
+    Array.from(document.querySelectorAll('[data-testid="order-action-results"] li'), (li) => li.dataset.done),
+  );
+  assert.deepEqual(shown, ["true", "true"]);
+  const truth = await fetch(`${origin}/__fake/truth`, { headers: { "x-api-key": "paneldesk-demo-admin-key" } }).then((r) => r.json());
+  for (const id of ids) assert.equal(truth.orders.find((o) => o.id === id).status, "canceled", `#${id}`);
+  const cancels = (await writes()).filter((w) => w.path.endsWith("/orders/cancel"));
+  assert.equal(cancels.length, 2);
+  assert.deepEqual(String(cancels[1].body.ids).split(",").map(Number).sort(), [...ids].sort());
+  await browser.keys(["Escape"]);
+  await (await browser.$('[data-testid="selected-count"]')).waitForDisplayed({ reverse: true, timeout: 5_000 });
+});
+
 test("the activity log screen shows the payment and the order action, filters by action and exports CSV", async () => {
   const { browser } = app;
   await navigate(browser, "Activity log");
   const table = await browser.$('[data-testid="activity-log"]');
   await table.waitForDisplayed({ timeout: 10_000 });
   const actions = () => browser.execute(() => Array.from(document.querySelectorAll('[data-testid="activity-log"] tbody tr'), (tr) => tr.dataset.action));
-  for (const a of ["payment", "order_action", "reply", "ai_call", "template_add", "payment_method"]) {
+  for (const a of ["payment", "order_action", "reply", "ai_call", "template_add", "payment_method", "staff", "app_lock", "import"]) {
     assert.ok((await actions()).includes(a), `the log shows ${a}`);
   }
   await choose(browser, "log-action", "payment");
   await browser.waitUntil(async () => {
     const shown = await actions();
-    return shown.length === 1 && shown[0] === "payment";
+    // The payment from a user's page and the one from Payments.
+    return shown.length === 2 && shown.every((a) => a === "payment");
   }, { timeout: 10_000, timeoutMsg: "the action filter did not narrow the log" });
   await choose(browser, "log-action", "");
-  await screenshot(browser, "first-run-16-activity-log");
+  await screenshot(browser, "first-run-20-activity-log");
   await (await browser.$('[data-testid="log-export"]')).click();
   const note = await browser.$('[data-testid="log-note"]');
   await note.waitUntil(async () => /rows? written to .*activity-log.*\.csv$/.test(await note.getText()), { timeout: 10_000 });

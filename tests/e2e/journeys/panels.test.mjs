@@ -67,4 +67,14 @@ test("the saved panel shows its auth error, and the right key connects it", asyn
   assert.equal(panel.status, "connected");
   assert.equal(panel.admin_key_last4, fake.key.slice(-4));
   assert.equal(panel.last_error, null);
+
+  // Both settings changes are in the activity log, from this device; the key never is.
+  const log = cliJson(["--data-dir", dataDir, "log"]);
+  const mine = log.filter((r) => r.panel_name === "Shop").map((r) => [r.action, r.details]);
+  assert.deepEqual(mine, [
+    ["panel_key", "replaced: admin key"],
+    ["panel", "added"],
+  ]);
+  assert.ok(!JSON.stringify(log).includes(fake.key));
+  assert.ok(!JSON.stringify(log).includes("wrong-key-1234"));
 });

@@ -62,7 +62,14 @@ pub fn fill(db: &Db, w: &World) {
         services_key: None,
         no_keychain: true,
     };
-    panels::add(&mut db.local().unwrap(), db.install_id(), &Keychain, &paneldesk_core::activity::Actor::cli(), new).unwrap();
+    panels::add(
+        &mut db.local().unwrap(),
+        db.install_id(),
+        &Keychain,
+        &paneldesk_core::activity::Actor::cli(),
+        new,
+    )
+    .unwrap();
     let mut conn = db.cache().unwrap();
     conn.pragma_update(None, "cache_size", -64 * 1024).unwrap();
     let tx = conn.begin().unwrap();

@@ -42,7 +42,9 @@ const LOCAL: &[M<'static>] = &[
     )),
     M::up(include_str!("../../../../migrations/local/0007_ai.sql")),
     M::up(include_str!("../../../../migrations/local/0008_money.sql")),
-    M::up(include_str!("../../../../migrations/local/0009_staff_imports_lock.sql")),
+    M::up(include_str!(
+        "../../../../migrations/local/0009_staff_imports_lock.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -173,7 +173,14 @@ pub fn add(
             keychain.set(&panel_account(install_id, id, PanelKey::Services), key)?;
         }
     }
-    log(&tx, install_id, actor, Action::Panel, (id, &name), "added".into())?;
+    log(
+        &tx,
+        install_id,
+        actor,
+        Action::Panel,
+        (id, &name),
+        "added".into(),
+    )?;
     tx.commit()?;
     by_name(local, &name)
 }
@@ -223,7 +230,14 @@ pub fn remove(
         w.local
             .execute("DELETE FROM panels WHERE id = ?1", [id])
             .map_err(LocalConn::err)?;
-        log(&w.local, &install_id, &actor, Action::Panel, (id, &name), "removed".into())?;
+        log(
+            &w.local,
+            &install_id,
+            &actor,
+            Action::Panel,
+            (id, &name),
+            "removed".into(),
+        )?;
         let tx = w.cache.begin()?;
         forget_panel(&tx, id)?;
         tx.commit()
@@ -370,20 +384,40 @@ pub fn update(
         (url != panel.url, "address"),
         (staff_name != panel.staff_name, "staff name"),
         (rate != panel.rate_limit, "rate limit"),
-        (enabled != panel.enabled, if enabled { "enabled" } else { "disabled" }),
+        (
+            enabled != panel.enabled,
+            if enabled { "enabled" } else { "disabled" },
+        ),
     ]
     .into_iter()
     .filter_map(|(c, what)| c.then_some(what))
     .collect();
     if !changed.is_empty() {
-        log(&tx, install_id, actor, Action::Panel, (id, &name), format!("changed: {}", changed.join(", ")))?;
+        log(
+            &tx,
+            install_id,
+            actor,
+            Action::Panel,
+            (id, &name),
+            format!("changed: {}", changed.join(", ")),
+        )?;
     }
-    let keys: Vec<&str> = [(admin_key.is_some(), "admin key"), (services_key.is_some(), "services key")]
-        .into_iter()
-        .filter_map(|(c, what)| c.then_some(what))
-        .collect();
+    let keys: Vec<&str> = [
+        (admin_key.is_some(), "admin key"),
+        (services_key.is_some(), "services key"),
+    ]
+    .into_iter()
+    .filter_map(|(c, what)| c.then_some(what))
+    .collect();
     if !keys.is_empty() {
-        log(&tx, install_id, actor, Action::PanelKey, (id, &name), format!("replaced: {}", keys.join(", ")))?;
+        log(
+            &tx,
+            install_id,
+            actor,
+            Action::PanelKey,
+            (id, &name),
+            format!("replaced: {}", keys.join(", ")),
+        )?;
     }
     tx.commit()?;
     by_id(local, id)

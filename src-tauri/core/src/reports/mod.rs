@@ -29,10 +29,9 @@ pub use by_service::{
 };
 pub use profiles::{
     create_service_health_profile, create_top_spender_profile, delete_service_health_profile,
-    delete_top_spender_profile, service_health_profile,
-    service_health_profiles, snooze, snoozes, top_spender_profile, top_spender_profiles, unsnooze,
-    update_service_health_profile, update_top_spender_profile, ServiceHealthProfile, Snooze,
-    TopSpenderProfile, SNOOZE_SECONDS,
+    delete_top_spender_profile, service_health_profile, service_health_profiles, snooze, snoozes,
+    top_spender_profile, top_spender_profiles, unsnooze, update_service_health_profile,
+    update_top_spender_profile, ServiceHealthProfile, Snooze, TopSpenderProfile, SNOOZE_SECONDS,
 };
 pub use replies::{
     flagged_by_staff, staff_score, staff_stats, FlaggedStaffReport, FlaggedStaffRow,

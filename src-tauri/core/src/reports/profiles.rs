@@ -329,4 +329,3 @@ pub fn snoozes(local: &LocalConn, at: i64) -> Result<Vec<Snooze>> {
     rows.collect::<rusqlite::Result<_>>()
         .map_err(LocalConn::err)
 }
-
