@@ -563,10 +563,7 @@ test("an operator's day: staff directory, app lock, descriptions imported, a pay
   await navigate(browser, "Payments");
   const first = await browser.$('[data-testid="table-row"]');
   await first.waitForDisplayed({ timeout: 10_000 });
-  const user = await browser.execute(() => {
-    const column = Array.from(document.querySelectorAll('[role="columnheader"]')).findIndex((h) => h.dataset.column === "user");
-    return document.querySelector('[data-testid="table-row"]').children[column].textContent.trim();
-  });
+  const user = (await texts(browser, '[data-testid="table-row"] .td[data-column="user"]'))[0];
   await (await browser.$('[data-testid="payments-add"]')).click();
   await typeInto(browser, "payment-user", user);
   await typeInto(browser, "payment-amount", "3");

@@ -61,12 +61,12 @@ test("with the panel gone the app says offline and still browses the cache", asy
   await navigate(browser, "Orders");
   const count = await browser.$('[data-testid="row-count"]');
   await count.waitUntil(async () => (await count.getText()) === "3,000 orders", { timeout: 10_000 });
-  const user = (await texts(browser, '[data-testid="table-row"] .td:nth-child(2)'))[0];
+  const user = (await texts(browser, '[data-testid="table-row"] .td[data-column="user"]'))[0];
   await typeInto(browser, "filter-text", user);
   await count.waitUntil(async () => /match the filters/.test(await count.getText()), { timeout: 10_000 });
   await browser.waitUntil(
     async () => {
-      const users = await texts(browser, '[data-testid="table-row"] .td:nth-child(2)');
+      const users = await texts(browser, '[data-testid="table-row"] .td[data-column="user"]');
       return users.length > 0 && users.every((u) => u === user);
     },
     { timeout: 10_000, timeoutMsg: "the offline filter did not narrow the orders" },
