@@ -138,6 +138,17 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::staff_remove,
             commands::services_import_preview,
             commands::services_import_apply,
+            commands::report_run,
+            commands::report_export,
+            commands::report_flagged_tickets,
+            commands::report_service_samples,
+            commands::report_fetch_missing,
+            commands::report_profiles,
+            commands::services_snooze,
+            commands::service_health_profile_save,
+            commands::service_health_profile_delete,
+            commands::top_spender_profile_save,
+            commands::top_spender_profile_delete,
         ])
         .events(collect_events![
             SyncProgress,
@@ -156,6 +167,17 @@ struct Rules {
     sync_limits: paneldesk_core::settings::SyncLimits,
     open_order_statuses: [&'static str; 4],
     sortable_columns: paneldesk_core::browse::SortableColumns,
+    /// Each report screen's "How to read this report": the CLI's help too.
+    report_help: ReportHelp,
+}
+
+#[derive(Serialize, Type)]
+struct ReportHelp {
+    service_health: &'static str,
+    top_spenders: &'static str,
+    flagged_by_staff: &'static str,
+    flagged_by_service: &'static str,
+    staff_stats: &'static str,
 }
 
 impl Rules {
@@ -164,6 +186,16 @@ impl Rules {
             sync_limits: paneldesk_core::settings::SYNC_LIMITS,
             open_order_statuses: paneldesk_core::model::OPEN_ORDER_STATUSES,
             sortable_columns: paneldesk_core::browse::sortable_columns(),
+            report_help: {
+                use paneldesk_core::reports::help;
+                ReportHelp {
+                    service_health: help::SERVICE_HEALTH,
+                    top_spenders: help::TOP_SPENDERS,
+                    flagged_by_staff: help::FLAGGED_BY_STAFF,
+                    flagged_by_service: help::FLAGGED_BY_SERVICE,
+                    staff_stats: help::STAFF_STATS,
+                }
+            },
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::{
     order_actions::OrderActionError,
     panel::PanelError,
     panels::PanelConfigError,
+    reports::ReportError,
     secrets::SecretError,
     service_descriptions::ImportError,
     staff::StaffError,
@@ -98,6 +99,8 @@ pub enum Error {
     #[error(transparent)]
     OrderAction(#[from] OrderActionError),
     #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
     Staff(#[from] StaffError),
     #[error(transparent)]
     Import(#[from] ImportError),
@@ -151,6 +154,8 @@ impl Error {
             Error::AiProvider(ProviderError::Unknown(_)) => ErrorCode::NotFound,
             Error::AiProvider(_) => ErrorCode::InvalidRequest,
             Error::Ticket(_) | Error::Operator(_) | Error::Template(_) => ErrorCode::InvalidRequest,
+            Error::Report(ReportError::NoProfile { .. }) => ErrorCode::NotFound,
+            Error::Report(_) => ErrorCode::InvalidRequest,
             Error::Staff(StaffError::Unknown(_)) => ErrorCode::NotFound,
             Error::Staff(_) | Error::Import(_) => ErrorCode::InvalidRequest,
             Error::Lock(LockError::Wrong { .. }) => ErrorCode::WrongPasscode,
@@ -183,6 +188,8 @@ impl Error {
             Error::Money(e) => e.fix(),
             Error::OrderAction(_) => Some("Correct the choice; nothing was sent.".into()),
             Error::AiProvider(_) => None,
+            Error::Report(ReportError::Invalid(_)) => Some("Pick a window of a positive number of hours, and thresholds of 0 or more.".into()),
+            Error::Report(_) => Some("Pick another profile, or none.".into()),
             Error::Staff(StaffError::AliasTaken { .. }) => Some("Remove it from the other member first, or pick the right one.".into()),
             Error::Staff(_) => None,
             Error::Import(e) => Some(e.fix()),

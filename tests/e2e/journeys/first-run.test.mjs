@@ -649,3 +649,76 @@ test("the activity log screen shows the payment and the order action, filters by
   const note = await browser.$('[data-testid="log-note"]');
   await note.waitUntil(async () => /rows? written to .*activity-log.*\.csv$/.test(await note.getText()), { timeout: 10_000 });
 });
+
+test("reports: a critical service snoozed leaves the red bars, a profile changes the report, top spenders' window, flagged replies down to a ticket", async () => {
+  const { browser } = app;
+  await navigate(browser, "Service health");
+  const bar = await browser.$('[data-testid="red-bar"]');
+  await bar.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the demo has no critical service in 24 h" });
+  const critical = await browser.execute(() =>
+    Array.from(document.querySelectorAll('[data-testid="health-row"][data-status="critical"]'), (r) => r.dataset.service),
+  );
+  assert.ok(critical.length > 0);
+  await screenshot(browser, "first-run-21-service-health");
+
+  // Snooze the first critical service from its row menu: it leaves this bar and the dashboard's.
+  const row = await browser.$(`[data-testid="health-row"][data-service="${critical[0]}"]`);
+  await (await row.$('[data-testid="health-menu"]')).click();
+  await (await row.$('[data-testid="health-snooze"]')).click();
+  await browser.waitUntil(
+    async () => !(await browser.execute((id) => !!document.querySelector(`[data-testid="health-row"][data-service="${id}"]`), critical[0])),
+    { timeout: 10_000, timeoutMsg: "the snoozed service stayed in the report" },
+  );
+  await navigate(browser, "Dashboard");
+  await (await browser.$('[data-testid="total-orders"]')).waitForDisplayed({ timeout: 10_000 });
+  const dashboardCritical = await browser.execute(() => document.querySelector('[data-testid="critical-bar"]')?.textContent ?? "");
+  assert.ok(!new RegExp(`\\b${critical[0]}\\b`).test(dashboardCritical), dashboardCritical);
+
+  // A profile: minimum orders so high that nothing has enough data but stuck services.
+  await navigate(browser, "Service health");
+  await (await browser.$('[data-testid="health-row"]')).waitForDisplayed({ timeout: 20_000 });
+  const before = await texts(browser, '[data-testid="health-row"]');
+  await (await browser.$('[data-testid="health-profiles"]')).click();
+  await typeInto(browser, "hp-name", "Strict");
+  await typeInto(browser, "hp-min", "100000");
+  await (await browser.$('[data-testid="hp-save"]')).click();
+  await (await browser.$('[data-testid="health-profile-editor"]')).waitForDisplayed({ reverse: true, timeout: 10_000 });
+  await choose(browser, "report-profile", "Strict");
+  await browser.waitUntil(
+    async () => {
+      const statuses = await browser.execute(() =>
+        Array.from(document.querySelectorAll('[data-testid="health-row"]'), (r) => r.dataset.status),
+      );
+      return statuses.length > 0 && statuses.some((s) => s === "not_enough_data") && JSON.stringify(statuses) !== JSON.stringify(before);
+    },
+    { timeout: 20_000, timeoutMsg: "the profile did not change the report" },
+  );
+  await screenshot(browser, "first-run-22-service-health-profile");
+
+  // Top spenders: the 72 h window asks again, and says so.
+  await navigate(browser, "Top spenders");
+  await (await browser.$('[data-testid="spender-row"]')).waitForDisplayed({ timeout: 20_000 });
+  const first24 = (await texts(browser, '[data-testid="spender-row"]')).length;
+  await (await browser.$('[data-testid="report-window-72"]')).click();
+  await browser.waitUntil(
+    async () => (await (await browser.$('[data-testid="report-window-72"]')).getAttribute("aria-checked")) === "true" &&
+      !(await (await browser.$('[data-testid="report-progress"]')).isExisting()),
+    { timeout: 20_000 },
+  );
+  assert.ok((await texts(browser, '[data-testid="spender-row"]')).length >= first24);
+  await screenshot(browser, "first-run-23-top-spenders");
+
+  // Flagged replies: a staff member, their flagged tickets, one opened.
+  await navigate(browser, "Flagged replies");
+  await (await browser.$('[data-testid="report-window-168"]')).click();
+  const staffRow = await browser.$('[data-testid="flagged-staff-row"]');
+  await staffRow.waitForDisplayed({ timeout: 20_000, timeoutMsg: "no staff reply in the demo's week" });
+  await staffRow.click();
+  const ticket = await browser.$('[data-testid="flagged-ticket"]');
+  await ticket.waitForDisplayed({ timeout: 10_000, timeoutMsg: "no flagged ticket listed" });
+  await screenshot(browser, "first-run-24-flagged-replies");
+  const id = (await ticket.getText()).match(/#(\d+)/)[1];
+  await ticket.click();
+  const title = await browser.$('[data-testid="detail-title"]');
+  await title.waitUntil(async () => (await title.getText()).includes(`#${id}`), { timeout: 10_000, timeoutMsg: "the ticket did not open" });
+});

@@ -23,6 +23,11 @@ export function ordersOf(username: string): ResolvedPathname {
 	return `${resolve('/orders')}?q=${encodeURIComponent(username)}` as ResolvedPathname;
 }
 
+/** The Orders screen filtered to a service (service health's "open its orders"). */
+export function ordersOfService(serviceId: number): ResolvedPathname {
+	return `${resolve('/orders')}?service=${serviceId}` as ResolvedPathname;
+}
+
 /** The current screen with another query: opening or closing its detail pane. */
 export function sameScreen(pathname: string, query = ''): ResolvedPathname {
 	return `${pathname}${query}` as ResolvedPathname;

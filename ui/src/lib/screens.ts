@@ -97,28 +97,28 @@ export const SCREENS: readonly Screen[] = [
 		path: '/reports/service-health',
 		title: t.screens.serviceHealth.title,
 		group: 'reports',
-		built: false,
+		built: true,
 		summary: t.screens.serviceHealth.summary
 	},
 	{
 		path: '/reports/top-spenders',
 		title: t.screens.topSpenders.title,
 		group: 'reports',
-		built: false,
+		built: true,
 		summary: t.screens.topSpenders.summary
 	},
 	{
 		path: '/reports/flagged-replies',
 		title: t.screens.flaggedReplies.title,
 		group: 'reports',
-		built: false,
+		built: true,
 		summary: t.screens.flaggedReplies.summary
 	},
 	{
 		path: '/reports/staff-statistics',
 		title: t.screens.staffStatistics.title,
 		group: 'reports',
-		built: false,
+		built: true,
 		summary: t.screens.staffStatistics.summary
 	},
 	{

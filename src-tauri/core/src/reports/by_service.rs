@@ -20,12 +20,14 @@ const SAMPLES: usize = 10;
 
 /// A ticket of a service row, with its first 3 order IDs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketSample {
     pub ticket_id: i64,
     pub order_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FlaggedServiceRow {
     #[serde(skip)]
     pub panel_id: i64,
@@ -46,6 +48,7 @@ pub struct FlaggedServiceRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FlaggedServiceReport {
     pub window_hours: f64,
     pub at: i64,

@@ -5,9 +5,9 @@
 //! connection, which has it attached as `local`).
 
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::{ServiceHealthParams, TopSpendersParams};
+use super::{ReportError, ServiceHealthParams, TopSpendersParams};
 use crate::db::LocalConn;
 use crate::Result;
 
@@ -25,7 +25,8 @@ fn pairs_from_json(text: Option<String>) -> Option<Vec<(i64, i64)>> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ServiceHealthProfile {
     pub name: String,
     /// (panel id, service id) pairs; `None` is every service.
@@ -118,6 +119,40 @@ pub fn update_service_health_profile(local: &LocalConn, p: &ServiceHealthProfile
     Ok(n == 1)
 }
 
+/// Saves a profile from the editor: new (`previous` None) or replacing the
+/// one named `previous` (renamed when the name changed). Checked whole
+/// first: a name, thresholds the report accepts, a name not another's.
+pub fn save_service_health_profile(
+    local: &mut LocalConn,
+    previous: Option<&str>,
+    mut p: ServiceHealthProfile,
+) -> Result<()> {
+    p.name = p.name.trim().to_owned();
+    p.params(None, 0, None)
+        .validate()
+        .map_err(ReportError::Invalid)?;
+    check_name(&p.name, previous, service_health_profile(local, &p.name)?.is_some())?;
+    let tx = local.begin()?;
+    let kept = previous.and_then(|n| service_health_profile(&tx, n).ok().flatten());
+    p.created_at = kept.map_or_else(|| chrono::Utc::now().timestamp(), |k| k.created_at);
+    if let Some(prev) = previous {
+        delete_service_health_profile(&tx, prev)?;
+    }
+    create_service_health_profile(&tx, &p)?;
+    tx.commit()
+}
+
+/// A profile's name: not empty, not taken by another profile.
+fn check_name(name: &str, previous: Option<&str>, taken: bool) -> Result<()> {
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(ReportError::Invalid("a profile's name is 1 to 60 characters".into()).into());
+    }
+    if taken && previous != Some(name) {
+        return Err(ReportError::Invalid(format!("there is already a profile named {name:?}")).into());
+    }
+    Ok(())
+}
+
 /// Every service health profile, by name.
 pub fn service_health_profiles(local: &LocalConn) -> Result<Vec<ServiceHealthProfile>> {
     let mut st = local
@@ -157,7 +192,8 @@ pub fn delete_service_health_profile(local: &LocalConn, name: &str) -> Result<bo
     Ok(n > 0)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TopSpenderProfile {
     pub name: String,
     /// (panel id, user id) pairs; `None` is every user.
@@ -243,6 +279,31 @@ pub fn update_top_spender_profile(local: &LocalConn, p: &TopSpenderProfile) -> R
         )
         .map_err(LocalConn::err)?;
     Ok(n == 1)
+}
+
+/// Saves a top spenders profile from the editor, as
+/// [`save_service_health_profile`] does.
+pub fn save_top_spender_profile(
+    local: &mut LocalConn,
+    previous: Option<&str>,
+    mut p: TopSpenderProfile,
+) -> Result<()> {
+    p.name = p.name.trim().to_owned();
+    p.params(None, 0, None)
+        .validate()
+        .map_err(ReportError::Invalid)?;
+    if p.min_spend_micros < 0 {
+        return Err(ReportError::Invalid("the minimum spend must be 0 or more".into()).into());
+    }
+    check_name(&p.name, previous, top_spender_profile(local, &p.name)?.is_some())?;
+    let tx = local.begin()?;
+    let kept = previous.and_then(|n| top_spender_profile(&tx, n).ok().flatten());
+    p.created_at = kept.map_or_else(|| chrono::Utc::now().timestamp(), |k| k.created_at);
+    if let Some(prev) = previous {
+        delete_top_spender_profile(&tx, prev)?;
+    }
+    create_top_spender_profile(&tx, &p)?;
+    tx.commit()
 }
 
 /// Every top spenders profile, by name.

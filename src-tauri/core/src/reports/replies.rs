@@ -21,6 +21,7 @@ const REPEATED_MESSAGES: i64 = 2;
 
 /// A ticket of one panel.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketRef {
     pub panel_id: i64,
     pub panel: String,
@@ -141,6 +142,7 @@ fn replies(conn: &ReadConn, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FlaggedStaffRow {
     pub staff: String,
     pub replies: i64,
@@ -159,6 +161,7 @@ pub struct FlaggedStaffRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FlaggedStaffReport {
     pub window_hours: f64,
     pub at: i64,
@@ -260,6 +263,7 @@ pub fn flagged_by_staff(conn: &ReadConn, p: &WindowParams) -> Result<FlaggedStaf
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaffStatsRow {
     pub staff: String,
     /// Distinct tickets with a reply by them in the window.
@@ -269,6 +273,7 @@ pub struct StaffStatsRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaffStatsReport {
     pub window_hours: f64,
     pub at: i64,

@@ -74,6 +74,7 @@ impl ServiceHealthParams {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
     Healthy,
@@ -105,6 +106,7 @@ impl HealthStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ServiceHealthRow {
     #[serde(skip)]
     pub panel_id: i64,
@@ -124,6 +126,7 @@ pub struct ServiceHealthRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ServiceHealthReport {
     pub window_hours: f64,
     pub at: i64,

@@ -51,6 +51,7 @@ impl TopSpendersParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TopSpenderRow {
     #[serde(skip)]
     pub panel_id: i64,
@@ -66,11 +67,14 @@ pub struct TopSpenderRow {
     pub is_new: bool,
     pub payments_count: i64,
     #[serde(rename = "payments_total", serialize_with = "money")]
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub payments_total_micros: i64,
     #[serde(rename = "spend", serialize_with = "money")]
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub spend_micros: i64,
     /// The panel's own `spent` for the user.
     #[serde(rename = "lifetime", serialize_with = "money_opt")]
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub lifetime_micros: Option<i64>,
     /// The currency of every money field of the row (the panel's).
     pub currency: Option<String>,
@@ -78,6 +82,7 @@ pub struct TopSpenderRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TopSpendersReport {
     pub window_hours: f64,
     pub at: i64,

@@ -812,6 +812,109 @@ async servicesImportApply(panelId: number, file: ImportFile, includeUnknown: boo
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async reportRun(kind: ReportKind, request: ReportRequest) : Promise<Result<Report, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_run", { kind, request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The report as CSV in the Downloads folder; `request.at` is the shown
+ * report's, so the file holds what the screen shows. Logged.
+ */
+async reportExport(kind: ReportKind, request: ReportRequest) : Promise<Result<Exported, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_export", { kind, request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportFlaggedTickets(request: ReportRequest, staff: string) : Promise<Result<TicketRef[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_flagged_tickets", { request, staff }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportServiceSamples(request: ReportRequest, panelId: number, serviceId: number) : Promise<Result<TicketSample[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_service_samples", { request, panelId, serviceId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks the sync engine for the conversations flagged replies by service
+ * still lacks (80 a run); how many were stored.
+ */
+async reportFetchMissing(request: ReportRequest) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_fetch_missing", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportProfiles() : Promise<Result<ReportProfiles, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_profiles") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Hides services from service health for 24 h; until when.
+ */
+async servicesSnooze(panelId: number, serviceIds: number[]) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("services_snooze", { panelId, serviceIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a service health profile, new (`previous` None) or replacing the one
+ * named `previous` (a rename too).
+ */
+async serviceHealthProfileSave(previous: string | null, profile: ServiceHealthProfile) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("service_health_profile_save", { previous, profile }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async serviceHealthProfileDelete(name: string) : Promise<Result<boolean, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("service_health_profile_delete", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async topSpenderProfileSave(previous: string | null, profile: TopSpenderProfile) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("top_spender_profile_save", { previous, profile }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async topSpenderProfileDelete(name: string) : Promise<Result<boolean, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("top_spender_profile_delete", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -832,7 +935,7 @@ syncProgress: "sync-progress"
 
 /** user-defined constants **/
 
-export const RULES = {"open_order_statuses":["pending","in_progress","processing","awaiting"],"sortable_columns":{"orders":["id","created","charge","quantity","remains"],"payments":["id","amount","created","updated"],"services":["id","name","rate"],"tickets":["id","created","last_update"],"users":["id","username","balance","spent","created","last_auth","discount"]},"sync_limits":{"max_per_fetch":1000,"min_interval_s":5,"min_retention_days":1}} as const;
+export const RULES = {"open_order_statuses":["pending","in_progress","processing","awaiting"],"report_help":{"flagged_by_service":"Flagged replies by service finds the services customers complain about, from the tickets created inside the window.\n- A ticket's orders are the 6 to 10 digit numbers in its messages, looked up in the same panel's cached orders.\n- Tickets: tickets quoting an order of the service. Orders: distinct orders of the service quoted.\n- Top complaint: the most frequent ticket subject, cut after its first \" - \" (\"Orders - Refill\" counts as \"Refill\"; ties: alphabetical).\n- Unresolved: tickets quoting no order, or only orders not in the cache.\n- Tickets whose messages are not cached yet are fetched (at most 80 per run, newest first); \"not fetched\" counts those still missing.","flagged_by_staff":"Flagged replies by staff looks at every staff reply written inside the window.\n- A reply's length is its text without HTML, in characters.\n- Its response time is the time since the customer's message just before it; a reply that follows another staff message has none.\n- Quick fire: a reply shorter than 25 characters, or sent less than 30 seconds after the customer wrote.\n- Repeated: after the reply the customer wrote 2 or more messages before staff answered again.\n- Score (ours, not the panel's): 100 - 50 x quick fires / replies - 50 x repeated / replies, rounded, from 0 to 100. Lower is worse.\n- Bots in the staff directory are left out; aliases count for the staff member they name. Messages without a time are skipped and counted.","service_health":"Service health scores every service of the chosen panels over the window (the last H hours up to now).\n- Stuck: orders now pending, in progress, processing or awaiting, opened more than \"stuck after\" hours ago (default 12) with something still to deliver. Counted over the whole cache, whatever the window.\n- Slow: orders finished (completed or partial) inside the window that took longer than quantity / speed x the slow multiplier (default 2). The speed is read from the service name (\"Speed: 5-10K/Day\" means at least 5,000 a day; K = 1,000, M = 1,000,000; per Day, Hour or Minute). A service without a speed in its name is never slow. Orders whose finish time the panel did not give are left out.\n- Slow % = slow x 100 / finished in the window (0 when none finished).\n- Score = 100 - min(60, stuck x 5) - slow %, never below 0. Healthy above 70, Warning from 40 to 70, Critical below 40.\n- A service with fewer than \"min orders\" (default 5) orders created in the window and no stuck order shows \"not enough data\" and no score.\n- Snooze hides a service for 24 hours.","staff_stats":"Staff statistics, inside the window: per staff member, Answered is the number of distinct tickets they replied to, and Avg response the mean time, in minutes, from the customer's message to their reply (over the replies that follow a customer message). Bots are left out; aliases count for the staff member they name.","top_spenders":"Top spenders lists the users who ordered or paid inside the window, biggest spend first (ties: lower user ID first).\n- Spend: the charges of the user's orders created in the window, canceled orders excluded.\n- Payments: how many completed payments the user made in the window, and their sum.\n- Lifetime: what the panel itself reports the user has spent.\n- New: the user signed up inside the window.\n- Top services: the 3 services the user ordered most in the window (canceled orders count; ties: lower ID first).\n- Filters: at least N payments, at least X spent. Money is in each panel's own currency and is never added across currencies."},"sortable_columns":{"orders":["id","created","charge","quantity","remains"],"payments":["id","amount","created","updated"],"services":["id","name","rate"],"tickets":["id","created","last_update"],"users":["id","username","balance","spent","created","last_auth","discount"]},"sync_limits":{"max_per_fetch":1000,"min_interval_s":5,"min_retention_days":1}} as const;
 
 /** user-defined types **/
 
@@ -1005,6 +1108,55 @@ export type Filled = { text: string;
  * Placeholders left in `text` because the ticket gives them no value.
  */
 missing: string[] }
+export type FlaggedServiceReport = { window_hours: number; at: number; 
+/**
+ * Tickets (with cached messages) quoting no order ID, or none found in the cache.
+ */
+unresolved: number; 
+/**
+ * Tickets of the window whose messages are still not cached.
+ */
+not_fetched: number; services: FlaggedServiceRow[] }
+export type FlaggedServiceRow = { 
+/**
+ * The panel's name.
+ */
+panel: string; service_id: number; 
+/**
+ * The catalogue's name, else the name on a quoted order.
+ */
+service_name: string; 
+/**
+ * Distinct tickets quoting an order of the service.
+ */
+tickets: number; 
+/**
+ * Distinct quoted orders of the service.
+ */
+orders: number; 
+/**
+ * The most frequent cut subject among those tickets (ties: alphabetical).
+ */
+top_complaint: string }
+export type FlaggedStaffReport = { window_hours: number; at: number; staff: FlaggedStaffRow[]; 
+/**
+ * Messages left out for having no time.
+ */
+skipped_messages: number }
+export type FlaggedStaffRow = { staff: string; replies: number; 
+/**
+ * Mean length of the replies' stripped text, in characters.
+ */
+avg_length: number; 
+/**
+ * Mean response time in seconds, over the replies that have one.
+ */
+avg_response_s: number | null; quick_fires: number; repeated: number; 
+/**
+ * round(100 - 50 x quick fires / replies - 50 x repeated / replies), .5 up, within 0..=100.
+ */
+score: number }
+export type HealthStatus = "healthy" | "warning" | "critical" | "not_enough_data"
 export type ImportDone = { 
 /**
  * Descriptions written (new and updated).
@@ -1359,6 +1511,27 @@ export type ReplyOutcome = { reply: OutboxRow;
  * Set when another process owns the sync: it sends the reply.
  */
 sent_by: string | null }
+export type Report = { kind: "service_health"; report: ServiceHealthReport } | { kind: "top_spenders"; report: TopSpendersReport } | { kind: "flagged_by_staff"; report: FlaggedStaffReport } | { kind: "flagged_by_service"; report: FlaggedServiceReport } | { kind: "staff_stats"; report: StaffStatsReport }
+export type ReportKind = "service_health" | "top_spenders" | "flagged_by_staff" | "flagged_by_service" | "staff_stats"
+export type ReportProfiles = { service_health: ServiceHealthProfile[]; top_spenders: TopSpenderProfile[] }
+export type ReportRequest = { 
+/**
+ * One panel, or every panel.
+ */
+panel_id: number | null; 
+/**
+ * Hours; None: the profile's window, else 24.
+ */
+window_hours: number | null; 
+/**
+ * A saved profile's name (service health, top spenders).
+ */
+profile: string | null; 
+/**
+ * "Now", unix seconds; None is the clock. An export passes the shown
+ * report's, so the file holds exactly what the screen shows.
+ */
+at: number | null }
 /**
  * What a panel is synced as: one of its resources.
  */
@@ -1411,6 +1584,25 @@ export type ServiceFilter = { panel_id: number | null; kind: string | null; cate
  * A service ID, or part of its name or category.
  */
 text: string | null }
+export type ServiceHealthProfile = { name: string; 
+/**
+ * (panel id, service id) pairs; `None` is every service.
+ */
+services: ([number, number])[] | null; stuck_after_h: number; slow_multiplier: number; min_orders: number; window_hours: number; created_at: number }
+export type ServiceHealthReport = { window_hours: number; at: number; services: ServiceHealthRow[] }
+export type ServiceHealthRow = { 
+/**
+ * The panel's name.
+ */
+panel: string; service_id: number; 
+/**
+ * The catalogue's name, else the name on the service's latest order.
+ */
+service_name: string; orders_in_window: number; finished_in_window: number; stuck: number; slow: number; slow_pct: number; 
+/**
+ * `None` when there is not enough data. Not rounded.
+ */
+score: number | null; status: HealthStatus }
 /**
  * A service as a filter offers it.
  */
@@ -1460,6 +1652,20 @@ export type StaffRole = "staff" | "admin" |
  * An automatic replier: never a row of the staff reports.
  */
 "bot"
+export type StaffStatsReport = { window_hours: number; at: number; staff: StaffStatsRow[]; 
+/**
+ * Messages left out for having no time.
+ */
+skipped_messages: number }
+export type StaffStatsRow = { staff: string; 
+/**
+ * Distinct tickets with a reply by them in the window.
+ */
+answered: number; 
+/**
+ * Mean response time in minutes, over their replies that have one.
+ */
+avg_response_min: number | null }
 /**
  * What a UI or the CLI shows while a sync runs.
  */
@@ -1544,6 +1750,10 @@ export type TicketMention = { ticket: TicketRow;
  * When the customer or staff first quoted the order in it.
  */
 quoted_at: number | null }
+/**
+ * A ticket of one panel.
+ */
+export type TicketRef = { panel_id: number; panel: string; ticket_id: number }
 export type TicketRow = { panel_id: number; id: number; user_id: number | null; username: string; subject: string; status: string; assignee: string | null; created: number | null; last_update: number | null; 
 /**
  * For a ticket not closed whose last message is the customer's: when
@@ -1554,11 +1764,46 @@ waiting_since: number | null;
  * Customer messages cached since the current operator last opened it.
  */
 unread: number }
+/**
+ * A ticket of a service row, with its first 3 order IDs.
+ */
+export type TicketSample = { ticket_id: number; order_ids: number[] }
 export type TicketView = { ticket: TicketRow; messages: MessageView[]; 
 /**
  * Customer messages in the conversation: what "read" records.
  */
 customer_messages: number; quoted_orders: QuotedOrder[]; user: UserRow | null; recent_orders: OrderRow[]; recent_payments: PaymentRow[]; notes: Note[] }
+export type TopSpenderProfile = { name: string; 
+/**
+ * (panel id, user id) pairs; `None` is every user.
+ */
+users: ([number, number])[] | null; min_payments: number; 
+/**
+ * In micro-units of each row's own currency.
+ */
+min_spend_micros: number; window_hours: number; created_at: number }
+export type TopSpenderRow = { 
+/**
+ * The panel's name.
+ */
+panel: string; user_id: number; username: string; 
+/**
+ * When the user signed up (unix seconds), when the panel says.
+ */
+joined: number | null; 
+/**
+ * Signed up inside the window.
+ */
+is_new: boolean; payments_count: number; payments_total: number; spend: number; 
+/**
+ * The panel's own `spent` for the user.
+ */
+lifetime: number | null; 
+/**
+ * The currency of every money field of the row (the panel's).
+ */
+currency: string | null; top_services: number[] }
+export type TopSpendersReport = { window_hours: number; at: number; users: TopSpenderRow[] }
 /**
  * Tokens a call used, as the provider reported them.
  */

@@ -29,6 +29,8 @@ import type {
 	PaymentMethod,
 	StaffMember,
 	LockSettings,
+	Report,
+	ReportKind,
 	UserFilter,
 	UserRow,
 	Note
@@ -62,6 +64,45 @@ export interface MockData {
 	aiProviders: Provider[];
 	aiPresets: Preset[];
 	paymentMethods: PaymentMethod[];
+}
+
+/** A small report of each kind: one row, one of them critical. */
+function mockReport(kind: ReportKind, at: number): Report {
+	switch (kind) {
+		case 'service_health':
+			return {
+				kind,
+				report: {
+					window_hours: 24,
+					at,
+					services: [
+						{ panel: 'Main', service_id: 101, service_name: 'Instagram Followers', orders_in_window: 12, finished_in_window: 10, stuck: 9, slow: 3, slow_pct: 30, score: 25, status: 'critical' },
+						{ panel: 'Main', service_id: 102, service_name: 'TikTok Views', orders_in_window: 40, finished_in_window: 38, stuck: 0, slow: 0, slow_pct: 0, score: 100, status: 'healthy' }
+					]
+				}
+			};
+		case 'top_spenders':
+			return {
+				kind,
+				report: {
+					window_hours: 24,
+					at,
+					users: [{ panel: 'Main', user_id: 7, username: 'carol', joined: at - 3600, is_new: true, payments_count: 2, payments_total: 50, spend: 42.5, lifetime: 300, currency: 'USD', top_services: [101, 102] }]
+				}
+			};
+		case 'flagged_by_staff':
+			return {
+				kind,
+				report: { window_hours: 24, at, skipped_messages: 0, staff: [{ staff: 'kai', replies: 4, avg_length: 33.25, avg_response_s: 35, quick_fires: 2, repeated: 1, score: 63 }] }
+			};
+		case 'flagged_by_service':
+			return {
+				kind,
+				report: { window_hours: 24, at, unresolved: 1, not_fetched: 2, services: [{ panel: 'Main', service_id: 101, service_name: 'Instagram Followers', tickets: 3, orders: 4, top_complaint: 'Refill' }] }
+			};
+		case 'staff_stats':
+			return { kind, report: { window_hours: 24, at, skipped_messages: 0, staff: [{ staff: 'kai', answered: 5, avg_response_min: 9.5 }] } };
+	}
 }
 
 export function samplePanel(id: number, name: string, extra: Partial<Panel> = {}): Panel {
@@ -828,6 +869,21 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 				staff = staff.filter((m) => m.name !== name);
 				return had;
 			}),
+		reportRun: (kind, req) =>
+			answer('reportRun', [kind, req], () => mockReport(kind, req.at ?? MOCK_NOW)),
+		reportExport: (kind, req) =>
+			answer('reportExport', [kind, req], () => ({ path: `/home/operator/Downloads/paneldesk-${kind}.csv`, rows: 1 })),
+		reportFlaggedTickets: (req, staff) =>
+			answer('reportFlaggedTickets', [req, staff], () => [{ panel_id: 1, panel: data.panels[0].name, ticket_id: 9001 }]),
+		reportServiceSamples: (req, panelId, serviceId) =>
+			answer('reportServiceSamples', [req, panelId, serviceId], () => [{ ticket_id: 9001, order_ids: [550001, 550002] }]),
+		reportFetchMissing: (req) => answer('reportFetchMissing', [req], () => 0),
+		reportProfiles: () => answer('reportProfiles', [], () => ({ service_health: [], top_spenders: [] })),
+		servicesSnooze: (panelId, ids) => answer('servicesSnooze', [panelId, ids], () => MOCK_NOW + 86_400),
+		serviceHealthProfileSave: (previous, profile) => answer('serviceHealthProfileSave', [previous, profile], () => null),
+		serviceHealthProfileDelete: (name) => answer('serviceHealthProfileDelete', [name], () => true),
+		topSpenderProfileSave: (previous, profile) => answer('topSpenderProfileSave', [previous, profile], () => null),
+		topSpenderProfileDelete: (name) => answer('topSpenderProfileDelete', [name], () => true),
 		servicesImportPreview: (panelId, file) =>
 			answer('servicesImportPreview', [panelId, file], () => ({
 				panel_id: panelId,

@@ -1,0 +1,167 @@
+//! A report as a screen asks for it: which report, one panel or all, the
+//! window, a profile, and "now". One function turns that into the report, so
+//! the window's screen and its CSV export compute exactly the same thing.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    flagged_by_service, flagged_by_staff, service_health, service_health_profile, staff_stats,
+    top_spender_profile, top_spenders, FlaggedServiceReport, FlaggedStaffReport,
+    ServiceHealthParams, ServiceHealthReport, StaffStatsReport, TicketRef, TicketSample,
+    TopSpendersParams, TopSpendersReport, WindowParams, DEFAULT_WINDOW_HOURS,
+};
+use crate::{db::ReadConn, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum ReportKind {
+    ServiceHealth,
+    TopSpenders,
+    FlaggedByStaff,
+    FlaggedByService,
+    StaffStats,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReportRequest {
+    /// One panel, or every panel.
+    pub panel_id: Option<i64>,
+    /// Hours; None: the profile's window, else 24.
+    pub window_hours: Option<f64>,
+    /// A saved profile's name (service health, top spenders).
+    pub profile: Option<String>,
+    /// "Now", unix seconds; None is the clock. An export passes the shown
+    /// report's, so the file holds exactly what the screen shows.
+    pub at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "report", rename_all = "snake_case")]
+pub enum Report {
+    ServiceHealth(ServiceHealthReport),
+    TopSpenders(TopSpendersReport),
+    FlaggedByStaff(FlaggedStaffReport),
+    FlaggedByService(FlaggedServiceReport),
+    StaffStats(StaffStatsReport),
+}
+
+impl Report {
+    pub fn to_csv(&self) -> String {
+        match self {
+            Report::ServiceHealth(r) => r.to_csv(),
+            Report::TopSpenders(r) => r.to_csv(),
+            Report::FlaggedByStaff(r) => r.to_csv(),
+            Report::FlaggedByService(r) => r.to_csv(),
+            Report::StaffStats(r) => r.to_csv(),
+        }
+    }
+
+    /// Rows shown.
+    pub fn rows(&self) -> usize {
+        match self {
+            Report::ServiceHealth(r) => r.services.len(),
+            Report::TopSpenders(r) => r.users.len(),
+            Report::FlaggedByStaff(r) => r.staff.len(),
+            Report::FlaggedByService(r) => r.services.len(),
+            Report::StaffStats(r) => r.staff.len(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("there is no {kind} profile named {name:?}")]
+    NoProfile { kind: &'static str, name: String },
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn window(req: &ReportRequest) -> Result<WindowParams> {
+    let p = WindowParams {
+        panel: req.panel_id,
+        window_hours: req.window_hours.unwrap_or(DEFAULT_WINDOW_HOURS),
+        at: req.at.unwrap_or_else(now),
+    };
+    super::check_window(p.window_hours).map_err(ReportError::Invalid)?;
+    Ok(p)
+}
+
+/// Computes the report from the cache (and `local`'s profiles and snoozes).
+pub fn run(conn: &ReadConn, kind: ReportKind, req: &ReportRequest) -> Result<Report> {
+    let at = req.at.unwrap_or_else(now);
+    Ok(match kind {
+        ReportKind::ServiceHealth => {
+            let params = match &req.profile {
+                Some(name) => service_health_profile(conn.local(), name)?
+                    .ok_or_else(|| ReportError::NoProfile {
+                        kind: "service health",
+                        name: name.clone(),
+                    })?
+                    .params(req.panel_id, at, req.window_hours),
+                None => ServiceHealthParams {
+                    panel: req.panel_id,
+                    window_hours: req.window_hours.unwrap_or(DEFAULT_WINDOW_HOURS),
+                    ..ServiceHealthParams::new(at)
+                },
+            };
+            params.validate().map_err(ReportError::Invalid)?;
+            Report::ServiceHealth(service_health(conn, &params)?)
+        }
+        ReportKind::TopSpenders => {
+            let params = match &req.profile {
+                Some(name) => top_spender_profile(conn.local(), name)?
+                    .ok_or_else(|| ReportError::NoProfile {
+                        kind: "top spenders",
+                        name: name.clone(),
+                    })?
+                    .params(req.panel_id, at, req.window_hours),
+                None => TopSpendersParams {
+                    panel: req.panel_id,
+                    window_hours: req.window_hours.unwrap_or(DEFAULT_WINDOW_HOURS),
+                    ..TopSpendersParams::new(at)
+                },
+            };
+            params.validate().map_err(ReportError::Invalid)?;
+            Report::TopSpenders(top_spenders(conn, &params)?)
+        }
+        ReportKind::FlaggedByStaff => Report::FlaggedByStaff(flagged_by_staff(conn, &window(req)?)?),
+        ReportKind::FlaggedByService => {
+            Report::FlaggedByService(flagged_by_service(conn, &window(req)?)?)
+        }
+        ReportKind::StaffStats => Report::StaffStats(staff_stats(conn, &window(req)?)?),
+    })
+}
+
+/// The tickets holding a staff member's flagged replies (the drill-down of
+/// flagged replies by staff); empty for a name with none.
+pub fn flagged_tickets(conn: &ReadConn, req: &ReportRequest, staff: &str) -> Result<Vec<TicketRef>> {
+    Ok(flagged_by_staff(conn, &window(req)?)?
+        .staff
+        .into_iter()
+        .find(|r| r.staff == staff)
+        .map(|r| r.flagged_tickets)
+        .unwrap_or_default())
+}
+
+/// A flagged service's sample tickets, each with its first three order IDs.
+pub fn service_samples(
+    conn: &ReadConn,
+    req: &ReportRequest,
+    panel_id: i64,
+    service_id: i64,
+) -> Result<Vec<TicketSample>> {
+    Ok(flagged_by_service(conn, &window(req)?)?
+        .services
+        .into_iter()
+        .find(|r| r.panel_id == panel_id && r.service_id == service_id)
+        .map(|r| r.samples)
+        .unwrap_or_default())
+}

@@ -1,0 +1,118 @@
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { createMockBackend, MOCK_NOW, sampleData, samplePanel, type MockBackend } from '$lib/backend/mock';
+import type { ReportRequest } from '$lib/backend';
+import { testContext } from '$lib/test-context';
+import FlaggedReplies from './FlaggedReplies.svelte';
+import ServiceHealth from './ServiceHealth.svelte';
+import StaffStats from './StaffStats.svelte';
+import TopSpenders from './TopSpenders.svelte';
+
+function backend(options: Parameters<typeof createMockBackend>[0] = {}): MockBackend {
+	return createMockBackend({ data: sampleData(10, [samplePanel(1, 'Main')]), ...options });
+}
+
+/** The app's shared data started on `b`: the context a screen renders in. */
+async function context(b: MockBackend) {
+	const ctx = testContext(b);
+	await ctx.app.start();
+	return ctx.context;
+}
+
+const runs = (b: MockBackend) => b.calls.filter((c) => c.method === 'reportRun').map((c) => c.args[1] as ReportRequest);
+
+describe('Service health', () => {
+	it('shows the scored services, the red bar of the critical one, and snoozes them all', async () => {
+		const b = backend();
+		render(ServiceHealth, { context: await context(b) });
+		const rows = await screen.findAllByTestId('health-row');
+		expect(rows.map((r) => r.dataset.status)).toEqual(['critical', 'healthy']);
+		expect(within(rows[0]).getByText('Critical')).toBeTruthy();
+		const bar = screen.getByTestId('red-bar');
+		expect(bar.textContent).toContain('1 critical service');
+		expect(bar.textContent).toContain('101');
+		await userEvent.click(screen.getByTestId('snooze-all'));
+		await waitFor(() => expect(b.calls.some((c) => c.method === 'servicesSnooze')).toBe(true));
+		expect(b.calls.find((c) => c.method === 'servicesSnooze')?.args).toEqual([1, [101]]);
+		// Computed again after the snooze.
+		await waitFor(() => expect(runs(b).length).toBe(2));
+	});
+
+	it('asks again with the window chosen, a custom one too, and exports what is shown', async () => {
+		const b = backend();
+		render(ServiceHealth, { context: await context(b) });
+		await screen.findAllByTestId('health-row');
+		expect(runs(b)[0]).toEqual({ panel_id: null, window_hours: 24, profile: null, at: null });
+		await userEvent.click(screen.getByTestId('report-window-72'));
+		await waitFor(() => expect(runs(b).at(-1)?.window_hours).toBe(72));
+		await userEvent.click(screen.getByTestId('report-window-custom'));
+		await userEvent.type(screen.getByTestId('report-window-hours'), '5');
+		await waitFor(() => expect(runs(b).at(-1)?.window_hours).toBe(5));
+		await userEvent.click(screen.getByTestId('report-export'));
+		await waitFor(() => expect(screen.getByTestId('report-export-note').textContent).toContain('written to'));
+		// The shown report's "now": the file holds exactly what the screen shows.
+		const exported = b.calls.find((c) => c.method === 'reportExport');
+		expect(exported?.args).toEqual(['service_health', { panel_id: null, window_hours: 5, profile: null, at: MOCK_NOW }]);
+	});
+
+	it('says what to do when nothing is in the window, and shows an error with its fix', async () => {
+		const empty = backend();
+		empty.reportRun = async () => ({ kind: 'service_health', report: { window_hours: 24, at: MOCK_NOW, services: [] } });
+		render(ServiceHealth, { context: await context(empty) });
+		expect((await screen.findByTestId('report-empty')).textContent).toContain('Pick a longer window');
+		document.body.innerHTML = '';
+
+		const failing = backend({ failWith: { reportRun: { code: 'database', message: 'the cache is locked', fix: 'Close the other program.' } } });
+		render(ServiceHealth, { context: await context(failing) });
+		const error = await screen.findByTestId('report-error');
+		expect(error.textContent).toContain('the cache is locked');
+		expect(error.textContent).toContain('Close the other program.');
+	});
+
+	it('moves between rows with the arrows', async () => {
+		render(ServiceHealth, { context: await context(backend()) });
+		const rows = await screen.findAllByTestId('health-row');
+		rows[0].focus();
+		await userEvent.keyboard('{ArrowDown}');
+		expect(document.activeElement).toBe(rows[1]);
+		await userEvent.keyboard('{Home}');
+		expect(document.activeElement).toBe(rows[0]);
+	});
+});
+
+describe('Top spenders', () => {
+	it('lists spenders with money in their currency and the New badge', async () => {
+		render(TopSpenders, { context: await context(backend()) });
+		const row = await screen.findByTestId('spender-row');
+		expect(row.textContent).toContain('carol');
+		expect(row.textContent).toContain('$42.50');
+		expect(within(row).getByTestId('new-badge').textContent).toBe('New');
+	});
+});
+
+describe('Flagged replies', () => {
+	it('drills down from a staff member to their flagged tickets, and from a service to its samples', async () => {
+		const b = backend();
+		render(FlaggedReplies, { context: await context(b) });
+		await userEvent.click(await screen.findByTestId('flagged-staff-row'));
+		const link = await screen.findByTestId('flagged-ticket');
+		expect(link.textContent).toBe('Ticket #9001 · Main');
+		expect(link.getAttribute('href')).toContain('open=9001');
+
+		await userEvent.click(screen.getByTestId('flagged-by-service'));
+		expect((await screen.findByTestId('not-fetched')).textContent).toContain('2 tickets');
+		await userEvent.click(await screen.findByTestId('flagged-service-row'));
+		expect((await screen.findByTestId('service-samples')).textContent).toContain('orders 550001, 550002');
+		await userEvent.click(screen.getByTestId('fetch-missing'));
+		await waitFor(() => expect(b.calls.some((c) => c.method === 'reportFetchMissing')).toBe(true));
+	});
+});
+
+describe('Staff statistics', () => {
+	it('shows answered tickets and the mean response', async () => {
+		render(StaffStats, { context: await context(backend()) });
+		const row = await screen.findByTestId('staff-stats-row');
+		expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['kai', '5', '9.5']);
+	});
+});
