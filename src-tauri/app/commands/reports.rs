@@ -35,9 +35,8 @@ pub async fn report_export(
         .read(move |c| {
             let report = reports::run(c, kind, &request)?;
             let path = paneldesk_core::export::new_file(name)?;
-            std::fs::write(&path, report.to_csv()).map_err(|e| {
-                paneldesk_core::Error::io(format!("writing {}", path.display()), e)
-            })?;
+            std::fs::write(&path, report.to_csv())
+                .map_err(|e| paneldesk_core::Error::io(format!("writing {}", path.display()), e))?;
             Ok(super::Exported {
                 path: path.display().to_string(),
                 rows: report.rows() as u64,
@@ -147,7 +146,11 @@ pub async fn service_health_profile_save(
     super::operator(&state)?;
     state
         .blocking(move |core| {
-            reports::save_service_health_profile(&mut core.db().local()?, previous.as_deref(), profile)
+            reports::save_service_health_profile(
+                &mut core.db().local()?,
+                previous.as_deref(),
+                profile,
+            )
         })
         .await
 }

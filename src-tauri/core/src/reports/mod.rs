@@ -31,15 +31,17 @@ pub use by_service::{
 pub use profiles::{
     create_service_health_profile, create_top_spender_profile, delete_service_health_profile,
     delete_top_spender_profile, save_service_health_profile, save_top_spender_profile,
-    service_health_profile, service_health_profiles, snooze, snoozes,
-    top_spender_profile, top_spender_profiles, unsnooze, update_service_health_profile,
-    update_top_spender_profile, ServiceHealthProfile, Snooze, TopSpenderProfile, SNOOZE_SECONDS,
+    service_health_profile, service_health_profiles, snooze, snoozes, top_spender_profile,
+    top_spender_profiles, unsnooze, update_service_health_profile, update_top_spender_profile,
+    ServiceHealthProfile, Snooze, TopSpenderProfile, SNOOZE_SECONDS,
 };
 pub use replies::{
     flagged_by_staff, staff_score, staff_stats, FlaggedStaffReport, FlaggedStaffRow,
     StaffStatsReport, StaffStatsRow, TicketRef, UNKNOWN_STAFF,
 };
-pub use request::{flagged_tickets, run, service_samples, Report, ReportError, ReportKind, ReportRequest};
+pub use request::{
+    flagged_tickets, run, service_samples, Report, ReportError, ReportKind, ReportRequest,
+};
 pub use service_health::{
     service_health, HealthStatus, ServiceHealthParams, ServiceHealthReport, ServiceHealthRow,
 };

@@ -131,7 +131,11 @@ pub fn save_service_health_profile(
     p.params(None, 0, None)
         .validate()
         .map_err(ReportError::Invalid)?;
-    check_name(&p.name, previous, service_health_profile(local, &p.name)?.is_some())?;
+    check_name(
+        &p.name,
+        previous,
+        service_health_profile(local, &p.name)?.is_some(),
+    )?;
     let tx = local.begin()?;
     let kept = previous.and_then(|n| service_health_profile(&tx, n).ok().flatten());
     p.created_at = kept.map_or_else(|| chrono::Utc::now().timestamp(), |k| k.created_at);
@@ -148,7 +152,9 @@ fn check_name(name: &str, previous: Option<&str>, taken: bool) -> Result<()> {
         return Err(ReportError::Invalid("a profile's name is 1 to 60 characters".into()).into());
     }
     if taken && previous != Some(name) {
-        return Err(ReportError::Invalid(format!("there is already a profile named {name:?}")).into());
+        return Err(
+            ReportError::Invalid(format!("there is already a profile named {name:?}")).into(),
+        );
     }
     Ok(())
 }
@@ -295,7 +301,11 @@ pub fn save_top_spender_profile(
     if p.min_spend_micros < 0 {
         return Err(ReportError::Invalid("the minimum spend must be 0 or more".into()).into());
     }
-    check_name(&p.name, previous, top_spender_profile(local, &p.name)?.is_some())?;
+    check_name(
+        &p.name,
+        previous,
+        top_spender_profile(local, &p.name)?.is_some(),
+    )?;
     let tx = local.begin()?;
     let kept = previous.and_then(|n| top_spender_profile(&tx, n).ok().flatten());
     p.created_at = kept.map_or_else(|| chrono::Utc::now().timestamp(), |k| k.created_at);

@@ -132,7 +132,9 @@ pub fn run(conn: &ReadConn, kind: ReportKind, req: &ReportRequest) -> Result<Rep
             params.validate().map_err(ReportError::Invalid)?;
             Report::TopSpenders(top_spenders(conn, &params)?)
         }
-        ReportKind::FlaggedByStaff => Report::FlaggedByStaff(flagged_by_staff(conn, &window(req)?)?),
+        ReportKind::FlaggedByStaff => {
+            Report::FlaggedByStaff(flagged_by_staff(conn, &window(req)?)?)
+        }
         ReportKind::FlaggedByService => {
             Report::FlaggedByService(flagged_by_service(conn, &window(req)?)?)
         }
@@ -142,7 +144,11 @@ pub fn run(conn: &ReadConn, kind: ReportKind, req: &ReportRequest) -> Result<Rep
 
 /// The tickets holding a staff member's flagged replies (the drill-down of
 /// flagged replies by staff); empty for a name with none.
-pub fn flagged_tickets(conn: &ReadConn, req: &ReportRequest, staff: &str) -> Result<Vec<TicketRef>> {
+pub fn flagged_tickets(
+    conn: &ReadConn,
+    req: &ReportRequest,
+    staff: &str,
+) -> Result<Vec<TicketRef>> {
     Ok(flagged_by_staff(conn, &window(req)?)?
         .staff
         .into_iter()
