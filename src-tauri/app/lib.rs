@@ -9,6 +9,7 @@ mod state;
 use paneldesk_core::{
     db::CacheChanges,
     lock::SyncLock,
+    model::{Resource, SyncStatus},
     sync::{Engine, SyncEvent},
     tickets::Outbox,
 };
@@ -149,6 +150,10 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::service_health_profile_delete,
             commands::top_spender_profile_save,
             commands::top_spender_profile_delete,
+            commands::service_trend,
+            commands::reported_services_list,
+            commands::service_report,
+            commands::service_report_resolve,
         ])
         .events(collect_events![
             SyncProgress,
@@ -269,6 +274,15 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine, outbox: Outbox) {
         loop {
             match events.recv().await {
                 Ok(event) => {
+                    // Orders caught up: a first sync's scores are whole only now.
+                    if let SyncEvent::State {
+                        resource: Resource::Orders,
+                        status: SyncStatus::Ok,
+                        ..
+                    } = &event
+                    {
+                        nudge_daily_scores(&handle);
+                    }
                     let _ = SyncProgress(event).emit(&handle);
                 }
                 // A slow window missed some progress: the next event catches up.
@@ -291,6 +305,52 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine, outbox: Outbox) {
     });
 }
 
+/// How often the window checks whether yesterday's service scores are kept.
+const DAILY_SCORES_CHECK: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Keeps each service's daily score (the service health trend): at start,
+/// after each orders sync that caught up, and every few
+/// minutes, yesterday's is taken unless it was already (one query when it
+/// was).
+fn start_daily_scores(app: &tauri::AppHandle) {
+    let state = app.state::<state::AppState>();
+    let Ok(core) = state.core() else { return };
+    let (nudge, nudged) = std::sync::mpsc::channel();
+    *core.daily_scores.lock().unwrap_or_else(|e| e.into_inner()) = Some(nudge);
+    std::thread::spawn(move || loop {
+        let taken = core.readers.with(|read| {
+            paneldesk_core::reports::take_daily_scores(
+                read,
+                &mut core.db().local()?,
+                &chrono::Local,
+                chrono::Utc::now().timestamp(),
+            )
+        });
+        match taken {
+            Ok(Some(day)) => tracing::info!(%day, "service scores of the day kept"),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(code = %e.code(), "the day's service scores were not kept: {e}")
+            }
+        }
+        if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) =
+            nudged.recv_timeout(DAILY_SCORES_CHECK)
+        {
+            break;
+        }
+        // A burst of sync steps makes one check.
+        while nudged.try_recv().is_ok() {}
+    });
+}
+
+fn nudge_daily_scores(app: &tauri::AppHandle) {
+    if let Ok(core) = app.state::<state::AppState>().core() {
+        if let Some(nudge) = &*core.daily_scores.lock().unwrap_or_else(|e| e.into_inner()) {
+            let _ = nudge.send(());
+        }
+    }
+}
+
 pub fn run() {
     let state = state::AppState::open();
     let builder = specta_builder();
@@ -302,6 +362,7 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             start_sync(app.handle());
+            start_daily_scores(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!())

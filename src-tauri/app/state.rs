@@ -40,6 +40,8 @@ pub struct Core {
     /// The app lock is engaged: nothing is done as the operator (see
     /// `commands::operator`) until their passcode is typed.
     locked: Mutex<bool>,
+    /// Wakes the daily service scores' check (a sync step brought orders).
+    pub daily_scores: Mutex<Option<std::sync::mpsc::Sender<()>>>,
 }
 
 impl Core {
@@ -130,6 +132,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
         ai_calls: Mutex::default(),
         // Locked from the start when the operator working last has a lock.
         locked: Mutex::new(app_lock::settings(&local, operators::current(&local)?.id)?.enabled),
+        daily_scores: Mutex::new(None),
     };
     match SyncLock::acquire(core.db().data_dir(), SYNC_OWNER) {
         Ok(lock) => {

@@ -193,3 +193,60 @@ pub async fn top_spender_profile_delete(
         .blocking(move |core| reports::delete_top_spender_profile(&core.db().local()?, &name))
         .await
 }
+
+/// A service's daily score over the last 30 local days, gaps as None.
+#[tauri::command]
+#[specta::specta]
+pub async fn service_trend(
+    state: State<'_, AppState>,
+    panel_id: i64,
+    service_id: i64,
+) -> Result<Vec<reports::TrendDay>, AppError> {
+    state
+        .read(move |c| {
+            reports::trend(
+                c.local(),
+                &chrono::Local,
+                chrono::Utc::now().timestamp(),
+                panel_id,
+                service_id,
+            )
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reported_services_list(
+    state: State<'_, AppState>,
+    panel_id: Option<i64>,
+) -> Result<Vec<reports::ReportedService>, AppError> {
+    state
+        .read(move |c| reports::reported_services(c, panel_id))
+        .await
+}
+
+/// Reports a service (from an order, a service or a ticket) with a reason.
+#[tauri::command]
+#[specta::specta]
+pub async fn service_report(
+    state: State<'_, AppState>,
+    report: reports::NewReport,
+) -> Result<i64, AppError> {
+    let (_, actor) = super::operator(&state)?;
+    state
+        .blocking(move |core| {
+            core.readers
+                .with(|read| reports::report_service(read, &core.db().local()?, &actor, report))
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn service_report_resolve(state: State<'_, AppState>, id: i64) -> Result<bool, AppError> {
+    let (_, actor) = super::operator(&state)?;
+    state
+        .blocking(move |core| reports::resolve_report(&core.db().local()?, &actor, id))
+        .await
+}

@@ -1305,3 +1305,126 @@ fn the_red_bar_copies_and_snoozes_its_critical_services_and_profiles_are_edited_
         !update_service_health_profile(&local, &ServiceHealthProfile::new("Nope", at)).unwrap()
     );
 }
+
+#[test]
+fn daily_scores_follow_local_midnight_across_a_dst_change_and_missed_days_stay_gaps() {
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Berlin;
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    // Berlin moves its clocks from 02:00 to 03:00 on 2026-03-29: that day
+    // ends at 22:00 UTC, the one before at 23:00 UTC.
+    let midnight = |d: u32| {
+        Berlin
+            .with_ymd_and_hms(2026, 3, d, 0, 0, 0)
+            .unwrap()
+            .timestamp()
+    };
+    assert_eq!(midnight(30) - midnight(29), 23 * H);
+    // Five open orders of service 7 created 11 h before the midnight ending
+    // 03-29: not stuck at that local midnight (11 h < 12 h), stuck two hours
+    // later (UTC midnight). Stuck, the score would be 100 - 25 = 75.
+    for id in 1..=5 {
+        fx.order(
+            main,
+            O {
+                id,
+                service: Some(7),
+                name: "Likes",
+                status: "pending",
+                remains: 10,
+                created: midnight(30) - 11 * H,
+                ..O::default()
+            },
+        );
+    }
+    let mut local = fx.db.local().unwrap();
+    let take = |local: &mut paneldesk_core::db::LocalConn, now: i64| {
+        reports::take_daily_scores(&fx.conn, local, &Berlin, now).unwrap()
+    };
+    // 03-30 at 10:00: the day taken is 03-29, over the 24 h ending at its local midnight.
+    let day = take(&mut local, midnight(30) + 10 * H);
+    assert_eq!(day.map(|d| d.to_string()).as_deref(), Some("2026-03-29"));
+    // Taken once a day.
+    assert_eq!(take(&mut local, midnight(30) + 20 * H), None);
+    // 03-31 and 04-02: 03-30 and 04-01 taken, 03-31 (the app was off) stays a gap.
+    take(&mut local, midnight(31) + H);
+    let april2 = Berlin
+        .with_ymd_and_hms(2026, 4, 2, 9, 0, 0)
+        .unwrap()
+        .timestamp();
+    take(&mut local, april2);
+
+    let trend = reports::trend(&local, &Berlin, april2, main, 7).unwrap();
+    assert_eq!(trend.len() as u64, reports::TREND_DAYS);
+    assert_eq!(trend.last().unwrap().day, "2026-04-01");
+    let last4: Vec<(&str, Option<f64>)> = trend[trend.len() - 4..]
+        .iter()
+        .map(|d| (d.day.as_str(), d.score))
+        .collect();
+    assert_eq!(
+        last4,
+        vec![
+            // Not stuck at its local midnight, and 5 orders: 100.
+            ("2026-03-29", Some(100.0)),
+            // A day later all five are stuck (created 35 h before).
+            ("2026-03-30", Some(75.0)),
+            ("2026-03-31", None),
+            ("2026-04-01", Some(75.0)),
+        ]
+    );
+}
+
+#[test]
+fn reported_services_are_kept_with_their_reason_until_resolved() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    fx.service(main, 7, "Likes [Speed: 1K/Day]");
+    fx.order(
+        main,
+        O {
+            id: 1,
+            service: Some(7),
+            name: "Likes",
+            status: "pending",
+            remains: 10,
+            ..O::default()
+        },
+    );
+    let local = fx.db.local().unwrap();
+    let actor = paneldesk_core::activity::Actor::cli();
+    let new = |service_id, reason: &str| reports::NewReport {
+        panel_id: main,
+        service_id,
+        reason: reason.into(),
+        source: reports::ReportSource::Order,
+        source_id: Some(1),
+    };
+    let err = reports::report_service(&fx.conn, &local, &actor, new(7, "  ")).unwrap_err();
+    assert_eq!(err.code(), paneldesk_core::ErrorCode::InvalidRequest);
+    let err = reports::report_service(&fx.conn, &local, &actor, new(99, "slow")).unwrap_err();
+    assert!(
+        err.to_string().contains("service 99 is not in the cache"),
+        "{err}"
+    );
+
+    let id =
+        reports::report_service(&fx.conn, &local, &actor, new(7, " drops after a day ")).unwrap();
+    let shown = reports::reported_services(&fx.conn, None).unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        (
+            shown[0].service_name.as_str(),
+            shown[0].reason.as_str(),
+            shown[0].open_orders
+        ),
+        ("Likes [Speed: 1K/Day]", "drops after a day", 1)
+    );
+    assert!(reports::resolve_report(&local, &actor, id).unwrap());
+    assert!(
+        !reports::resolve_report(&local, &actor, id).unwrap(),
+        "resolved once"
+    );
+    let shown = reports::reported_services(&fx.conn, Some(main)).unwrap();
+    assert_eq!(shown[0].resolved_by.as_deref(), Some(actor.name.as_str()));
+}

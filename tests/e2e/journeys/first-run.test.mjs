@@ -684,6 +684,16 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
   // A profile where nothing is stuck and no service has enough orders: every row says so.
   await navigate(browser, "Service health");
   await (await browser.$('[data-testid="health-row"]')).waitForDisplayed({ timeout: 20_000 });
+  // A row opens its 30-day trend: the app kept yesterday's scores when it started.
+  await (await (await browser.$('[data-testid="health-row"]')).$("td")).click();
+  const chart = await browser.$('[data-testid="trend-chart"]');
+  await chart.waitForDisplayed({ timeout: 10_000, timeoutMsg: "no trend chart" });
+  assert.equal(await chart.getAttribute("data-points"), "1");
+  await browser.waitUntil(() => browser.execute(() => document.querySelector('[data-testid="trend-chart"] canvas')?.width > 0), {
+    timeout: 10_000,
+    timeoutMsg: "the chart did not draw",
+  });
+  await screenshot(browser, "first-run-22-service-trend");
   const before = await texts(browser, '[data-testid="health-row"]');
   await (await browser.$('[data-testid="health-profiles"]')).click();
   await typeInto(browser, "hp-name", "Strict");
@@ -701,7 +711,7 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
     },
     { timeout: 20_000, timeoutMsg: "the profile did not change the report" },
   );
-  await screenshot(browser, "first-run-22-service-health-profile");
+  await screenshot(browser, "first-run-23-service-health-profile");
 
   // Top spenders: the 72 h window asks again, and says so.
   await navigate(browser, "Top spenders");
@@ -714,7 +724,7 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
     { timeout: 20_000 },
   );
   assert.ok((await texts(browser, '[data-testid="spender-row"]')).length >= first24);
-  await screenshot(browser, "first-run-23-top-spenders");
+  await screenshot(browser, "first-run-24-top-spenders");
 
   // Flagged replies: a staff member, their flagged tickets, one opened.
   await navigate(browser, "Flagged replies");
@@ -725,9 +735,32 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
   await (await staffRow.$("td")).click();
   const ticket = await browser.$('[data-testid="flagged-ticket"]');
   await ticket.waitForDisplayed({ timeout: 10_000, timeoutMsg: "no flagged ticket listed" });
-  await screenshot(browser, "first-run-24-flagged-replies");
+  await screenshot(browser, "first-run-25-flagged-replies");
   const id = (await ticket.getText()).match(/#(\d+)/)[1];
   await ticket.click();
   const title = await browser.$('[data-testid="detail-title"]');
   await title.waitUntil(async () => (await title.getText()).includes(`#${id}`), { timeout: 10_000, timeoutMsg: "the ticket did not open" });
+});
+
+test("reported services: a service reported from an order pane, listed with its reason, resolved", async () => {
+  const { browser } = app;
+  await navigate(browser, "Orders");
+  const first = await browser.$('[data-testid="table-row"]');
+  await first.waitForDisplayed({ timeout: 10_000 });
+  await first.click();
+  await (await browser.$('[data-testid="order-report-service"]')).click();
+  await typeInto(browser, "report-reason", "drops within a day (e2e)");
+  await browser.keys(["Enter"]);
+  await (await browser.$('[data-testid="report-done"]')).waitForDisplayed({ timeout: 10_000 });
+  await browser.keys(["Escape"]);
+  await (await browser.$('[data-testid="report-service"]')).waitForDisplayed({ reverse: true, timeout: 5_000 });
+
+  await navigate(browser, "Reported services");
+  const row = await browser.$('[data-testid="reported-row"]');
+  await row.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await row.getText(), /drops within a day \(e2e\)[\s\S]*Order #\d+/);
+  await screenshot(browser, "first-run-26-reported-services");
+  await (await browser.$('[data-testid="reported-resolve"]')).click();
+  await browser.waitUntil(async () => (await row.getAttribute("data-resolved")) === "true", { timeout: 10_000 });
+  assert.match(await row.getText(), /Resolved by /);
 });

@@ -55,7 +55,7 @@ test("the navigation moves between screens and marks the current one", async () 
   const { browser } = app;
   for (const [label, path, built] of [
     ["Orders", "/orders", true],
-    ["Service health", "/reports/service-health", false],
+    ["Competitors", "/reports/competitors", false],
     ["Sync engine", "/settings/sync-engine", true],
   ]) {
     await navigate(browser, label);

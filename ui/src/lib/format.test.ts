@@ -20,3 +20,19 @@ describe('formatsFor', () => {
 		expect(de.date.format(NOON)).toBe('01.12.26');
 	});
 });
+
+describe('settleNavigatorLanguage', () => {
+	it('replaces a language Intl refuses, and keeps a good one', async () => {
+		const { settleNavigatorLanguage } = await import('./format');
+		const original = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(navigator), 'language');
+		Object.defineProperty(navigator, 'language', { value: 'C', configurable: true });
+		settleNavigatorLanguage();
+		expect(() => new Intl.NumberFormat(navigator.language)).not.toThrow();
+		expect(navigator.language).not.toBe('C');
+		Object.defineProperty(navigator, 'language', { value: 'tr-TR', configurable: true });
+		settleNavigatorLanguage();
+		expect(navigator.language).toBe('tr-TR');
+		delete (navigator as unknown as Record<string, unknown>).language;
+		if (original) expect(navigator.language).toBeTruthy();
+	});
+});

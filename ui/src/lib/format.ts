@@ -18,6 +18,21 @@ const LOCALE: string = (() => {
 	}
 })();
 
+/**
+ * Makes `navigator.language` the locale the screens use when the webview's
+ * own is not one `Intl` takes (a bare "C"): libraries that read it (the
+ * charts' uPlot builds an `Intl.NumberFormat` from it when loaded) would
+ * otherwise throw.
+ */
+export function settleNavigatorLanguage(): void {
+	if (typeof navigator === 'undefined' || navigator.language === LOCALE) return;
+	try {
+		Intl.NumberFormat.supportedLocalesOf(navigator.language);
+	} catch {
+		Object.defineProperty(navigator, 'language', { value: LOCALE, configurable: true });
+	}
+}
+
 /** The formatters of a locale; the screens use the OS locale's. */
 export function formatsFor(locale: string) {
 	return {

@@ -125,7 +125,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/reports/reported-services',
 		title: t.screens.reportedServices.title,
 		group: 'reports',
-		built: false,
+		built: true,
 		summary: t.screens.reportedServices.summary
 	},
 	{

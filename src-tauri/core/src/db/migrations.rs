@@ -45,6 +45,9 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0009_staff_imports_lock.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/local/0010_report_history.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@
 //! window of H hours is `(at - H*3600, at]`.
 
 mod by_service;
+mod history;
 mod profiles;
 mod replies;
 mod request;
@@ -27,6 +28,10 @@ use crate::Result;
 pub use by_service::{
     flagged_by_service, tickets_missing_messages, FlaggedServiceReport, FlaggedServiceRow,
     TicketSample, MAX_TICKET_FETCHES,
+};
+pub use history::{
+    report_service, reported_services, resolve_report, take_daily_scores, trend, NewReport,
+    ReportSource, ReportedService, TrendDay, TREND_DAYS,
 };
 pub use profiles::{
     create_service_health_profile, create_top_spender_profile, delete_service_health_profile,

@@ -915,6 +915,44 @@ async topSpenderProfileDelete(name: string) : Promise<Result<boolean, AppError>>
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * A service's daily score over the last 30 local days, gaps as None.
+ */
+async serviceTrend(panelId: number, serviceId: number) : Promise<Result<TrendDay[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("service_trend", { panelId, serviceId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportedServicesList(panelId: number | null) : Promise<Result<ReportedService[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reported_services_list", { panelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reports a service (from an order, a service or a ticket) with a reason.
+ */
+async serviceReport(report: NewReport) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("service_report", { report }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async serviceReportResolve(id: number) : Promise<Result<boolean, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("service_report_resolve", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1250,6 +1288,10 @@ export type NewReply = { panel_id: number; ticket_id: number; text: string;
  * How many messages of the conversation the operator was shown.
  */
 seen_messages: number }
+/**
+ * A report as the window sends it.
+ */
+export type NewReport = { panel_id: number; service_id: number; reason: string; source: ReportSource; source_id: number | null }
 export type Note = { id: number; panel_id: number; user_id: number; body: string; created_at: number }
 export type Operator = { id: number; name: string }
 export type Operators = { all: Operator[]; current: Operator }
@@ -1532,6 +1574,19 @@ profile: string | null;
  * report's, so the file holds exactly what the screen shows.
  */
 at: number | null }
+export type ReportSource = "order" | "service" | "ticket"
+/**
+ * A service reported as a problem, from where and why.
+ */
+export type ReportedService = { id: number; panel_id: number; service_id: number; service_name: string; reason: string; source: ReportSource; 
+/**
+ * The order's or ticket's id it was reported from.
+ */
+source_id: number | null; reported_by: string; reported_at: number; resolved_by: string | null; resolved_at: number | null; 
+/**
+ * Open orders of the service in the cache now.
+ */
+open_orders: number }
 /**
  * What a panel is synced as: one of its resources.
  */
@@ -1804,6 +1859,15 @@ lifetime: number | null;
  */
 currency: string | null; top_services: number[] }
 export type TopSpendersReport = { window_hours: number; at: number; users: TopSpenderRow[] }
+/**
+ * A day of a service's trend: its score, or None for a gap (the app did not
+ * run) or a day without enough data.
+ */
+export type TrendDay = { 
+/**
+ * YYYY-MM-DD.
+ */
+day: string; score: number | null }
 /**
  * Tokens a call used, as the provider reported them.
  */

@@ -31,6 +31,7 @@ import type {
 	LockSettings,
 	Report,
 	ReportKind,
+	ReportedService,
 	UserFilter,
 	UserRow,
 	Note
@@ -430,6 +431,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	let staff: StaffMember[] = [];
 	let lock: LockSettings = { enabled: false, idle_minutes: 0, failures: 0, locked_until: null };
 	let locked = false;
+	const reported: ReportedService[] = [];
 	const ownStaffNames = new Map<number, string>();
 	let aiLanguage = 'English';
 	let aiAnalysis: string | null = null;
@@ -884,6 +886,32 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		serviceHealthProfileDelete: (name) => answer('serviceHealthProfileDelete', [name], () => true),
 		topSpenderProfileSave: (previous, profile) => answer('topSpenderProfileSave', [previous, profile], () => null),
 		topSpenderProfileDelete: (name) => answer('topSpenderProfileDelete', [name], () => true),
+		serviceTrend: (panelId, serviceId) =>
+			answer('serviceTrend', [panelId, serviceId], () =>
+				Array.from({ length: 30 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, score: i % 7 === 3 ? null : 60 + (i % 5) * 8 }))
+			),
+		reportedServicesList: (panelId) => answer('reportedServicesList', [panelId], () => reported.filter((r) => panelId === null || r.panel_id === panelId)),
+		serviceReport: (report) =>
+			answer('serviceReport', [report], () => {
+				const id = reported.length + 1;
+				reported.unshift({
+					id,
+					...report,
+					service_name: data.services.find((s) => s.panel_id === report.panel_id && s.id === report.service_id)?.name ?? '?',
+					reported_by: data.operators[currentOperator].name,
+					reported_at: MOCK_NOW,
+					resolved_by: null,
+					resolved_at: null,
+					open_orders: 0
+				});
+				return id;
+			}),
+		serviceReportResolve: (id) =>
+			answer('serviceReportResolve', [id], () => {
+				const r = reported.find((x) => x.id === id && x.resolved_at === null);
+				if (r) Object.assign(r, { resolved_by: data.operators[currentOperator].name, resolved_at: MOCK_NOW });
+				return !!r;
+			}),
 		servicesImportPreview: (panelId, file) =>
 			answer('servicesImportPreview', [panelId, file], () => ({
 				panel_id: panelId,

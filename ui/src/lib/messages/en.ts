@@ -834,6 +834,8 @@ export const en = {
 			copyId: 'Copy ID',
 			openOrders: 'Open its orders',
 			empty: 'No service has orders in this window. Pick a longer window, another panel or another profile; services sync with a Services API key (Settings › Panels).',
+			trendTitle: (name: string) => `${name}: score per day, last 30 days`,
+			trendEmpty: 'No daily score kept yet: Paneldesk keeps one each day it runs (the default rules over the 24 h ending at midnight).',
 			editProfiles: 'Profiles…',
 			newProfile: 'New profile',
 			profileName: 'Name',
@@ -866,7 +868,11 @@ export const en = {
 			newProfile: 'New profile',
 			profileName: 'Name',
 			minPayments: 'Minimum payments',
-			minSpend: 'Minimum spend (micro-units of each panel’s currency ÷ 1,000,000)',
+			minSpend: 'Minimum spend (in each panel’s own currency)',
+			usersPanel: 'Users of',
+			users: 'User IDs',
+			everyone: 'Everyone (no IDs)',
+			badUsers: 'User IDs are whole numbers, separated by commas.',
 			defaultWindow: 'Default window (hours)',
 			save: 'Save profile',
 			delete: 'Delete profile',
@@ -908,6 +914,35 @@ export const en = {
 			columns: { staff: 'Staff', answered: 'Answered', avgResponse: 'Avg response (min)' },
 			empty: 'No staff reply in this window. Pick a longer window or another panel.'
 		}
+	},
+
+	reportService: {
+		open: 'Report service…',
+		title: 'Report a service',
+		intro: (service: string) => `Report ${service} as a problem. It is listed in Reports › Reported services until someone resolves it.`,
+		reason: 'Reason',
+		send: 'Report',
+		cancel: 'Cancel',
+		done: 'Reported.'
+	},
+
+	reportedServices: {
+		columns: {
+			panel: 'Panel',
+			service: 'Service',
+			reason: 'Reason',
+			from: 'From',
+			by: 'Reported by',
+			when: 'When',
+			open: 'Open orders',
+			status: 'Status'
+		},
+		sources: { order: 'Order', service: 'Service', ticket: 'Ticket' } as Record<string, string>,
+		resolve: 'Resolve',
+		resolved: (who: string, when: string) => `Resolved by ${who}, ${when}`,
+		open: 'Open',
+		empty: 'No service reported. Report one from an order, from service health or from a ticket’s quoted orders.',
+		help: 'Services operators reported as a problem, with why and from where; open ones first. Open orders counts the service’s orders still pending, in progress, processing or awaiting in the cache.'
 	},
 
 	selection: {

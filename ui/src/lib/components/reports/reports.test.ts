@@ -5,6 +5,7 @@ import { createMockBackend, MOCK_NOW, sampleData, samplePanel, type MockBackend 
 import type { ReportRequest } from '$lib/backend';
 import { testContext } from '$lib/test-context';
 import FlaggedReplies from './FlaggedReplies.svelte';
+import ReportedServices from './ReportedServices.svelte';
 import ServiceHealth from './ServiceHealth.svelte';
 import StaffStats from './StaffStats.svelte';
 import TopSpenders from './TopSpenders.svelte';
@@ -70,6 +71,15 @@ describe('Service health', () => {
 		expect(error.textContent).toContain('Close the other program.');
 	});
 
+	it('opens a row’s 30-day trend, and says so when no day was kept yet', async () => {
+		const b = backend();
+		b.serviceTrend = async () => Array.from({ length: 30 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, score: null }));
+		render(ServiceHealth, { context: await context(b) });
+		const rows = await screen.findAllByTestId('health-row');
+		await userEvent.click(within(rows[1]).getByText('TikTok Views', { exact: false }));
+		expect((await screen.findByTestId('trend-empty')).textContent).toContain('keeps one each day it runs');
+	});
+
 	it('moves between rows with the arrows', async () => {
 		render(ServiceHealth, { context: await context(backend()) });
 		const rows = await screen.findAllByTestId('health-row');
@@ -114,5 +124,21 @@ describe('Staff statistics', () => {
 		render(StaffStats, { context: await context(backend()) });
 		const row = await screen.findByTestId('staff-stats-row');
 		expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['kai', '5', '9.5']);
+	});
+});
+
+describe('Reported services', () => {
+	it('says how to report one, then lists a report and resolves it', async () => {
+		const b = backend();
+		render(ReportedServices, { context: await context(b) });
+		expect((await screen.findByTestId('report-empty')).textContent).toContain('Report one from an order');
+		await b.serviceReport({ panel_id: 1, service_id: 101, reason: 'drops after a day', source: 'order', source_id: 5 });
+		document.body.innerHTML = '';
+		render(ReportedServices, { context: await context(b) });
+		const row = await screen.findByTestId('reported-row');
+		expect(row.textContent).toContain('drops after a day');
+		expect(within(row).getByRole('link').textContent).toBe('Order #5');
+		await userEvent.click(screen.getByTestId('reported-resolve'));
+		await waitFor(() => expect(screen.getByTestId('reported-row').dataset.resolved).toBe('true'));
 	});
 });
