@@ -1428,3 +1428,108 @@ fn reported_services_are_kept_with_their_reason_until_resolved() {
     let shown = reports::reported_services(&fx.conn, Some(main)).unwrap();
     assert_eq!(shown[0].resolved_by.as_deref(), Some(actor.name.as_str()));
 }
+
+#[test]
+fn service_health_by_provider_groups_the_same_rules_by_each_orders_provider() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    fx.service(main, 7, "Likes [Speed: 1K/Day]");
+    fx.service(main, 8, "Views");
+    // (id, service, provider, status, created, finished): alpha has 3 stuck
+    // orders of service 7 and a slow one; beta 5 quick finished ones of 8;
+    // one order has no provider.
+    #[rustfmt::skip]
+    type Row = (i64, i64, Option<&'static str>, &'static str, i64, Option<i64>);
+    let rows: [Row; 10] = [
+        (1, 7, Some("alpha"), "pending", AT - 20 * H, None),
+        (2, 7, Some("alpha"), "pending", AT - 20 * H, None),
+        (3, 7, Some("alpha"), "pending", AT - 20 * H, None),
+        // 1,000 at 1K/day may take 2 days; it took 3: slow.
+        (
+            4,
+            7,
+            Some("alpha"),
+            "completed",
+            AT - 3 * D - H,
+            Some(AT - H),
+        ),
+        (5, 8, Some("beta"), "completed", AT - 2 * H, Some(AT - H)),
+        (6, 8, Some("beta"), "completed", AT - 2 * H, Some(AT - H)),
+        (7, 8, Some("beta"), "completed", AT - 2 * H, Some(AT - H)),
+        (8, 8, Some("beta"), "completed", AT - 2 * H, Some(AT - H)),
+        (9, 8, Some("beta"), "completed", AT - 2 * H, Some(AT - H)),
+        (10, 8, None, "completed", AT - 2 * H, Some(AT - H)),
+    ];
+    for (id, service, provider, status, created, finished) in rows {
+        fx.order(
+            main,
+            O {
+                id,
+                service: Some(service),
+                name: "x",
+                status,
+                remains: if status == "pending" { 10 } else { 0 },
+                created,
+                finished,
+                ..O::default()
+            },
+        );
+        fx.conn
+            .execute(
+                "UPDATE orders SET provider = ?1 WHERE id = ?2",
+                params![provider, id],
+            )
+            .unwrap();
+    }
+    let p = ServiceHealthParams::new(AT);
+    let report = reports::service_health_by_provider(&fx.conn, &p).unwrap();
+    type Got<'a> = (&'a str, i64, i64, i64, i64, Option<f64>, &'a str);
+    let got: Vec<Got> = report
+        .providers
+        .iter()
+        .map(|r| {
+            (
+                r.provider.as_str(),
+                r.orders_in_window,
+                r.finished_in_window,
+                r.stuck,
+                r.slow,
+                r.score,
+                r.status.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            // 3 created in the window and stuck (-15), 1 of 1 finished slow (-100%): 0, critical.
+            ("alpha", 3, 1, 3, 1, Some(0.0), "critical"),
+            ("beta", 5, 5, 0, 0, Some(100.0), "healthy"),
+            // One order only, none stuck: not enough data.
+            ("", 1, 1, 0, 0, None, "not_enough_data"),
+        ]
+    );
+    // The same orders as the by-service view, only grouped otherwise.
+    let by_service = reports::service_health(&fx.conn, &p).unwrap();
+    let total =
+        |f: fn(&reports::ServiceHealthRow) -> i64| by_service.services.iter().map(f).sum::<i64>();
+    assert_eq!(
+        report.providers.iter().map(|r| r.stuck).sum::<i64>(),
+        total(|r| r.stuck)
+    );
+    assert_eq!(
+        report
+            .providers
+            .iter()
+            .map(|r| r.finished_in_window)
+            .sum::<i64>(),
+        total(|r| r.finished_in_window)
+    );
+    // A snoozed service's orders leave the view too.
+    reports::snooze(&fx.db.local().unwrap(), main, 7, AT).unwrap();
+    let report = reports::service_health_by_provider(&fx.conn, &p).unwrap();
+    assert!(report.providers.iter().all(|r| r.provider != "alpha"));
+    assert!(report
+        .to_csv()
+        .starts_with("panel,provider,orders_in_window,"));
+}

@@ -712,6 +712,16 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
     { timeout: 20_000, timeoutMsg: "the profile did not change the report" },
   );
   await screenshot(browser, "first-run-23-service-health-profile");
+  await choose(browser, "report-profile", "");
+
+  // The same rules by provider: the demo's providers, each scored.
+  await (await browser.$('[data-testid="health-by-provider"]')).click();
+  await browser.waitUntil(
+    async () => (await texts(browser, '[data-testid="provider-row"]')).length > 0,
+    { timeout: 20_000, timeoutMsg: "no provider row" },
+  );
+  await screenshot(browser, "first-run-23b-service-health-by-provider");
+  await (await browser.$('[data-testid="health-by-service"]')).click();
 
   // Top spenders: the 72 h window asks again, and says so.
   await navigate(browser, "Top spenders");

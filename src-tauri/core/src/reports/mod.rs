@@ -48,7 +48,8 @@ pub use request::{
     flagged_tickets, run, service_samples, Report, ReportError, ReportKind, ReportRequest,
 };
 pub use service_health::{
-    service_health, HealthStatus, ServiceHealthParams, ServiceHealthReport, ServiceHealthRow,
+    service_health, service_health_by_provider, HealthStatus, ProviderHealthReport,
+    ProviderHealthRow, ServiceHealthParams, ServiceHealthReport, ServiceHealthRow,
 };
 pub use top_spenders::{top_spenders, TopSpenderRow, TopSpendersParams, TopSpendersReport};
 

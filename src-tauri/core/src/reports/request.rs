@@ -5,10 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    flagged_by_service, flagged_by_staff, service_health, service_health_profile, staff_stats,
-    top_spender_profile, top_spenders, FlaggedServiceReport, FlaggedStaffReport,
-    ServiceHealthParams, ServiceHealthReport, StaffStatsReport, TicketRef, TicketSample,
-    TopSpendersParams, TopSpendersReport, WindowParams, DEFAULT_WINDOW_HOURS,
+    flagged_by_service, flagged_by_staff, service_health, service_health_by_provider,
+    service_health_profile, staff_stats, top_spender_profile, top_spenders, FlaggedServiceReport,
+    FlaggedStaffReport, ProviderHealthReport, ServiceHealthParams, ServiceHealthReport,
+    StaffStatsReport, TicketRef, TicketSample, TopSpendersParams, TopSpendersReport, WindowParams,
+    DEFAULT_WINDOW_HOURS,
 };
 use crate::{db::ReadConn, Result};
 
@@ -18,6 +19,8 @@ use crate::{db::ReadConn, Result};
 #[strum(serialize_all = "kebab-case")]
 pub enum ReportKind {
     ServiceHealth,
+    /// Service health grouped by each order's provider.
+    ServiceHealthByProvider,
     TopSpenders,
     FlaggedByStaff,
     FlaggedByService,
@@ -43,6 +46,7 @@ pub struct ReportRequest {
 #[serde(tag = "kind", content = "report", rename_all = "snake_case")]
 pub enum Report {
     ServiceHealth(ServiceHealthReport),
+    ServiceHealthByProvider(ProviderHealthReport),
     TopSpenders(TopSpendersReport),
     FlaggedByStaff(FlaggedStaffReport),
     FlaggedByService(FlaggedServiceReport),
@@ -53,6 +57,7 @@ impl Report {
     pub fn to_csv(&self) -> String {
         match self {
             Report::ServiceHealth(r) => r.to_csv(),
+            Report::ServiceHealthByProvider(r) => r.to_csv(),
             Report::TopSpenders(r) => r.to_csv(),
             Report::FlaggedByStaff(r) => r.to_csv(),
             Report::FlaggedByService(r) => r.to_csv(),
@@ -64,6 +69,7 @@ impl Report {
     pub fn rows(&self) -> usize {
         match self {
             Report::ServiceHealth(r) => r.services.len(),
+            Report::ServiceHealthByProvider(r) => r.providers.len(),
             Report::TopSpenders(r) => r.users.len(),
             Report::FlaggedByStaff(r) => r.staff.len(),
             Report::FlaggedByService(r) => r.services.len(),
@@ -98,7 +104,7 @@ fn window(req: &ReportRequest) -> Result<WindowParams> {
 pub fn run(conn: &ReadConn, kind: ReportKind, req: &ReportRequest) -> Result<Report> {
     let at = req.at.unwrap_or_else(now);
     Ok(match kind {
-        ReportKind::ServiceHealth => {
+        ReportKind::ServiceHealth | ReportKind::ServiceHealthByProvider => {
             let params = match &req.profile {
                 Some(name) => service_health_profile(conn.local(), name)?
                     .ok_or_else(|| ReportError::NoProfile {
@@ -113,7 +119,11 @@ pub fn run(conn: &ReadConn, kind: ReportKind, req: &ReportRequest) -> Result<Rep
                 },
             };
             params.validate().map_err(ReportError::Invalid)?;
-            Report::ServiceHealth(service_health(conn, &params)?)
+            if kind == ReportKind::ServiceHealth {
+                Report::ServiceHealth(service_health(conn, &params)?)
+            } else {
+                Report::ServiceHealthByProvider(service_health_by_provider(conn, &params)?)
+            }
         }
         ReportKind::TopSpenders => {
             let params = match &req.profile {

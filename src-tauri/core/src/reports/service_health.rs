@@ -194,25 +194,12 @@ impl ServiceHealthReport {
 /// The service health report by the rules (see [`super::help::SERVICE_HEALTH`]).
 pub fn service_health(conn: &ReadConn, p: &ServiceHealthParams) -> Result<ServiceHealthReport> {
     let from = window_start(p.at, p.window_hours);
-    // The min speed of each listed service goes to a temp table, so the slow
-    // check runs in SQL beside the finished count.
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS report_speeds (
-             panel_id   INTEGER NOT NULL,
-             service_id INTEGER NOT NULL,
-             amount     REAL    NOT NULL,
-             per_s      INTEGER NOT NULL,
-             PRIMARY KEY (panel_id, service_id)
-         );
-         DELETE FROM temp.report_speeds;",
-    )
-    .map_err(CacheConn::err)?;
+    begin_temp(conn)?;
     let mut rows = Vec::new();
     for panel in panels(conn, p.panel)? {
         rows.extend(panel_rows(conn, &panel, p, from)?);
     }
-    conn.execute("DELETE FROM temp.report_speeds", [])
-        .map_err(CacheConn::err)?;
+    end_temp(conn)?;
     rows.sort_by(|a, b| {
         a.score
             .is_none()
@@ -229,28 +216,57 @@ pub fn service_health(conn: &ReadConn, p: &ServiceHealthParams) -> Result<Servic
     })
 }
 
-/// Two counts per service id from a `SELECT service_id, a, b ...` query.
-fn counts(
+/// The temp tables a report fills per panel: the min speed of each covered
+/// service (so the slow check runs in SQL beside the finished count), and
+/// the covered services themselves (the by-provider view joins them).
+fn begin_temp(conn: &ReadConn) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS report_speeds (
+             panel_id   INTEGER NOT NULL,
+             service_id INTEGER NOT NULL,
+             amount     REAL    NOT NULL,
+             per_s      INTEGER NOT NULL,
+             PRIMARY KEY (panel_id, service_id)
+         );
+         CREATE TEMP TABLE IF NOT EXISTS report_services (
+             panel_id   INTEGER NOT NULL,
+             service_id INTEGER NOT NULL,
+             PRIMARY KEY (panel_id, service_id)
+         );
+         DELETE FROM temp.report_speeds;
+         DELETE FROM temp.report_services;",
+    )
+    .map_err(CacheConn::err)
+}
+
+fn end_temp(conn: &ReadConn) -> Result<()> {
+    conn.execute_batch("DELETE FROM temp.report_speeds; DELETE FROM temp.report_services;")
+        .map_err(CacheConn::err)
+}
+
+/// Two counts per key (a service id, a provider) from a `SELECT key, a, b ...` query.
+fn counts<K: rusqlite::types::FromSql + std::hash::Hash + Eq>(
     conn: &ReadConn,
     query: &str,
     params: impl rusqlite::Params,
-) -> Result<HashMap<i64, (i64, i64)>> {
+) -> Result<HashMap<K, (i64, i64)>> {
     let mut st = conn.prepare_cached(query).map_err(CacheConn::err)?;
     let rows = st
-        .query_map(params, |r| {
-            Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?)))
-        })
+        .query_map(params, |r| Ok((r.get::<_, K>(0)?, (r.get(1)?, r.get(2)?))))
         .map_err(CacheConn::err)?;
     rows.collect::<rusqlite::Result<_>>()
         .map_err(CacheConn::err)
 }
 
-fn panel_rows(
+/// The services a panel's report covers, by id with their names: the
+/// catalogue plus every service id seen in orders (or the profile's), less
+/// the snoozed ones. Their speeds go to `temp.report_speeds` and their ids
+/// to `temp.report_services`.
+fn covered_services(
     conn: &ReadConn,
     panel: &PanelInfo,
     p: &ServiceHealthParams,
-    from: f64,
-) -> Result<Vec<ServiceHealthRow>> {
+) -> Result<Vec<(i64, String)>> {
     // The services: the catalogue plus every service id seen in orders
     // (or the profile's), less the snoozed ones.
     let mut names: BTreeMap<i64, String> = BTreeMap::new();
@@ -300,24 +316,59 @@ fn panel_rows(
             Ok((sid, name))
         })
         .collect::<Result<_>>()?;
+    let mut speeds = conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO temp.report_speeds (panel_id, service_id, amount, per_s) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(CacheConn::err)?;
+    let mut covered = conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO temp.report_services (panel_id, service_id) VALUES (?1, ?2)",
+        )
+        .map_err(CacheConn::err)?;
+    for (sid, name) in &services {
+        covered
+            .execute(params![panel.id, sid])
+            .map_err(CacheConn::err)?;
+        if let Some(speed) = parse_speed(name) {
+            speeds
+                .execute(params![panel.id, sid, speed.amount, speed.per_seconds])
+                .map_err(CacheConn::err)?;
+        }
+    }
+    Ok(services)
+}
+
+/// The rules' score from the counts: None when there is not enough data.
+fn score(
+    orders_in_window: i64,
+    stuck: i64,
+    finished: i64,
+    slow: i64,
+    min_orders: i64,
+) -> (f64, Option<f64>) {
+    let slow_pct = if finished > 0 {
+        slow as f64 * 100.0 / finished as f64
+    } else {
+        0.0
+    };
+    let score = (orders_in_window >= min_orders || stuck > 0)
+        .then(|| (100.0 - (stuck.saturating_mul(5)).min(60) as f64 - slow_pct).max(0.0));
+    (slow_pct, score)
+}
+
+fn panel_rows(
+    conn: &ReadConn,
+    panel: &PanelInfo,
+    p: &ServiceHealthParams,
+    from: f64,
+) -> Result<Vec<ServiceHealthRow>> {
+    let services = covered_services(conn, panel, p)?;
     if services.is_empty() {
         return Ok(Vec::new());
     }
-    {
-        let mut st = conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO temp.report_speeds (panel_id, service_id, amount, per_s) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .map_err(CacheConn::err)?;
-        for (sid, name) in &services {
-            if let Some(speed) = parse_speed(name) {
-                st.execute(params![panel.id, sid, speed.amount, speed.per_seconds])
-                    .map_err(CacheConn::err)?;
-            }
-        }
-    }
 
-    let in_window = counts(
+    let in_window: HashMap<i64, (i64, i64)> = counts(
         conn,
         "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_created
          WHERE panel_id = ?1 AND created > ?2 AND created <= ?3 AND service_id IS NOT NULL
@@ -326,7 +377,7 @@ fn panel_rows(
     )?;
     // Stuck: open, opened more than `stuck_after` hours before now (strictly),
     // something left to deliver; over the whole cache.
-    let stuck = counts(
+    let stuck: HashMap<i64, (i64, i64)> = counts(
         conn,
         &format!(
             "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_status
@@ -341,7 +392,7 @@ fn panel_rows(
     // quantity x period x multiplier is "duration > quantity / speed x
     // multiplier" without a division (exact at the limit). An order with no
     // recorded finish time has a NULL finished_at and is in neither count.
-    let finished = counts(
+    let finished: HashMap<i64, (i64, i64)> = counts(
         conn,
         &format!(
             "SELECT o.service_id, count(*),
@@ -362,13 +413,7 @@ fn panel_rows(
             let orders_in_window = in_window.get(&sid).map_or(0, |c| c.0);
             let stuck = stuck.get(&sid).map_or(0, |c| c.0);
             let (finished, slow) = finished.get(&sid).copied().unwrap_or((0, 0));
-            let slow_pct = if finished > 0 {
-                slow as f64 * 100.0 / finished as f64
-            } else {
-                0.0
-            };
-            let score = (orders_in_window >= p.min_orders || stuck > 0)
-                .then(|| (100.0 - (stuck.saturating_mul(5)).min(60) as f64 - slow_pct).max(0.0));
+            let (slow_pct, score) = score(orders_in_window, stuck, finished, slow, p.min_orders);
             ServiceHealthRow {
                 panel_id: panel.id,
                 panel: panel.name.clone(),
@@ -384,6 +429,150 @@ fn panel_rows(
             }
         })
         .collect())
+}
+
+/// Service health by provider: the same rules over the same services (the
+/// profile's, less the snoozed), grouped by each order's provider instead of
+/// its service. Owners choose providers by it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProviderHealthRow {
+    /// The panel's name.
+    pub panel: String,
+    /// As the panel names it; empty for orders with no provider.
+    pub provider: String,
+    pub orders_in_window: i64,
+    pub finished_in_window: i64,
+    pub stuck: i64,
+    pub slow: i64,
+    pub slow_pct: f64,
+    pub score: Option<f64>,
+    pub status: HealthStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProviderHealthReport {
+    pub window_hours: f64,
+    pub at: i64,
+    pub providers: Vec<ProviderHealthRow>,
+}
+
+impl ProviderHealthReport {
+    pub fn to_csv(&self) -> String {
+        csv_text(
+            &[
+                "panel",
+                "provider",
+                "orders_in_window",
+                "finished_in_window",
+                "stuck",
+                "slow",
+                "slow_pct",
+                "score",
+                "status",
+            ],
+            self.providers.iter().map(|r| {
+                vec![
+                    r.panel.clone(),
+                    r.provider.clone(),
+                    r.orders_in_window.to_string(),
+                    r.finished_in_window.to_string(),
+                    r.stuck.to_string(),
+                    r.slow.to_string(),
+                    r.slow_pct.to_string(),
+                    opt(&r.score),
+                    r.status.as_str().to_owned(),
+                ]
+            }),
+        )
+    }
+}
+
+/// The by-provider view (see [`ProviderHealthRow`]); worst first.
+pub fn service_health_by_provider(
+    conn: &ReadConn,
+    p: &ServiceHealthParams,
+) -> Result<ProviderHealthReport> {
+    let from = window_start(p.at, p.window_hours);
+    begin_temp(conn)?;
+    let mut rows = Vec::new();
+    for panel in panels(conn, p.panel)? {
+        if covered_services(conn, &panel, p)?.is_empty() {
+            continue;
+        }
+        let in_window: HashMap<String, (i64, i64)> = counts(
+            conn,
+            "SELECT coalesce(o.provider, ''), count(*), 0 FROM orders o INDEXED BY orders_created
+             JOIN temp.report_services c ON c.panel_id = o.panel_id AND c.service_id = o.service_id
+             WHERE o.panel_id = ?1 AND o.created > ?2 AND o.created <= ?3
+             GROUP BY 1",
+            params![panel.id, from, p.at],
+        )?;
+        let stuck: HashMap<String, (i64, i64)> = counts(
+            conn,
+            &format!(
+                "SELECT coalesce(o.provider, ''), count(*), 0 FROM orders o INDEXED BY orders_status
+                 JOIN temp.report_services c ON c.panel_id = o.panel_id AND c.service_id = o.service_id
+                 WHERE o.panel_id = ?1 AND o.status IN {}
+                   AND o.created < ?2 AND o.created <= ?3 AND o.remains > 0
+                 GROUP BY 1",
+                sql_list(&OPEN_ORDER_STATUSES)
+            ),
+            params![panel.id, p.at as f64 - p.stuck_after_h * 3600.0, p.at],
+        )?;
+        let finished: HashMap<String, (i64, i64)> = counts(
+            conn,
+            &format!(
+                "SELECT coalesce(o.provider, ''), count(*),
+                        COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
+                 FROM orders o
+                 JOIN temp.report_services c ON c.panel_id = o.panel_id AND c.service_id = o.service_id
+                 LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
+                 WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
+                   AND o.status IN {}
+                 GROUP BY 1",
+                sql_list(&FINISHED_ORDER_STATUSES)
+            ),
+            params![panel.id, from, p.at, p.slow_multiplier],
+        )?;
+        let providers: BTreeSet<&String> = in_window
+            .keys()
+            .chain(stuck.keys())
+            .chain(finished.keys())
+            .collect();
+        for provider in providers {
+            let orders_in_window = in_window.get(provider).map_or(0, |c| c.0);
+            let stuck = stuck.get(provider).map_or(0, |c| c.0);
+            let (finished, slow) = finished.get(provider).copied().unwrap_or((0, 0));
+            let (slow_pct, score) = score(orders_in_window, stuck, finished, slow, p.min_orders);
+            rows.push(ProviderHealthRow {
+                panel: panel.name.clone(),
+                provider: provider.clone(),
+                orders_in_window,
+                finished_in_window: finished,
+                stuck,
+                slow,
+                slow_pct,
+                score,
+                status: score.map_or(HealthStatus::NotEnoughData, HealthStatus::of_score),
+            });
+        }
+    }
+    end_temp(conn)?;
+    rows.sort_by(|a, b| {
+        a.score
+            .is_none()
+            .cmp(&b.score.is_none())
+            .then_with(|| a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)))
+            .then_with(|| a.panel.cmp(&b.panel))
+            .then_with(|| a.provider.cmp(&b.provider))
+    });
+    Ok(ProviderHealthReport {
+        window_hours: p.window_hours,
+        at: p.at,
+        providers: rows,
+    })
 }
 
 /// The distinct service ids of a panel's orders created by `at`: a skip scan

@@ -1531,6 +1531,21 @@ key_last4: string | null;
  * The model's context, in tokens: a longer conversation is cut from its oldest messages.
  */
 context_tokens: number }
+export type ProviderHealthReport = { window_hours: number; at: number; providers: ProviderHealthRow[] }
+/**
+ * Service health by provider: the same rules over the same services (the
+ * profile's, less the snoozed), grouped by each order's provider instead of
+ * its service. Owners choose providers by it.
+ */
+export type ProviderHealthRow = { 
+/**
+ * The panel's name.
+ */
+panel: string; 
+/**
+ * As the panel names it; empty for orders with no provider.
+ */
+provider: string; orders_in_window: number; finished_in_window: number; stuck: number; slow: number; slow_pct: number; score: number | null; status: HealthStatus }
 export type ProviderKind = "open_ai" | "anthropic" | 
 /**
  * Any server speaking OpenAI's chat completions: a local model counts.
@@ -1553,8 +1568,12 @@ export type ReplyOutcome = { reply: OutboxRow;
  * Set when another process owns the sync: it sends the reply.
  */
 sent_by: string | null }
-export type Report = { kind: "service_health"; report: ServiceHealthReport } | { kind: "top_spenders"; report: TopSpendersReport } | { kind: "flagged_by_staff"; report: FlaggedStaffReport } | { kind: "flagged_by_service"; report: FlaggedServiceReport } | { kind: "staff_stats"; report: StaffStatsReport }
-export type ReportKind = "service_health" | "top_spenders" | "flagged_by_staff" | "flagged_by_service" | "staff_stats"
+export type Report = { kind: "service_health"; report: ServiceHealthReport } | { kind: "service_health_by_provider"; report: ProviderHealthReport } | { kind: "top_spenders"; report: TopSpendersReport } | { kind: "flagged_by_staff"; report: FlaggedStaffReport } | { kind: "flagged_by_service"; report: FlaggedServiceReport } | { kind: "staff_stats"; report: StaffStatsReport }
+export type ReportKind = "service_health" | 
+/**
+ * Service health grouped by each order's provider.
+ */
+"service_health_by_provider" | "top_spenders" | "flagged_by_staff" | "flagged_by_service" | "staff_stats"
 export type ReportProfiles = { service_health: ServiceHealthProfile[]; top_spenders: TopSpenderProfile[] }
 export type ReportRequest = { 
 /**

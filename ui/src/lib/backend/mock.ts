@@ -82,6 +82,15 @@ function mockReport(kind: ReportKind, at: number): Report {
 					]
 				}
 			};
+		case 'service_health_by_provider':
+			return {
+				kind,
+				report: {
+					window_hours: 24,
+					at,
+					providers: [{ panel: 'Main', provider: 'smmfast.example', orders_in_window: 52, finished_in_window: 48, stuck: 9, slow: 3, slow_pct: 6.25, score: 48.75, status: 'warning' }]
+				}
+			};
 		case 'top_spenders':
 			return {
 				kind,

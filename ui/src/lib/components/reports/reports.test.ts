@@ -80,6 +80,17 @@ describe('Service health', () => {
 		expect((await screen.findByTestId('trend-empty')).textContent).toContain('keeps one each day it runs');
 	});
 
+	it('groups the same rules by provider on request', async () => {
+		const b = backend();
+		render(ServiceHealth, { context: await context(b) });
+		await screen.findAllByTestId('health-row');
+		await userEvent.click(screen.getByTestId('health-by-provider'));
+		const row = await screen.findByTestId('provider-row');
+		expect(row.textContent).toContain('smmfast.example');
+		expect(row.dataset.status).toBe('warning');
+		expect(b.calls.filter((c) => c.method === 'reportRun').at(-1)?.args[0]).toBe('service_health_by_provider');
+	});
+
 	it('moves between rows with the arrows', async () => {
 		render(ServiceHealth, { context: await context(backend()) });
 		const rows = await screen.findAllByTestId('health-row');
