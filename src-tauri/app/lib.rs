@@ -154,6 +154,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::reported_services_list,
             commands::service_report,
             commands::service_report_resolve,
+            commands::staff_days,
         ])
         .events(collect_events![
             SyncProgress,

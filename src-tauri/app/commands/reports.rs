@@ -250,3 +250,14 @@ pub async fn service_report_resolve(state: State<'_, AppState>, id: i64) -> Resu
         .blocking(move |core| reports::resolve_report(&core.db().local()?, &actor, id))
         .await
 }
+
+/// Each staff member's replies per local day in the window: the staff
+/// statistics' chart.
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_days(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+) -> Result<Vec<reports::StaffDay>, AppError> {
+    state.read(move |c| reports::staff_days(c, &request)).await
+}

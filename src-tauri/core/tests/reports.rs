@@ -983,6 +983,41 @@ fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
     // 30 min, (AT - 1800, AT]: mira_pp's and Mira's replies, Zed's last one
     // (AT - 1600; the one at AT - 1800 is out), Kim's at AT and Abe's.
     assert_eq!(names, vec!["Mira", "Abe", "Kim", "Zed", "mira_pp"]);
+
+    // The chart's series: each member's replies per local day, by the same
+    // rules (the bot left out). In UTC and in a zone 14 hours ahead, the
+    // same replies fall on different days.
+    let days = |tz: &chrono::FixedOffset| -> Vec<(String, String, i64)> {
+        reports::replies_per_day(&fx.conn, &p, tz)
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.staff, d.day, d.replies))
+            .collect()
+    };
+    let utc = days(&chrono::FixedOffset::east_opt(0).unwrap());
+    assert!(
+        utc.iter().all(|(staff, _, _)| staff != "AutoBot"),
+        "{utc:?}"
+    );
+    let stats = reports::staff_stats(&fx.conn, &p).unwrap();
+    for row in &stats.staff {
+        let replies: i64 = utc.iter().filter(|d| d.0 == row.staff).map(|d| d.2).sum();
+        assert!(
+            replies >= row.answered,
+            "{}: {replies} replies, {} tickets",
+            row.staff,
+            row.answered
+        );
+    }
+    let ahead = days(&chrono::FixedOffset::east_opt(14 * 3600).unwrap());
+    assert_eq!(
+        utc.iter().map(|d| d.2).sum::<i64>(),
+        ahead.iter().map(|d| d.2).sum::<i64>()
+    );
+    assert_ne!(
+        utc.iter().map(|d| &d.1).collect::<Vec<_>>(),
+        ahead.iter().map(|d| &d.1).collect::<Vec<_>>()
+    );
 }
 
 #[test]

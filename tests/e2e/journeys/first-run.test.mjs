@@ -686,10 +686,10 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
   await (await browser.$('[data-testid="health-row"]')).waitForDisplayed({ timeout: 20_000 });
   // A row opens its 30-day trend: the app kept yesterday's scores when it started.
   await (await (await browser.$('[data-testid="health-row"]')).$("td")).click();
-  const chart = await browser.$('[data-testid="trend-chart"]');
+  const chart = await browser.$('[data-testid="line-chart"]');
   await chart.waitForDisplayed({ timeout: 10_000, timeoutMsg: "no trend chart" });
   assert.equal(await chart.getAttribute("data-points"), "1");
-  await browser.waitUntil(() => browser.execute(() => document.querySelector('[data-testid="trend-chart"] canvas')?.width > 0), {
+  await browser.waitUntil(() => browser.execute(() => document.querySelector('[data-testid="line-chart"] canvas')?.width > 0), {
     timeout: 10_000,
     timeoutMsg: "the chart did not draw",
   });
@@ -735,6 +735,29 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
   );
   assert.ok((await texts(browser, '[data-testid="spender-row"]')).length >= first24);
   await screenshot(browser, "first-run-24-top-spenders");
+
+  // Staff statistics: the rows and each member's replies per day, drawn.
+  await navigate(browser, "Staff statistics");
+  await (await browser.$('[data-testid="report-window-168"]')).click();
+  await (await browser.$('[data-testid="staff-stats-row"]')).waitForDisplayed({ timeout: 20_000 });
+  await browser.waitUntil(
+    () => browser.execute(() => document.querySelector('[data-testid="staff-chart"] canvas')?.width > 0),
+    { timeout: 10_000, timeoutMsg: "the replies-per-day chart did not draw" },
+  );
+  // One line per member of the table, and at least a reply per ticket they
+  // answered (a sync may bring replies meanwhile: both follow it).
+  await browser.waitUntil(
+    async () => {
+      const chart = await browser.$('[data-testid="staff-chart"] [data-testid="line-chart"]');
+      const answered = (await texts(browser, '[data-testid="staff-stats-row"] td:nth-child(2)')).map((n) => Number(n.replace(/\D/g, "")));
+      return (
+        Number(await chart.getAttribute("data-series")) === answered.length &&
+        Number(await chart.getAttribute("data-total")) >= answered.reduce((a, b) => a + b, 0)
+      );
+    },
+    { timeout: 10_000, timeoutMsg: "the chart does not show the table's replies" },
+  );
+  await screenshot(browser, "first-run-24b-staff-statistics");
 
   // Flagged replies: a staff member, their flagged tickets, one opened.
   await navigate(browser, "Flagged replies");

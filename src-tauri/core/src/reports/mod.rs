@@ -41,11 +41,12 @@ pub use profiles::{
     ServiceHealthProfile, Snooze, TopSpenderProfile, SNOOZE_SECONDS,
 };
 pub use replies::{
-    flagged_by_staff, staff_score, staff_stats, FlaggedStaffReport, FlaggedStaffRow,
-    StaffStatsReport, StaffStatsRow, TicketRef, UNKNOWN_STAFF,
+    flagged_by_staff, replies_per_day, staff_score, staff_stats, FlaggedStaffReport,
+    FlaggedStaffRow, StaffDay, StaffStatsReport, StaffStatsRow, TicketRef, UNKNOWN_STAFF,
 };
 pub use request::{
-    flagged_tickets, run, service_samples, Report, ReportError, ReportKind, ReportRequest,
+    flagged_tickets, run, service_samples, staff_days, Report, ReportError, ReportKind,
+    ReportRequest,
 };
 pub use service_health::{
     service_health, service_health_by_provider, HealthStatus, ProviderHealthReport,

@@ -32,6 +32,8 @@ pub struct TicketRef {
 struct Reply {
     ticket: TicketRef,
     staff: String,
+    /// Unix seconds.
+    created: i64,
     /// Characters of the stripped text.
     length: usize,
     /// Seconds since the customer message just before it, if that is one.
@@ -104,6 +106,7 @@ fn replies(conn: &ReadConn, p: &WindowParams) -> Result<(Vec<Reply>, i64)> {
                 let prev_staff: Option<bool> = r.get("prev_staff")?;
                 let prev_created: Option<i64> = r.get("prev_created")?;
                 Ok(Reply {
+                    created,
                     ticket: TicketRef {
                         panel_id: panel.id,
                         panel: panel.name.clone(),
@@ -362,4 +365,43 @@ mod tests {
             );
         }
     }
+}
+
+/// A staff member's replies on one local day (the staff statistics' chart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StaffDay {
+    pub staff: String,
+    /// YYYY-MM-DD in the time zone asked for (the OS's in the app).
+    pub day: String,
+    pub replies: i64,
+}
+
+/// Each staff member's replies per local day inside the window, by the same
+/// rules as the staff statistics (bots left out, aliases mapped); by staff,
+/// then day. Days without a reply are not listed.
+pub fn replies_per_day<Tz: chrono::TimeZone>(
+    conn: &ReadConn,
+    p: &WindowParams,
+    tz: &Tz,
+) -> Result<Vec<StaffDay>> {
+    let (replies, _) = replies(conn, p)?;
+    let mut days: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for r in replies {
+        let day = tz
+            .timestamp_opt(r.created, 0)
+            .earliest()
+            .expect("a unix time is a time")
+            .date_naive()
+            .to_string();
+        *days.entry((r.staff, day)).or_default() += 1;
+    }
+    Ok(days
+        .into_iter()
+        .map(|((staff, day), replies)| StaffDay {
+            staff,
+            day,
+            replies,
+        })
+        .collect())
 }

@@ -167,6 +167,12 @@ pub fn flagged_tickets(
         .unwrap_or_default())
 }
 
+/// Each staff member's replies per local day of the OS time zone (the
+/// staff statistics' chart).
+pub fn staff_days(conn: &ReadConn, req: &ReportRequest) -> Result<Vec<super::StaffDay>> {
+    super::replies_per_day(conn, &window(req)?, &chrono::Local)
+}
+
 /// A flagged service's sample tickets, each with its first three order IDs.
 pub fn service_samples(
     conn: &ReadConn,

@@ -953,6 +953,18 @@ async serviceReportResolve(id: number) : Promise<Result<boolean, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Each staff member's replies per local day in the window: the staff
+ * statistics' chart.
+ */
+async staffDays(request: ReportRequest) : Promise<Result<StaffDay[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("staff_days", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1703,6 +1715,14 @@ export type SortKey = number | string
  * The name a panel writes for a staff member.
  */
 export type StaffAlias = { panel_id: number; alias: string }
+/**
+ * A staff member's replies on one local day (the staff statistics' chart).
+ */
+export type StaffDay = { staff: string; 
+/**
+ * YYYY-MM-DD in the time zone asked for (the OS's in the app).
+ */
+day: string; replies: number }
 /**
  * A member as the form sends it: the whole entry, replacing what was kept.
  */

@@ -899,6 +899,11 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 			answer('serviceTrend', [panelId, serviceId], () =>
 				Array.from({ length: 30 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, score: i % 7 === 3 ? null : 60 + (i % 5) * 8 }))
 			),
+		staffDays: (req) =>
+			answer('staffDays', [req], () => [
+				{ staff: 'kai', day: '2026-11-30', replies: 3 },
+				{ staff: 'kai', day: '2026-12-02', replies: 1 }
+			]),
 		reportedServicesList: (panelId) => answer('reportedServicesList', [panelId], () => reported.filter((r) => panelId === null || r.panel_id === panelId)),
 		serviceReport: (report) =>
 			answer('serviceReport', [report], () => {

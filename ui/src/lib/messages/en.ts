@@ -917,6 +917,7 @@ export const en = {
 		},
 		staffStats: {
 			columns: { staff: 'Staff', answered: 'Answered', avgResponse: 'Avg response (min)' },
+			perDay: 'Replies per day, per staff member',
 			empty: 'No staff reply in this window. Pick a longer window or another panel.'
 		}
 	},

@@ -131,10 +131,16 @@ describe('Flagged replies', () => {
 });
 
 describe('Staff statistics', () => {
-	it('shows answered tickets and the mean response', async () => {
-		render(StaffStats, { context: await context(backend()) });
+	it('shows answered tickets and the mean response, and replies per day with the days between as 0', async () => {
+		const b = backend();
+		render(StaffStats, { context: await context(b) });
 		const row = await screen.findByTestId('staff-stats-row');
 		expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['kai', '5', '9.5']);
+		const chart = (await screen.findByTestId('staff-chart')).querySelector('[data-testid="line-chart"]') as HTMLElement;
+		// 11-30, 12-01 (none: 0) and 12-02: three points of one series.
+		expect([chart.dataset.series, chart.dataset.points]).toEqual(['1', '3']);
+		// The same request as the report, at the report's own "now".
+		expect(b.calls.find((c) => c.method === 'staffDays')?.args).toEqual([{ panel_id: null, window_hours: 24, profile: null, at: MOCK_NOW }]);
 	});
 });
 
