@@ -201,10 +201,7 @@ pub fn service_health(conn: &ReadConn, p: &ServiceHealthParams) -> Result<Servic
     }
     end_temp(conn)?;
     rows.sort_by(|a, b| {
-        a.score
-            .is_none()
-            .cmp(&b.score.is_none())
-            .then_with(|| a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)))
+        worst_first(a.score, b.score)
             .then_with(|| a.panel.cmp(&b.panel))
             .then_with(|| a.panel_id.cmp(&b.panel_id))
             .then_with(|| a.service_id.cmp(&b.service_id))
@@ -339,14 +336,15 @@ fn covered_services(
     Ok(services)
 }
 
-/// The rules' score from the counts: None when there is not enough data.
-fn score(
+/// The rules' judgement of the counts: slow %, the score (None when there
+/// is not enough data) and the status.
+fn judge(
     orders_in_window: i64,
     stuck: i64,
     finished: i64,
     slow: i64,
     min_orders: i64,
-) -> (f64, Option<f64>) {
+) -> (f64, Option<f64>, HealthStatus) {
     let slow_pct = if finished > 0 {
         slow as f64 * 100.0 / finished as f64
     } else {
@@ -354,7 +352,122 @@ fn score(
     };
     let score = (orders_in_window >= min_orders || stuck > 0)
         .then(|| (100.0 - (stuck.saturating_mul(5)).min(60) as f64 - slow_pct).max(0.0));
-    (slow_pct, score)
+    let status = score.map_or(HealthStatus::NotEnoughData, HealthStatus::of_score);
+    (slow_pct, score, status)
+}
+
+/// Rows worst first: scored ones by score ascending, then the unscored.
+fn worst_first(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    a.is_none()
+        .cmp(&b.is_none())
+        .then_with(|| a.unwrap_or(0.0).total_cmp(&b.unwrap_or(0.0)))
+}
+
+/// What a panel's orders are grouped by.
+#[derive(Clone, Copy)]
+enum Grouping {
+    /// Each order's service: the rows are the covered services themselves.
+    Service,
+    /// Each order's provider, over the orders of the covered services only.
+    Provider,
+}
+
+impl Grouping {
+    /// The group's key and the orders it counts, as SQL over `orders o`.
+    fn sql(self) -> (&'static str, &'static str) {
+        match self {
+            Grouping::Service => ("o.service_id", "AND o.service_id IS NOT NULL"),
+            Grouping::Provider => (
+                "coalesce(o.provider, '')",
+                "AND EXISTS (SELECT 1 FROM temp.report_services c
+                             WHERE c.panel_id = o.panel_id AND c.service_id = o.service_id)",
+            ),
+        }
+    }
+}
+
+/// The rules' counts per group of one panel's orders.
+struct Counts<K> {
+    in_window: HashMap<K, (i64, i64)>,
+    stuck: HashMap<K, (i64, i64)>,
+    finished: HashMap<K, (i64, i64)>,
+}
+
+impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
+    fn of(
+        conn: &ReadConn,
+        panel_id: i64,
+        p: &ServiceHealthParams,
+        from: f64,
+        g: Grouping,
+    ) -> Result<Self> {
+        let (key, only) = g.sql();
+        let in_window = counts(
+            conn,
+            &format!(
+                "SELECT {key}, count(*), 0 FROM orders o INDEXED BY orders_created
+                 WHERE o.panel_id = ?1 AND o.created > ?2 AND o.created <= ?3 {only}
+                 GROUP BY 1"
+            ),
+            params![panel_id, from, p.at],
+        )?;
+        // Stuck: open, opened more than `stuck_after` hours before now
+        // (strictly), something left to deliver; over the whole cache.
+        let stuck = counts(
+            conn,
+            &format!(
+                "SELECT {key}, count(*), 0 FROM orders o INDEXED BY orders_status
+                 WHERE o.panel_id = ?1 AND o.status IN {}
+                   AND o.created < ?2 AND o.created <= ?3 AND o.remains > 0 {only}
+                 GROUP BY 1",
+                sql_list(&OPEN_ORDER_STATUSES)
+            ),
+            params![panel_id, p.at as f64 - p.stuck_after_h * 3600.0, p.at],
+        )?;
+        // Finished in the window, and of those the slow: duration x amount >
+        // quantity x period x multiplier is "duration > quantity / speed x
+        // multiplier" without a division (exact at the limit). An order with
+        // no recorded finish time has a NULL finished_at and is in neither count.
+        let finished = counts(
+            conn,
+            &format!(
+                "SELECT {key}, count(*),
+                        COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
+                 FROM orders o
+                 LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
+                 WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
+                   AND o.status IN {} {only}
+                 GROUP BY 1",
+                sql_list(&FINISHED_ORDER_STATUSES)
+            ),
+            params![panel_id, from, p.at, p.slow_multiplier],
+        )?;
+        Ok(Counts {
+            in_window,
+            stuck,
+            finished,
+        })
+    }
+
+    /// (orders in the window, stuck, finished in the window, slow) of a group.
+    fn get(&self, k: &K) -> (i64, i64, i64, i64) {
+        let (finished, slow) = self.finished.get(k).copied().unwrap_or((0, 0));
+        (
+            self.in_window.get(k).map_or(0, |c| c.0),
+            self.stuck.get(k).map_or(0, |c| c.0),
+            finished,
+            slow,
+        )
+    }
+
+    /// Every group with a count, in key order.
+    fn keys(&self) -> BTreeSet<&K> {
+        self.in_window
+            .keys()
+            .chain(self.stuck.keys())
+            .chain(self.finished.keys())
+            .collect()
+    }
 }
 
 fn panel_rows(
@@ -368,52 +481,14 @@ fn panel_rows(
         return Ok(Vec::new());
     }
 
-    let in_window: HashMap<i64, (i64, i64)> = counts(
-        conn,
-        "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_created
-         WHERE panel_id = ?1 AND created > ?2 AND created <= ?3 AND service_id IS NOT NULL
-         GROUP BY service_id",
-        params![panel.id, from, p.at],
-    )?;
-    // Stuck: open, opened more than `stuck_after` hours before now (strictly),
-    // something left to deliver; over the whole cache.
-    let stuck: HashMap<i64, (i64, i64)> = counts(
-        conn,
-        &format!(
-            "SELECT service_id, count(*), 0 FROM orders INDEXED BY orders_status
-             WHERE panel_id = ?1 AND status IN {}
-               AND created < ?2 AND created <= ?3 AND remains > 0 AND service_id IS NOT NULL
-             GROUP BY service_id",
-            sql_list(&OPEN_ORDER_STATUSES)
-        ),
-        params![panel.id, p.at as f64 - p.stuck_after_h * 3600.0, p.at],
-    )?;
-    // Finished in the window, and of those the slow: duration x amount >
-    // quantity x period x multiplier is "duration > quantity / speed x
-    // multiplier" without a division (exact at the limit). An order with no
-    // recorded finish time has a NULL finished_at and is in neither count.
-    let finished: HashMap<i64, (i64, i64)> = counts(
-        conn,
-        &format!(
-            "SELECT o.service_id, count(*),
-                    COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
-             FROM orders o
-             LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
-             WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
-               AND o.status IN {} AND o.service_id IS NOT NULL
-             GROUP BY o.service_id",
-            sql_list(&FINISHED_ORDER_STATUSES)
-        ),
-        params![panel.id, from, p.at, p.slow_multiplier],
-    )?;
+    let counts: Counts<i64> = Counts::of(conn, panel.id, p, from, Grouping::Service)?;
 
     Ok(services
         .into_iter()
         .map(|(sid, name)| {
-            let orders_in_window = in_window.get(&sid).map_or(0, |c| c.0);
-            let stuck = stuck.get(&sid).map_or(0, |c| c.0);
-            let (finished, slow) = finished.get(&sid).copied().unwrap_or((0, 0));
-            let (slow_pct, score) = score(orders_in_window, stuck, finished, slow, p.min_orders);
+            let (orders_in_window, stuck, finished, slow) = counts.get(&sid);
+            let (slow_pct, score, status) =
+                judge(orders_in_window, stuck, finished, slow, p.min_orders);
             ServiceHealthRow {
                 panel_id: panel.id,
                 panel: panel.name.clone(),
@@ -425,7 +500,7 @@ fn panel_rows(
                 slow,
                 slow_pct,
                 score,
-                status: score.map_or(HealthStatus::NotEnoughData, HealthStatus::of_score),
+                status,
             }
         })
         .collect())
@@ -501,51 +576,11 @@ pub fn service_health_by_provider(
         if covered_services(conn, &panel, p)?.is_empty() {
             continue;
         }
-        let in_window: HashMap<String, (i64, i64)> = counts(
-            conn,
-            "SELECT coalesce(o.provider, ''), count(*), 0 FROM orders o INDEXED BY orders_created
-             JOIN temp.report_services c ON c.panel_id = o.panel_id AND c.service_id = o.service_id
-             WHERE o.panel_id = ?1 AND o.created > ?2 AND o.created <= ?3
-             GROUP BY 1",
-            params![panel.id, from, p.at],
-        )?;
-        let stuck: HashMap<String, (i64, i64)> = counts(
-            conn,
-            &format!(
-                "SELECT coalesce(o.provider, ''), count(*), 0 FROM orders o INDEXED BY orders_status
-                 JOIN temp.report_services c ON c.panel_id = o.panel_id AND c.service_id = o.service_id
-                 WHERE o.panel_id = ?1 AND o.status IN {}
-                   AND o.created < ?2 AND o.created <= ?3 AND o.remains > 0
-                 GROUP BY 1",
-                sql_list(&OPEN_ORDER_STATUSES)
-            ),
-            params![panel.id, p.at as f64 - p.stuck_after_h * 3600.0, p.at],
-        )?;
-        let finished: HashMap<String, (i64, i64)> = counts(
-            conn,
-            &format!(
-                "SELECT coalesce(o.provider, ''), count(*),
-                        COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
-                 FROM orders o
-                 JOIN temp.report_services c ON c.panel_id = o.panel_id AND c.service_id = o.service_id
-                 LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
-                 WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
-                   AND o.status IN {}
-                 GROUP BY 1",
-                sql_list(&FINISHED_ORDER_STATUSES)
-            ),
-            params![panel.id, from, p.at, p.slow_multiplier],
-        )?;
-        let providers: BTreeSet<&String> = in_window
-            .keys()
-            .chain(stuck.keys())
-            .chain(finished.keys())
-            .collect();
-        for provider in providers {
-            let orders_in_window = in_window.get(provider).map_or(0, |c| c.0);
-            let stuck = stuck.get(provider).map_or(0, |c| c.0);
-            let (finished, slow) = finished.get(provider).copied().unwrap_or((0, 0));
-            let (slow_pct, score) = score(orders_in_window, stuck, finished, slow, p.min_orders);
+        let counts: Counts<String> = Counts::of(conn, panel.id, p, from, Grouping::Provider)?;
+        for provider in counts.keys() {
+            let (orders_in_window, stuck, finished, slow) = counts.get(provider);
+            let (slow_pct, score, status) =
+                judge(orders_in_window, stuck, finished, slow, p.min_orders);
             rows.push(ProviderHealthRow {
                 panel: panel.name.clone(),
                 provider: provider.clone(),
@@ -555,16 +590,13 @@ pub fn service_health_by_provider(
                 slow,
                 slow_pct,
                 score,
-                status: score.map_or(HealthStatus::NotEnoughData, HealthStatus::of_score),
+                status,
             });
         }
     }
     end_temp(conn)?;
     rows.sort_by(|a, b| {
-        a.score
-            .is_none()
-            .cmp(&b.score.is_none())
-            .then_with(|| a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)))
+        worst_first(a.score, b.score)
             .then_with(|| a.panel.cmp(&b.panel))
             .then_with(|| a.provider.cmp(&b.provider))
     });
