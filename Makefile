@@ -21,7 +21,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
 	libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev \
-	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3
+	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3 \
+	python3-dbusmock
 
 .PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e bindings bench-start fmt
 

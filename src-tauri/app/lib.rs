@@ -4,6 +4,7 @@
 mod commands;
 mod demo;
 mod error;
+mod notify;
 mod state;
 
 use paneldesk_core::{
@@ -36,6 +37,10 @@ pub struct CacheChanged;
 /// failed): the badge and an open ticket re-read it.
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct OutboxChanged;
+
+/// A rival was polled (by the watch or on demand): the competitors screen re-reads.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct CompetitorsChanged;
 
 /// A piece of an AI answer, for the call the window started with `call_id`.
 #[derive(Debug, Clone, Serialize, Type, Event)]
@@ -155,11 +160,25 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::service_report,
             commands::service_report_resolve,
             commands::staff_days,
+            commands::spend_days,
+            commands::rivals_list,
+            commands::rival_save,
+            commands::rival_remove,
+            commands::watch_profiles,
+            commands::watch_profile_save,
+            commands::watch_profile_remove,
+            commands::rival_poll,
+            commands::competitor_changes,
+            commands::rival_snapshots,
+            commands::rival_price_history,
+            commands::notification_settings,
+            commands::notification_settings_set,
         ])
         .events(collect_events![
             SyncProgress,
             CacheChanged,
             OutboxChanged,
+            CompetitorsChanged,
             AiToken
         ])
         .constant("RULES", Rules::new())
@@ -275,14 +294,19 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine, outbox: Outbox) {
         loop {
             match events.recv().await {
                 Ok(event) => {
-                    // Orders caught up: a first sync's scores are whole only now.
                     if let SyncEvent::State {
-                        resource: Resource::Orders,
+                        resource,
                         status: SyncStatus::Ok,
                         ..
                     } = &event
                     {
-                        nudge_daily_scores(&handle);
+                        // Orders caught up: a first sync's scores are whole only now.
+                        if *resource == Resource::Orders {
+                            nudge_daily_scores(&handle);
+                        }
+                        if let Ok(core) = handle.state::<state::AppState>().core() {
+                            notify::after_sync(&handle, core, *resource);
+                        }
                     }
                     let _ = SyncProgress(event).emit(&handle);
                 }
@@ -344,6 +368,39 @@ fn start_daily_scores(app: &tauri::AppHandle) {
     });
 }
 
+/// How often the competitors watch looks for rivals due a poll.
+const COMPETITORS_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Polls each rival a watch profile says is due, for the window's life.
+fn start_competitors_watch(app: &tauri::AppHandle) {
+    let Ok(core) = app.state::<state::AppState>().core() else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut every = tokio::time::interval(COMPETITORS_CHECK);
+        loop {
+            every.tick().await;
+            let now = chrono::Utc::now().timestamp();
+            let due = core
+                .db()
+                .local()
+                .and_then(|local| paneldesk_core::competitors::due(&local, now));
+            for rival in due.unwrap_or_else(|e| {
+                tracing::warn!(code = %e.code(), "the competitors watch could not read its profiles: {e}");
+                Vec::new()
+            }) {
+                let keychain = paneldesk_core::secrets::Keychain;
+                match paneldesk_core::competitors::poll(core.db(), &keychain, &core.rivals, rival, now).await {
+                    Ok(outcome) => notify::price_moves(&app, &core, &outcome),
+                    Err(e) => tracing::warn!(code = %e.code(), rival, "a rival's poll failed: {e}"),
+                }
+                let _ = CompetitorsChanged.emit(&app);
+            }
+        }
+    });
+}
+
 fn nudge_daily_scores(app: &tauri::AppHandle) {
     if let Ok(core) = app.state::<state::AppState>().core() {
         if let Some(nudge) = &*core.daily_scores.lock().unwrap_or_else(|e| e.into_inner()) {
@@ -358,12 +415,14 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             start_sync(app.handle());
             start_daily_scores(app.handle());
+            start_competitors_watch(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!())

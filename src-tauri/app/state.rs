@@ -42,6 +42,8 @@ pub struct Core {
     locked: Mutex<bool>,
     /// Wakes the daily service scores' check (a sync step brought orders).
     pub daily_scores: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    /// One client (one rate bucket) per rival, for the watch and "Poll now".
+    pub rivals: paneldesk_core::competitors::RivalClients,
 }
 
 impl Core {
@@ -133,6 +135,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
         // Locked from the start when the operator working last has a lock.
         locked: Mutex::new(app_lock::settings(&local, operators::current(&local)?.id)?.enabled),
         daily_scores: Mutex::new(None),
+        rivals: Default::default(),
     };
     match SyncLock::acquire(core.db().data_dir(), SYNC_OWNER) {
         Ok(lock) => {

@@ -75,12 +75,33 @@ export async function launchApp({ dataDir, env = {} } = {}) {
       } finally {
         driver.kill();
         await stopApp(app, dataDir);
+        printLogProblems(dataDir);
       }
     };
     return { browser, dataDir, close };
   } catch (e) {
     driver.kill();
     throw e;
+  }
+}
+
+/**
+ * The app's own warnings and errors of this run (its log in the data dir),
+ * so a journey that failed in CI says what the app saw.
+ */
+function printLogProblems(dataDir) {
+  const dir = join(dataDir, "logs");
+  let lines = [];
+  try {
+    for (const f of readdirSync(dir).sort()) {
+      lines.push(...readFileSync(join(dir, f), "utf8").split("\n").filter((l) => /\b(WARN|ERROR)\b/.test(l)));
+    }
+  } catch {
+    return; // No log: the app never opened its data dir.
+  }
+  if (lines.length > 0) {
+    lines = lines.slice(-20);
+    console.error(`the app's warnings and errors (${dir}, last ${lines.length}):\n  ${lines.join("\n  ")}`);
   }
 }
 
@@ -152,7 +173,10 @@ export const FAKE_KEY = "fake-admin-key-0000";
  * `{ url, key, stop }` once it listens. `options` become its flags.
  */
 export async function startFake(options = {}) {
-  const args = Object.entries(options).flatMap(([k, v]) => [`--${k.replace(/_/g, "-")}`, String(v)]);
+  // `true` is a bare switch (`--catalogue-moves`).
+  const args = Object.entries(options).flatMap(([k, v]) =>
+    v === true ? [`--${k.replace(/_/g, "-")}`] : [`--${k.replace(/_/g, "-")}`, String(v)],
+  );
   const child = spawn(required("FAKE_BIN"), args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
@@ -199,6 +223,60 @@ export async function startFakeAi(key = "fake-ai-key-0000") {
       child.kill("SIGKILL");
     });
   return { url, key, script, record, stop };
+}
+
+/**
+ * A desktop notification server on the test's own D-Bus session (Debian's
+ * python3-dbusmock, its notification_daemon template), started before the
+ * app so the app's notifications reach it. `notices()` reads every Notify
+ * call it received as `{ title, body }`.
+ */
+export async function startNotificationDaemon() {
+  const log = join(mkdtempSync(join(tmpdir(), "paneldesk-notify-")), "notify.log");
+  const child = spawn("/usr/bin/python3", ["-m", "dbusmock", "--session", "-t", "notification_daemon", "-l", log], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const owned = () => {
+    try {
+      const out = execFileSync(
+        "dbus-send",
+        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"],
+        { encoding: "utf8" },
+      );
+      return out.includes("boolean true");
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 15_000;
+  while (!owned()) {
+    if (child.exitCode !== null) throw new Error(`the notification daemon exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error("the notification daemon never took its D-Bus name");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // A log line: `<time> Notify "app" <replaces> "<icon>" "<summary>" "<body>" [...] {...} <timeout>`.
+  const quoted = '"((?:[^"\\\\]|\\\\.)*)"';
+  const line = new RegExp(`^\\S+ Notify ${quoted} \\d+ ${quoted} ${quoted} ${quoted}`);
+  const notices = () => {
+    let text = "";
+    try {
+      text = readFileSync(log, "utf8");
+    } catch {
+      return [];
+    }
+    return text
+      .split("\n")
+      .map((l) => l.match(line))
+      .filter(Boolean)
+      .map((m) => ({ title: m[3], body: m[4] }));
+  };
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return { notices, stop };
 }
 
 /**

@@ -261,3 +261,17 @@ pub async fn staff_days(
 ) -> Result<Vec<reports::StaffDay>, AppError> {
     state.read(move |c| reports::staff_days(c, &request)).await
 }
+
+/// The chosen spenders' spend per local day in the window: the top
+/// spenders' chart.
+#[tauri::command]
+#[specta::specta]
+pub async fn spend_days(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    users: Vec<reports::SpenderKey>,
+) -> Result<Vec<reports::SpendDay>, AppError> {
+    state
+        .read(move |c| reports::spend_days(c, &request, &users))
+        .await
+}

@@ -100,6 +100,10 @@ pub enum Action {
     Profile,
     /// An app lock turned on or off, its passcode or idle time changed.
     AppLock,
+    /// A rival or a watch profile of the competitors watch changed.
+    Competitor,
+    /// The desktop notifications' switches changed.
+    Notifications,
 }
 
 crate::db::sql_text_enum!(ActorKind, Outcome, Action);

@@ -6,6 +6,7 @@ use crate::{
     ai::{AiError, ProviderError},
     app_lock::LockError,
     browse::BrowseError,
+    competitors::CompetitorError,
     db::DbError,
     money::MoneyError,
     operators::OperatorError,
@@ -106,6 +107,8 @@ pub enum Error {
     Import(#[from] ImportError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(transparent)]
+    Competitor(#[from] CompetitorError),
     #[error("the app is locked: unlock it to act as its operator")]
     AppLocked,
     /// The verify pass found too much of a range missing on the panel to
@@ -162,6 +165,7 @@ impl Error {
             Error::Lock(LockError::LockedOut { .. }) => ErrorCode::LockedOut,
             Error::Lock(_) => ErrorCode::InvalidRequest,
             Error::AppLocked => ErrorCode::AppLocked,
+            Error::Competitor(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
             Error::VerifyStopped { .. } => ErrorCode::VerifyStopped,
         }
@@ -195,6 +199,7 @@ impl Error {
             Error::Import(e) => Some(e.fix()),
             Error::Lock(e) => e.fix(),
             Error::AppLocked => Some("Type your passcode on the lock screen.".into()),
+            Error::Competitor(e) => e.fix(),
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())

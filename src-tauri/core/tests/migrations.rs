@@ -279,3 +279,41 @@ fn common_add(db: &Db) -> i64 {
     .unwrap()
     .id
 }
+
+#[test]
+fn migration_11_adds_the_competitors_watch_and_keeps_the_report_history() {
+    use paneldesk_core::db::migrate_to;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    let mut local = rusqlite::Connection::open(dir.local_db()).unwrap();
+    migrate_to(&mut local, Schema::Local, 10).unwrap();
+    local
+        .execute_batch(
+            "INSERT INTO panels (id, name, base_url, created_at, uid) VALUES (1, 'Main', 'https://a.example/adminapi/v2', 0, 'u1');
+             INSERT INTO service_score_days (panel_id, service_id, day, score, status) VALUES (1, 101, '2026-12-01', 55.5, 'warning');",
+        )
+        .unwrap();
+    drop(local);
+    let db = Db::open(&dir).unwrap();
+    let local = db.local().unwrap();
+    let kept: f64 = local
+        .query_row(
+            "SELECT score FROM service_score_days WHERE service_id = 101",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 55.5);
+    for table in [
+        "rivals",
+        "watch_profiles",
+        "rival_snapshots",
+        "rival_changes",
+        "rival_prices",
+    ] {
+        let n: i64 = local
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table} exists, empty");
+    }
+}

@@ -116,6 +116,9 @@ pub struct Config {
     /// The clock when the world is generated (unix seconds): data is spread
     /// back from it. Tests use the fixed BASE_NOW; the demo panel, real time.
     pub now: i64,
+    /// The services catalogue moves with the clock (a rival for the
+    /// competitors watch): each tick adds, removes, reprices and renames.
+    pub catalogue_moves: bool,
 }
 
 impl Config {
@@ -132,6 +135,7 @@ impl Config {
             faults: Faults::default(),
             port: 0,
             now: crate::BASE_NOW,
+            catalogue_moves: false,
         }
     }
 }

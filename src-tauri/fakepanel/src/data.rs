@@ -123,6 +123,9 @@ pub struct World {
     pub payments: Vec<Payment>,
     pub tickets: Vec<Ticket>,
     pub quirks: Quirks,
+    /// See [`Config::catalogue_moves`].
+    catalogue_moves: bool,
+    catalogue_ticks: usize,
     next_message_id: i64,
     rng: StdRng,
 }
@@ -335,6 +338,8 @@ impl World {
             payments: Vec::new(),
             tickets: Vec::with_capacity(config.tickets),
             quirks,
+            catalogue_moves: config.catalogue_moves,
+            catalogue_ticks: 0,
             next_message_id: 1,
             rng: StdRng::seed_from_u64(config.seed ^ 0x5eed),
         };
@@ -728,9 +733,45 @@ impl World {
         self.rng = rng;
     }
 
+    /// A rival's catalogue on the move, one step a tick: the oldest service
+    /// is withdrawn and a new one added, one is repriced by +25 %, one by
+    /// +2 % (under a 5 % threshold) and one renamed, each a different one.
+    fn move_catalogue(&mut self) {
+        self.catalogue_ticks += 1;
+        let n = self.catalogue_ticks;
+        if self.services.len() < 5 {
+            return;
+        }
+        let withdrawn = self.services.remove(0);
+        let id = self.services.iter().map(|s| s.id).max().unwrap_or(100) + 1;
+        self.services.push(Service {
+            id,
+            name: format!("Exclusive Drop {n} Followers [Speed: 2K/Day]"),
+            rate_micros: withdrawn.rate_micros + 100_000,
+            ..withdrawn
+        });
+        // Among the services before the new one, three distinct positions.
+        let len = self.services.len() - 1;
+        let at = |k: usize| (n * 3 + k) % len;
+        self.services[at(0)].rate_micros = self.services[at(0)].rate_micros * 125 / 100;
+        self.services[at(1)].rate_micros = self.services[at(1)].rate_micros * 102 / 100;
+        let renamed = &mut self.services[at(2)];
+        let base = renamed
+            .name
+            .split(" · v")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        renamed.name = format!("{base} · v{n}");
+    }
+
     /// Moves the clock forward: new orders, open orders progress and finish,
-    /// new payments, new ticket messages and tickets.
+    /// new payments, new ticket messages and tickets (and, for a rival, the
+    /// catalogue).
     pub fn tick(&mut self, seconds: i64) {
+        if self.catalogue_moves {
+            self.move_catalogue();
+        }
         let mut rng = std::mem::replace(&mut self.rng, StdRng::seed_from_u64(0));
         let from = self.now;
         self.now += seconds.max(1);

@@ -42,6 +42,9 @@ struct Args {
     /// `all`, `none` or a comma list (ids-as-strings, money-as-string, ...).
     #[arg(long, default_value = "all")]
     quirks: String,
+    /// The services catalogue changes at each tick (a rival to watch).
+    #[arg(long)]
+    catalogue_moves: bool,
 }
 
 fn main() {
@@ -54,6 +57,7 @@ fn main() {
     config.port = args.port;
     config.seed = args.seed;
     config.quirks = quirks;
+    config.catalogue_moves = args.catalogue_moves;
     if let Some(u) = args.users {
         config.users = u;
     }

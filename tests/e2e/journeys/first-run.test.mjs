@@ -3,22 +3,40 @@
 // detail -> its customer's detail -> a template -> a waiting ticket answered
 // -> an AI provider and preset -> a ticket analysed, drafted, shortened, sent
 // -> money and orders -> the staff directory, the app lock, an import, a
-// payment from Payments, checked orders acted on -> the activity log.
+// payment from Payments, checked orders acted on -> the activity log -> the
+// report screens -> a rival watched -> the desktop notifications.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { choose, cliJson, launchApp, navigate, screenshot, startFakeAi, texts, typeInto } from "../harness.mjs";
+import {
+  choose,
+  cliJson,
+  launchApp,
+  navigate,
+  screenshot,
+  startFake,
+  startFakeAi,
+  startNotificationDaemon,
+  texts,
+  typeInto,
+} from "../harness.mjs";
 
 let app;
 let fakeAi;
+let rival;
+let notifier;
 before(async () => {
+  // The desktop's notification server, on this run's D-Bus, before the app starts.
+  notifier = await startNotificationDaemon();
   app = await launchApp();
 });
 after(async () => {
   await app?.close();
   await fakeAi?.stop();
+  await rival?.stop();
+  await notifier?.stop();
 });
 
 test("with no panel the window offers to connect one or explore the demo", async () => {
@@ -734,6 +752,17 @@ test("reports: a critical service snoozed leaves the red bars, a profile changes
     { timeout: 20_000 },
   );
   assert.ok((await texts(browser, '[data-testid="spender-row"]')).length >= first24);
+  // The top three's spend per day, drawn: their boxes are ticked; untick one and it leaves the chart.
+  const spendChart = async () =>
+    browser.execute(() => {
+      const chart = document.querySelector('[data-testid="spend-chart"] [data-testid="line-chart"]');
+      return chart && chart.querySelector("canvas")?.width > 0 ? chart.getAttribute("data-series") : null;
+    });
+  await browser.waitUntil(async () => (await spendChart()) === "3", { timeout: 10_000, timeoutMsg: "the spend chart did not draw the top three" });
+  const picks = await browser.$$('[data-testid="spender-chart-pick"]');
+  assert.deepEqual(await Promise.all(picks.slice(0, 4).map((p) => p.isSelected())), [true, true, true, false]);
+  await picks[0].click();
+  await browser.waitUntil(async () => (await spendChart()) === "2", { timeout: 10_000, timeoutMsg: "an unticked spender stayed in the chart" });
   await screenshot(browser, "first-run-24-top-spenders");
 
   // Staff statistics: the rows and each member's replies per day, drawn.
@@ -796,4 +825,121 @@ test("reported services: a service reported from an order pane, listed with its 
   await (await browser.$('[data-testid="reported-resolve"]')).click();
   await browser.waitUntil(async () => (await row.getAttribute("data-resolved")) === "true", { timeout: 10_000 });
   assert.match(await row.getText(), /Resolved by /);
+});
+
+test("competitors: a second fake panel watched as a rival, its clock ticked, the diff seen; its price move notified", async () => {
+  const { browser } = app;
+  rival = await startFake({ orders: 200, services_key: "rival-key-e2e-4242", catalogue_moves: true });
+  await navigate(browser, "Competitors");
+  await (await browser.$('[data-testid="no-rivals"]')).waitForDisplayed({ timeout: 10_000 });
+  await (await browser.$('[data-testid="add-rival"]')).click();
+  await typeInto(browser, "rival-name", "Rival SMM");
+  await typeInto(browser, "rival-url", rival.url);
+  await typeInto(browser, "rival-key", "rival-key-e2e-4242");
+  await (await browser.$('[data-testid="rival-save"]')).click();
+  const row = await browser.$('[data-testid="rival-row"]');
+  await row.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await row.getText(), new RegExp(`Rival SMM\\s*${rival.url}/api/v2`));
+
+  // A profile over it: price moves of 5 % or more.
+  await (await browser.$('[data-testid="new-watch-profile"]')).click();
+  await typeInto(browser, "wp-name", "Main rivals");
+  await typeInto(browser, "wp-threshold", "5");
+  await (await browser.$('[data-testid="wp-save"]')).click();
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid="watch-profile"]')).getValue()) !== "", {
+    timeout: 10_000,
+    timeoutMsg: "the new profile was not picked",
+  });
+
+  // The first poll is the baseline.
+  const notice = await browser.$('[data-testid="poll-notice"]');
+  await (await browser.$('[data-testid="rival-poll"]')).click();
+  await notice.waitUntil(async () => /^Rival SMM: First look: \d+ services kept as the baseline\.$/.test(await notice.getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the first poll did not land",
+  });
+  await (await browser.$('[data-testid="no-changes"]')).waitForDisplayed({ timeout: 10_000 });
+
+  // The rival's clock moves: one withdrawn, one new, +25 %, +2 %, one renamed.
+  const before = await fetch(`${rival.url}/__fake/truth`, { headers: { "x-api-key": rival.key } }).then((r) => r.json());
+  await fetch(`${rival.url}/__fake/tick`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": rival.key },
+    body: JSON.stringify({ seconds: 3600 }),
+  });
+  const afterTick = await fetch(`${rival.url}/__fake/truth`, { headers: { "x-api-key": rival.key } }).then((r) => r.json());
+  await (await browser.$('[data-testid="rival-poll"]')).click();
+  await notice.waitUntil(async () => /5 changes since the last poll\.$/.test(await notice.getText()), {
+    timeout: 20_000,
+    timeoutMsg: "the second poll did not find the five changes",
+  });
+  // The profile's 5 % threshold hides the +2 % move.
+  await browser.waitUntil(async () => (await texts(browser, '[data-testid="change-row"]')).length === 4, {
+    timeout: 10_000,
+    timeoutMsg: "the changes table does not show four changes",
+  });
+  const changes = await browser.execute(() =>
+    Array.from(document.querySelectorAll('[data-testid="change-row"]'), (r) => ({ kind: r.dataset.kind, service: Number(r.dataset.service), text: r.textContent })),
+  );
+  assert.deepEqual(changes.map((c) => c.kind).sort(), ["new", "price", "removed", "renamed"]);
+  assert.equal(changes.find((c) => c.kind === "removed").service, before.services[0].id);
+  assert.equal(changes.find((c) => c.kind === "new").service, afterTick.services.at(-1).id);
+  assert.match(changes.find((c) => c.kind === "price").text, /\+25\.0 %/);
+  await screenshot(browser, "first-run-27-competitors");
+
+  // The repriced service's price over time, and the rival's two polls.
+  const price = await browser.$('[data-testid="change-row"][data-kind="price"] td');
+  await price.click();
+  await browser.waitUntil(async () => (await texts(browser, '[data-testid="price-point"]')).length === 2, {
+    timeout: 10_000,
+    timeoutMsg: "the price history does not show the two prices",
+  });
+  await (await row.$("td")).click();
+  await browser.waitUntil(async () => (await texts(browser, '[data-testid="snapshot-row"]')).length === 2, {
+    timeout: 10_000,
+    timeoutMsg: "the rival's history does not show its two polls",
+  });
+
+  // The desktop was told of the move past the threshold, once, and not of the +2 %.
+  await browser.waitUntil(async () => notifier.notices().some((n) => /^Rival SMM: price up 25\.0 %$/.test(n.title)), {
+    timeout: 10_000,
+    timeoutMsg: `no price notification: ${JSON.stringify(notifier.notices())}`,
+  });
+  const moves = notifier.notices().filter((n) => n.title.startsWith("Rival SMM: price"));
+  assert.equal(moves.length, 1, JSON.stringify(moves));
+});
+
+test("notifications: a critical service and a customer writing again are told on the desktop, in plain text", async () => {
+  const { browser, dataDir } = app;
+  // Told when the demo's first orders sync caught up.
+  assert.ok(
+    notifier.notices().some((n) => /^(Service \d+ is critical|\d+ services turned critical)$/.test(n.title)),
+    JSON.stringify(notifier.notices()),
+  );
+  // A customer writes again (with markup) on an open ticket of the demo panel.
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const origin = new URL(demo.url).origin;
+  const headers = { "content-type": "application/json", "x-api-key": "paneldesk-demo-admin-key" };
+  const truth = await fetch(`${origin}/__fake/truth`, { headers }).then((r) => r.json());
+  const open = truth.tickets.find((t) => t.status !== "closed");
+  await fetch(`${origin}/__fake/tickets/${open.id}/customer-message`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ message: "<b>Still</b> waiting <img src=x onerror=alert(1)>for my refill (e2e)" }),
+  });
+  await navigate(browser, "Sync engine");
+  await (await browser.$('[data-testid="sync-now"]')).click();
+  // One notice for it, or a bundle that names it.
+  await browser.waitUntil(
+    async () => notifier.notices().some((n) => n.title.endsWith(`wrote again on #${open.id}`) || n.body.includes(`#${open.id},`) || n.body.includes(`#${open.id}.`)),
+    { timeout: 60_000, interval: 500, timeoutMsg: `no notification for ticket #${open.id}: ${JSON.stringify(notifier.notices())}` },
+  );
+  const told = notifier.notices().find((n) => n.title.endsWith(`wrote again on #${open.id}`));
+  if (told) assert.match(told.body, /Still waiting for my refill \(e2e\)/);
+  assert.ok(!notifier.notices().some((n) => /<(b|img)\b/i.test(n.body)), "never markup from a customer");
+
+  // Settings › Notifications shows the switches.
+  await navigate(browser, "Notifications");
+  await (await browser.$('[data-testid="notification-settings"]')).waitForDisplayed({ timeout: 10_000 });
+  await screenshot(browser, "first-run-28-notification-settings");
 });

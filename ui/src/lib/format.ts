@@ -129,3 +129,17 @@ export function dayStart(value: string): number | null {
 export function counted(n: number, noun: Noun): string {
 	return `${count(n)} ${n === 1 ? noun.one : noun.other}`;
 }
+
+/** Every local day from the first to the last of `days` ("2026-12-01"...),
+ * sorted, with the days between: a chart's x axis. Noon to noon, a day at a
+ * time, so a DST hour never skips or repeats a date. */
+export function dayAxis(days: string[]): string[] {
+	if (days.length === 0) return [];
+	const sorted = [...new Set(days)].sort();
+	const axis: string[] = [];
+	const last = Date.parse(`${sorted[sorted.length - 1]}T12:00:00`);
+	for (let ts = Date.parse(`${sorted[0]}T12:00:00`); ts <= last; ts += 86_400_000) {
+		axis.push(dayValue(ts / 1000));
+	}
+	return axis;
+}

@@ -139,7 +139,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/reports/competitors',
 		title: t.screens.competitors.title,
 		group: 'reports',
-		built: false,
+		built: true,
 		summary: t.screens.competitors.summary
 	},
 
@@ -205,6 +205,13 @@ export const SCREENS: readonly Screen[] = [
 		group: 'settings',
 		built: true,
 		summary: t.screens.profile.summary
+	},
+	{
+		path: '/settings/notifications',
+		title: t.screens.notifications.title,
+		group: 'settings',
+		built: true,
+		summary: t.screens.notifications.summary
 	},
 	{
 		path: '/settings/updates',

@@ -48,6 +48,9 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0010_report_history.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/local/0011_competitors.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,14 +45,17 @@ pub use replies::{
     FlaggedStaffRow, StaffDay, StaffStatsReport, StaffStatsRow, TicketRef, UNKNOWN_STAFF,
 };
 pub use request::{
-    flagged_tickets, run, service_samples, staff_days, Report, ReportError, ReportKind,
+    flagged_tickets, run, service_samples, spend_days, staff_days, Report, ReportError, ReportKind,
     ReportRequest,
 };
 pub use service_health::{
     service_health, service_health_by_provider, HealthStatus, ProviderHealthReport,
     ProviderHealthRow, ServiceHealthParams, ServiceHealthReport, ServiceHealthRow,
 };
-pub use top_spenders::{top_spenders, TopSpenderRow, TopSpendersParams, TopSpendersReport};
+pub use top_spenders::{
+    spend_per_day, top_spenders, SpendDay, SpenderKey, TopSpenderRow, TopSpendersParams,
+    TopSpendersReport,
+};
 
 /// The window the CLI uses when neither `--window-hours` nor a profile gives one.
 pub const DEFAULT_WINDOW_HOURS: f64 = 24.0;

@@ -173,6 +173,15 @@ pub fn staff_days(conn: &ReadConn, req: &ReportRequest) -> Result<Vec<super::Sta
     super::replies_per_day(conn, &window(req)?, &chrono::Local)
 }
 
+/// The chosen spenders' spend per OS-local day, in the request's window.
+pub fn spend_days(
+    conn: &ReadConn,
+    req: &ReportRequest,
+    users: &[super::SpenderKey],
+) -> Result<Vec<super::SpendDay>> {
+    super::spend_per_day(conn, users, &window(req)?, &chrono::Local)
+}
+
 /// A flagged service's sample tickets, each with its first three order IDs.
 pub fn service_samples(
     conn: &ReadConn,

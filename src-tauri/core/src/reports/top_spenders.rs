@@ -250,3 +250,70 @@ fn panel_rows(
         })
         .collect())
 }
+
+/// A spender, as the chart asks for them: their panel and username (the
+/// key orders are cached by).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SpenderKey {
+    pub panel_id: i64,
+    pub username: String,
+}
+
+/// One user's spend on one local day inside the window (the top spenders'
+/// chart): the same rule as the report's Spend, canceled orders left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SpendDay {
+    pub panel_id: i64,
+    pub username: String,
+    /// YYYY-MM-DD in the time zone asked for (the OS's in the app).
+    pub day: String,
+    #[serde(rename = "spend", serialize_with = "money")]
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub spend_micros: i64,
+}
+
+/// Each of `users`' spend per local day inside the window; days without an
+/// order are not listed. Amounts stay in each panel's currency: the caller
+/// never adds two panels' together.
+pub fn spend_per_day<Tz: chrono::TimeZone>(
+    conn: &ReadConn,
+    users: &[SpenderKey],
+    p: &super::WindowParams,
+    tz: &Tz,
+) -> Result<Vec<SpendDay>> {
+    let from = window_start(p.at, p.window_hours);
+    let mut st = conn
+        .prepare_cached(
+            "SELECT created, COALESCE(charge, 0) FROM orders
+             WHERE panel_id = ?1 AND user = ?2 AND created > ?3 AND created <= ?4 AND status <> 'canceled'",
+        )
+        .map_err(CacheConn::err)?;
+    let mut out = Vec::new();
+    for u in users {
+        let mut days: std::collections::BTreeMap<String, i64> = Default::default();
+        let rows = st
+            .query_map(params![u.panel_id, u.username, from, p.at], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })
+            .map_err(CacheConn::err)?;
+        for row in rows {
+            let (created, charge) = row.map_err(CacheConn::err)?;
+            let day = tz
+                .timestamp_opt(created, 0)
+                .earliest()
+                .expect("a unix time is a time")
+                .date_naive()
+                .to_string();
+            *days.entry(day).or_default() += charge;
+        }
+        out.extend(days.into_iter().map(|(day, spend_micros)| SpendDay {
+            panel_id: u.panel_id,
+            username: u.username.clone(),
+            day,
+            spend_micros,
+        }));
+    }
+    Ok(out)
+}

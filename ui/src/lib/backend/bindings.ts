@@ -965,6 +965,120 @@ async staffDays(request: ReportRequest) : Promise<Result<StaffDay[], AppError>> 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The chosen spenders' spend per local day in the window: the top
+ * spenders' chart.
+ */
+async spendDays(request: ReportRequest, users: SpenderKey[]) : Promise<Result<SpendDay[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("spend_days", { request, users }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async rivalsList() : Promise<Result<Rival[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rivals_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a rival (`id` None) or changes one; its key goes to the keychain.
+ */
+async rivalSave(id: number | null, edit: RivalEdit) : Promise<Result<Rival, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rival_save", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async rivalRemove(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rival_remove", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async watchProfiles() : Promise<Result<WatchProfile[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("watch_profiles") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async watchProfileSave(id: number | null, edit: WatchProfileEdit) : Promise<Result<WatchProfile, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("watch_profile_save", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async watchProfileRemove(id: number) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("watch_profile_remove", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Polls a rival now (the same poll the watch runs on its interval).
+ */
+async rivalPoll(id: number) : Promise<Result<PollOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rival_poll", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async competitorChanges(query: ChangesQuery) : Promise<Result<Change[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("competitor_changes", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async rivalSnapshots(rivalId: number) : Promise<Result<Snapshot[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rival_snapshots", { rivalId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async rivalPriceHistory(rivalId: number, serviceId: number) : Promise<Result<PricePoint[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rival_price_history", { rivalId, serviceId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async notificationSettings() : Promise<Result<NotificationSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notification_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async notificationSettingsSet(settings: NotificationSettings) : Promise<Result<NotificationSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notification_settings_set", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -974,11 +1088,13 @@ async staffDays(request: ReportRequest) : Promise<Result<StaffDay[], AppError>> 
 export const events = __makeEvents__<{
 aiToken: AiToken,
 cacheChanged: CacheChanged,
+competitorsChanged: CompetitorsChanged,
 outboxChanged: OutboxChanged,
 syncProgress: SyncProgress
 }>({
 aiToken: "ai-token",
 cacheChanged: "cache-changed",
+competitorsChanged: "competitors-changed",
 outboxChanged: "outbox-changed",
 syncProgress: "sync-progress"
 })
@@ -1017,7 +1133,15 @@ export type Action = "reply" | "close" | "reopen" | "assign" | "template_add" | 
 /**
  * An app lock turned on or off, its passcode or idle time changed.
  */
-"app_lock"
+"app_lock" | 
+/**
+ * A rival or a watch profile of the competitors watch changed.
+ */
+"competitor" | 
+/**
+ * The desktop notifications' switches changed.
+ */
+"notifications"
 export type ActorKind = "operator" | "api_key" | "cli" | "engine"
 /**
  * Exactly what a call would send, and to whom: the preview.
@@ -1073,6 +1197,22 @@ dropped_messages: number;
  * Order IDs the answer names that the cache does not hold (drafts).
  */
 unknown_order_ids: number[] }
+export type Change = { id: number; rival_id: number; rival_name: string; taken_at: number; kind: ChangeKind; service_id: number; name: string; old_name: string | null; rate_micros: number | null; old_rate_micros: number | null; 
+/**
+ * The price move in % of the old price, for price changes.
+ */
+move_pct: number | null }
+export type ChangeKind = "new" | "removed" | "price" | "renamed"
+/**
+ * Which changes: a profile's (its rivals, window and threshold), narrowed
+ * to one rival; with no profile, every rival's, every move, most recent
+ * first.
+ */
+export type ChangesQuery = { profile_id: number | null; rival_id: number | null }
+/**
+ * A rival was polled (by the watch or on demand): the competitors screen re-reads.
+ */
+export type CompetitorsChanged = null
 /**
  * Exactly what will be sent, for the operator to confirm.
  */
@@ -1305,6 +1445,19 @@ seen_messages: number }
  */
 export type NewReport = { panel_id: number; service_id: number; reason: string; source: ReportSource; source_id: number | null }
 export type Note = { id: number; panel_id: number; user_id: number; body: string; created_at: number }
+export type NotificationSettings = { 
+/**
+ * A service turns critical (the default profile, the last 24 h).
+ */
+service_critical: boolean; 
+/**
+ * A new ticket arrives, or a customer writes again on an open one.
+ */
+tickets: TicketAlerts; 
+/**
+ * A watched rival's price moves past a watch profile's threshold.
+ */
+competitor_prices: boolean }
 export type Operator = { id: number; name: string }
 export type Operators = { all: Operator[]; current: Operator }
 export type OrderAction = 
@@ -1507,12 +1660,30 @@ latest: Payment[];
  */
 repeated: boolean }
 export type PaymentRow = { panel_id: number; id: number; user: string; balance: number | null; amount: number | null; currency: string | null; method: string; status: string; fraud_risk: string | null; memo: string; mode: string | null; created: number | null; updated: number | null }
+/**
+ * What one poll found.
+ */
+export type PollOutcome = { rival_id: number; snapshot_id: number; taken_at: number; services: number; 
+/**
+ * The first look at this rival: nothing to compare with yet.
+ */
+first: boolean; 
+/**
+ * Every change since the last snapshot (every price move, whatever a
+ * profile's threshold).
+ */
+changes: Change[] }
 export type Preset = { id: number; title: string; provider_id: number; 
 /**
  * None: the provider's model.
  */
 model: string | null; system_prompt: string }
 export type PresetEdit = { title: string; provider_id: number; model: string | null; system_prompt: string }
+export type PricePoint = { 
+/**
+ * When the watch first saw this price.
+ */
+since: number; rate_micros: number | null }
 /**
  * What a connection test could read.
  */
@@ -1635,6 +1806,27 @@ export type ResourceStatus = { panel_id: number; resource: Resource; interval_s:
  * Rows of this resource in the cache.
  */
 cached: number; last_fetched: number | null; status: SyncStatus; last_error: string | null }
+export type Rival = { id: number; name: string; 
+/**
+ * The user API address polled (`https://rival.example/api/v2`).
+ */
+api_url: string; key_last4: string | null; last_polled_at: number | null; 
+/**
+ * Why the last poll failed; None after a good one.
+ */
+last_error: string | null; 
+/**
+ * Services in the last snapshot (0 before the first).
+ */
+services: number }
+/**
+ * A rival as the form sends it. `key`: None or blank keeps the stored key.
+ */
+export type RivalEdit = { name: string; 
+/**
+ * The panel's address in any form: `rival.example`, `.../api/v2`.
+ */
+url: string; key: string | null }
 /**
  * What a row of the file does to the descriptions kept.
  */
@@ -1702,6 +1894,11 @@ rate: number | null; min: number | null; max: number | null;
  * Imported from a file (`service_descriptions`); kept in local.sqlite3.
  */
 description: string | null }
+export type Snapshot = { id: number; taken_at: number; services: number; 
+/**
+ * Changes found against the snapshot before (every price move).
+ */
+changes: number }
 /**
  * A column to sort by (one the table allows) and its direction.
  */
@@ -1711,6 +1908,20 @@ export type SortDir = "asc" | "desc"
  * A row's sort value: every sortable column is an integer or a text.
  */
 export type SortKey = number | string
+/**
+ * One user's spend on one local day inside the window (the top spenders'
+ * chart): the same rule as the report's Spend, canceled orders left out.
+ */
+export type SpendDay = { panel_id: number; username: string; 
+/**
+ * YYYY-MM-DD in the time zone asked for (the OS's in the app).
+ */
+day: string; spend: number }
+/**
+ * A spender, as the chart asks for them: their panel and username (the
+ * key orders are cached by).
+ */
+export type SpenderKey = { panel_id: number; username: string }
 /**
  * The name a panel writes for a staff member.
  */
@@ -1820,6 +2031,14 @@ export type Template = { id: number; title: string; body: string; updated_at: nu
 export type TemplateEdit = { title: string; body: string }
 export type TicketAction = "close" | "reopen" | "assign"
 /**
+ * Which tickets tell when a customer writes.
+ */
+export type TicketAlerts = "off" | 
+/**
+ * Tickets assigned to the operator's staff name on their panel.
+ */
+"mine" | "anyone"
+/**
  * Tickets per status, and how many wait for an answer: the list's live counts.
  */
 export type TicketCounts = { by_status: ([string, number])[]; waiting: number }
@@ -1926,6 +2145,20 @@ export type UserRow = { panel_id: number; id: number; username: string; email: s
  * Percent.
  */
 discount: number | null }
+export type WatchProfile = { id: number; name: string; rival_ids: number[]; 
+/**
+ * Changes shown: those of the last this many hours.
+ */
+window_hours: number; 
+/**
+ * Each tracked rival is polled at least this often.
+ */
+interval_minutes: number; 
+/**
+ * Price moves smaller than this (in %, either way) are not shown.
+ */
+threshold_pct: number }
+export type WatchProfileEdit = { name: string; rival_ids: number[]; window_hours: number; interval_minutes: number; threshold_pct: number }
 export type Workspace = { view: TicketView; outbox: OutboxRow[]; missing_actions: TicketAction[]; 
 /**
  * The name a reply from the current operator carries; None: replying

@@ -34,7 +34,11 @@ import type {
 	ReportedService,
 	UserFilter,
 	UserRow,
-	Note
+	Note,
+	Rival,
+	WatchProfile,
+	Change,
+	NotificationSettings
 } from './bindings';
 import { BackendError } from './errors';
 import type { Backend } from './types';
@@ -339,6 +343,36 @@ export interface MockBackend extends Backend {
 	emitCacheChanged(): void;
 	/** Says the outbox changed, to every onOutboxChanged handler. */
 	emitOutboxChanged(): void;
+	/** Says a rival was polled, to every onCompetitorsChanged handler. */
+	emitCompetitorsChanged(): void;
+}
+
+/** A watched rival, a profile over it, and what its last poll found. */
+function sampleCompetitors(): { rivals: Rival[]; profiles: WatchProfile[]; changes: Change[] } {
+	const at = MOCK_NOW - 3600;
+	const change = (id: number, kind: Change['kind'], service_id: number, name: string, rate: number | null, old: number | null, old_name: string | null = null): Change => ({
+		id,
+		rival_id: 1,
+		rival_name: 'Rival SMM',
+		taken_at: at,
+		kind,
+		service_id,
+		name,
+		old_name,
+		rate_micros: rate,
+		old_rate_micros: old,
+		move_pct: kind === 'price' && rate !== null && old ? ((rate - old) / old) * 100 : null
+	});
+	return {
+		rivals: [{ id: 1, name: 'Rival SMM', api_url: 'https://rival.example/api/v2', key_last4: 'x9Kq', last_polled_at: at, last_error: null, services: 12 }],
+		profiles: [{ id: 1, name: 'Main rivals', rival_ids: [1], window_hours: 24, interval_minutes: 60, threshold_pct: 5 }],
+		changes: [
+			change(1, 'new', 113, 'Exclusive Drop 1 Followers', 1_900_000, null),
+			change(2, 'price', 104, 'YouTube Views', 2_500_000, 2_000_000),
+			change(3, 'renamed', 105, 'Telegram Members · v1', 900_000, 900_000, 'Telegram Members'),
+			change(4, 'removed', 101, 'Instagram Followers', null, 1_800_000)
+		]
+	};
 }
 
 /** An in-memory backend, for tests and for running the UI in a plain browser. */
@@ -349,6 +383,9 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	const cacheHandlers = new Set<() => void>();
 	const outboxHandlers = new Set<() => void>();
 	const aiHandlers = new Set<(t: AiToken) => void>();
+	const competitorHandlers = new Set<() => void>();
+	const watch = sampleCompetitors();
+	let notificationSettings: NotificationSettings = { service_critical: true, tickets: 'anyone', competitor_prices: true };
 
 	async function answer<T>(method: keyof Backend, args: unknown[], value: () => T): Promise<T> {
 		calls.push({ method, args });
@@ -481,6 +518,11 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		},
 		emitCacheChanged: () => cacheHandlers.forEach((h) => h()),
 		emitOutboxChanged: () => outboxHandlers.forEach((h) => h()),
+		emitCompetitorsChanged: () => competitorHandlers.forEach((h) => h()),
+		onCompetitorsChanged: async (handler) => {
+			competitorHandlers.add(handler);
+			return () => competitorHandlers.delete(handler);
+		},
 		onAiToken: async (handler) => {
 			aiHandlers.add(handler);
 			return () => aiHandlers.delete(handler);
@@ -904,6 +946,13 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 				{ staff: 'kai', day: '2026-11-30', replies: 3 },
 				{ staff: 'kai', day: '2026-12-02', replies: 1 }
 			]),
+		spendDays: (req, users) =>
+			answer('spendDays', [req, users], () =>
+				users.flatMap((u, i) => [
+					{ panel_id: u.panel_id, username: u.username, day: '2026-11-30', spend: 10 + i },
+					{ panel_id: u.panel_id, username: u.username, day: '2026-12-02', spend: 4.5 }
+				])
+			),
 		reportedServicesList: (panelId) => answer('reportedServicesList', [panelId], () => reported.filter((r) => panelId === null || r.panel_id === panelId)),
 		serviceReport: (report) =>
 			answer('serviceReport', [report], () => {
@@ -941,6 +990,57 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		activityExport: (f) => answer('activityExport', [f], () => ({ path: '/home/operator/Downloads/paneldesk-activity-log.csv', rows: 0 })),
 		paymentSend: (c) =>
 			answer('paymentSend', [c], () => ({ outcome: 'sent', payment_id: 7001, message: null, latest: [], repeated: false })),
+		rivalsList: () => answer('rivalsList', [], () => watch.rivals),
+		rivalSave: (id, edit) =>
+			answer('rivalSave', [id, edit], () => {
+				const found = watch.rivals.find((r) => r.id === id);
+				const rival: Rival = found ?? { id: watch.rivals.length + 1, name: '', api_url: '', key_last4: null, last_polled_at: null, last_error: null, services: 0 };
+				Object.assign(rival, { name: edit.name, api_url: edit.url, key_last4: edit.key ? edit.key.slice(-4) : rival.key_last4 });
+				if (!found) watch.rivals.push(rival);
+				return rival;
+			}),
+		rivalRemove: (id) =>
+			answer('rivalRemove', [id], () => {
+				watch.rivals = watch.rivals.filter((r) => r.id !== id);
+				return null;
+			}),
+		watchProfiles: () => answer('watchProfiles', [], () => watch.profiles),
+		watchProfileSave: (id, edit) =>
+			answer('watchProfileSave', [id, edit], () => {
+				const found = watch.profiles.find((p) => p.id === id);
+				const profile: WatchProfile = { id: found?.id ?? watch.profiles.length + 1, ...edit };
+				if (found) Object.assign(found, profile);
+				else watch.profiles.push(profile);
+				return profile;
+			}),
+		watchProfileRemove: (id) =>
+			answer('watchProfileRemove', [id], () => {
+				watch.profiles = watch.profiles.filter((p) => p.id !== id);
+				return null;
+			}),
+		rivalPoll: (id) =>
+			answer('rivalPoll', [id], () => ({ rival_id: id, snapshot_id: 2, taken_at: MOCK_NOW, services: 12, first: false, changes: watch.changes })),
+		competitorChanges: (q) =>
+			answer('competitorChanges', [q], () => {
+				const profile = watch.profiles.find((p) => p.id === q.profile_id);
+				return watch.changes.filter(
+					(c) =>
+						(q.rival_id === null || c.rival_id === q.rival_id) &&
+						(c.kind !== 'price' || !profile || Math.abs(c.move_pct ?? 100) >= profile.threshold_pct)
+				);
+			}),
+		rivalSnapshots: (rivalId) =>
+			answer('rivalSnapshots', [rivalId], () => [
+				{ id: 2, taken_at: MOCK_NOW - 3600, services: 12, changes: 4 },
+				{ id: 1, taken_at: MOCK_NOW - 7200, services: 12, changes: 0 }
+			]),
+		rivalPriceHistory: (rivalId, serviceId) =>
+			answer('rivalPriceHistory', [rivalId, serviceId], () => [
+				{ since: MOCK_NOW - 7200, rate_micros: 2_000_000 },
+				{ since: MOCK_NOW - 3600, rate_micros: 2_500_000 }
+			]),
+		notificationSettings: () => answer('notificationSettings', [], () => notificationSettings),
+		notificationSettingsSet: (s) => answer('notificationSettingsSet', [s], () => (notificationSettings = s)),
 		aiUnknownOrders: (panelId, text) =>
 			answer('aiUnknownOrders', [panelId, text], () =>
 				(text.match(/\b\d{6,10}\b/g) ?? []).map(Number).filter((id) => !data.orders.some((o) => o.panel_id === panelId && o.id === id))

@@ -25,10 +25,11 @@ const wrapped = Object.fromEntries(
 
 /** The real backend: the Rust commands of the Tauri app. */
 export const tauriBackend: Backend = {
-	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged' | 'onAiToken'>),
+	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged' | 'onCompetitorsChanged' | 'onAiToken'>),
 	onSync: (handler: (event: SyncEvent) => void) =>
 		events.syncProgress.listen((e) => handler(e.payload)),
 	onCacheChanged: (handler: () => void) => events.cacheChanged.listen(() => handler()),
 	onOutboxChanged: (handler: () => void) => events.outboxChanged.listen(() => handler()),
+	onCompetitorsChanged: (handler: () => void) => events.competitorsChanged.listen(() => handler()),
 	onAiToken: (handler) => events.aiToken.listen((e) => handler(e.payload))
 };

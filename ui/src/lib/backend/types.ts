@@ -20,6 +20,8 @@ export type Backend = {
 	onCacheChanged(handler: () => void): Promise<() => void>;
 	/** Called when the background delivery changed replies in the outbox. */
 	onOutboxChanged(handler: () => void): Promise<() => void>;
+	/** Called when a rival was polled (by the watch or on demand). */
+	onCompetitorsChanged(handler: () => void): Promise<() => void>;
 	/** Each piece of a streaming AI answer, tagged with the call id the window gave it. */
 	onAiToken(handler: (token: AiToken) => void): Promise<() => void>;
 };

@@ -235,6 +235,10 @@ export const en = {
 			title: 'My profile & app lock',
 			summary: 'Your operator name, and a password lock that keeps the app closed to others when you step away.'
 		},
+		notifications: {
+			title: 'Notifications',
+			summary: 'Which events the desktop tells you of: a service turning critical, a customer writing, a rival’s price moving.'
+		},
 		updates: {
 			title: 'Updates',
 			summary: 'Check for new versions of Paneldesk and install them; only updates signed by the publisher are accepted.'
@@ -865,8 +869,11 @@ export const en = {
 				paid: 'Paid',
 				spend: 'Spend',
 				lifetime: 'Lifetime',
-				top: 'Top services'
+				top: 'Top services',
+				chart: 'In the chart'
 			},
+			chartUser: (user: string) => `Chart ${user}'s spend per day`,
+			perDay: (currency: string | null) => (currency ? `Spend per day, ${currency}` : 'Spend per day'),
 			isNew: 'New',
 			empty: 'Nobody ordered or paid in this window. Pick a longer window, another panel or another profile.',
 			editProfiles: 'Profiles…',
@@ -930,6 +937,72 @@ export const en = {
 		send: 'Report',
 		cancel: 'Cancel',
 		done: 'Reported.'
+	},
+
+	notificationSettings: {
+		intro: 'Desktop notifications, shown by your system while Paneldesk runs (in the background too). Each is told once.',
+		critical: 'A service turns critical (the default service health profile, the last 24 hours; snoozed services are not told)',
+		tickets: 'A new ticket arrives, or a customer writes again on an open ticket',
+		ticketChoices: { off: 'Never', mine: 'On tickets assigned to me', anyone: 'On any ticket' } as Record<string, string>,
+		prices: 'A watched rival’s price moves past a watch profile’s threshold',
+		saved: 'Saved.'
+	},
+
+	competitors: {
+		profile: 'Watch profile',
+		allChanges: 'Every rival, every change',
+		newProfile: 'New profile…',
+		editProfile: 'Edit profile…',
+		addRival: 'Add rival…',
+		rivals: 'Rivals',
+		changes: 'Changes',
+		noRivals: 'No rival is watched. Add one with its address and your account’s API key there: Paneldesk reads its public services list, as any customer can.',
+		noChanges: (hours: number | null) =>
+			hours === null ? 'No change seen yet. A rival’s first poll is the baseline; changes show from its second.' : `No change in the last ${hours} h beyond the profile’s threshold.`,
+		columns: {
+			rival: 'Rival',
+			address: 'Address',
+			services: 'Services',
+			lastPoll: 'Last poll',
+			status: 'Status',
+			when: 'When',
+			change: 'Change',
+			service: 'Service',
+			price: 'Price per 1000',
+			move: 'Move',
+			taken: 'Polled',
+			found: 'Changes'
+		},
+		kinds: { new: 'New', removed: 'Removed', price: 'Price', renamed: 'Renamed' } as Record<string, string>,
+		renamedFrom: (old: string) => `was “${old}”`,
+		ok: 'OK',
+		never: 'Not polled yet',
+		pollNow: 'Poll now',
+		polling: 'Polling…',
+		polled: (services: number, changes: number, first: boolean) =>
+			first ? `First look: ${services} services kept as the baseline.` : `${services} services, ${changes} change${changes === 1 ? '' : 's'} since the last poll.`,
+		edit: 'Edit',
+		remove: 'Remove',
+		history: 'History',
+		historyOf: (rival: string) => `Polls of ${rival}`,
+		priceOf: (service: string) => `Price over time: ${service}`,
+		priceSeries: 'Price per 1000',
+		close: 'Close',
+		save: 'Save',
+		rivalTitle: 'Rival panel',
+		rivalName: 'Name',
+		rivalUrl: 'Address (the panel, or its /api/v2)',
+		urlExample: 'https://rival.example',
+		rivalKey: 'Your account’s API key there',
+		keyKept: (last4: string) => `Stored in the system keychain (…${last4}); leave blank to keep it.`,
+		profileTitle: 'Watch profile',
+		profileName: 'Name',
+		watched: 'Rivals watched',
+		windowHours: 'Show changes of the last (hours)',
+		intervalMinutes: 'Poll every (minutes)',
+		thresholdPct: 'Smallest price move shown (%)',
+		deleteProfile: 'Delete profile',
+		help: 'Each poll reads a rival’s public services list through its user API (action=services) with your account key there, and keeps it as a snapshot. Each snapshot is compared with the one before: services added, services removed, renamed services, and price changes. A profile shows the changes of its rivals within its window, and only the price moves of at least its threshold (in %, up or down). A profile’s rivals are polled on its interval; the shortest interval wins when a rival is in several. Prices are the rival’s, per 1000, in its own currency.'
 	},
 
 	reportedServices: {
@@ -1113,7 +1186,9 @@ export const en = {
 			import: 'Import',
 			staff: 'Staff directory',
 			profile: 'Profile',
-			app_lock: 'App lock'
+			app_lock: 'App lock',
+			competitor: 'Competitors watch',
+			notifications: 'Notifications'
 		} as Record<string, string>,
 		outcomes: { sent: 'Done', failed: 'Failed', unknown: 'Unknown' } as Record<string, string>
 	},

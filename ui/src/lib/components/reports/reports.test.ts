@@ -110,6 +110,21 @@ describe('Top spenders', () => {
 		expect(row.textContent).toContain('$42.50');
 		expect(within(row).getByTestId('new-badge').textContent).toBe('New');
 	});
+
+	it('charts the top spenders’ spend per day, per currency, and follows the operator’s picks', async () => {
+		const b = backend();
+		render(TopSpenders, { context: await context(b) });
+		const chart = await screen.findByTestId('spend-chart');
+		expect(chart.dataset.currency).toBe('USD');
+		const asked = b.calls.find((c) => c.method === 'spendDays');
+		expect(asked?.args[1]).toEqual([{ panel_id: 1, username: 'carol' }]);
+		const pick = screen.getByTestId('spender-chart-pick') as HTMLInputElement;
+		expect(pick.checked).toBe(true);
+		await userEvent.click(pick);
+		await waitFor(() => expect(screen.queryByTestId('spend-chart')).toBeNull());
+		// Picking a row's box never opens the user.
+		expect(b.calls.filter((c) => c.method === 'spendDays')).toHaveLength(1);
+	});
 });
 
 describe('Flagged replies', () => {
