@@ -6,6 +6,7 @@ mod demo;
 mod error;
 mod notify;
 mod state;
+mod updates;
 
 use paneldesk_core::{
     db::CacheChanges,
@@ -173,12 +174,18 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::rival_price_history,
             commands::notification_settings,
             commands::notification_settings_set,
+            commands::update_status,
+            commands::update_check,
+            commands::update_download,
+            commands::update_install,
+            commands::update_endpoint_set,
         ])
         .events(collect_events![
             SyncProgress,
             CacheChanged,
             OutboxChanged,
             CompetitorsChanged,
+            updates::UpdateProgress,
             AiToken
         ])
         .constant("RULES", Rules::new())
@@ -417,12 +424,18 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .manage(updates::Updates::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             start_sync(app.handle());
             start_daily_scores(app.handle());
             start_competitors_watch(app.handle());
+            // A quiet check at start: its outcome waits in Settings > Updates.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                updates::check(&handle).await;
+            });
             Ok(())
         })
         .run(tauri::generate_context!())

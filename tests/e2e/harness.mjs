@@ -226,6 +226,33 @@ export async function startFakeAi(key = "fake-ai-key-0000") {
 }
 
 /**
+ * The local update server (`paneldesk-updateserver`, built beside the fake
+ * panel): a throwaway minisign key made at its start, `latest.json` per
+ * scenario (`newer`, `tampered`, `wrong-signature`, `older`) and a small
+ * signed stand-in artifact. Returns `{ url, pubkey, stop }`.
+ */
+export async function startUpdateServer() {
+  const bin = join(dirname(required("FAKE_BIN")), "paneldesk-updateserver");
+  const child = spawn(bin, [], { stdio: ["ignore", "pipe", "inherit"] });
+  const [url, pubkey] = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const lines = out.split("\n");
+      if (lines.length > 2) resolve([lines[0].trim(), lines[1].trim()]);
+    });
+    child.on("exit", (code) => reject(new Error(`the update server exited with ${code} before listening`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
+  return { url, pubkey, stop };
+}
+
+/**
  * A desktop notification server on the test's own D-Bus session (Debian's
  * python3-dbusmock, its notification_daemon template), started before the
  * app so the app's notifications reach it. `notices()` reads every Notify

@@ -13,6 +13,7 @@ mod services;
 mod staff;
 mod sync;
 mod tickets;
+mod updates;
 
 pub use about::*;
 pub use ai::*;
@@ -27,6 +28,7 @@ pub use services::*;
 pub use staff::*;
 pub use sync::*;
 pub use tickets::*;
+pub use updates::*;
 
 use paneldesk_core::{activity::Actor, operators::Operator, sync::Engine};
 

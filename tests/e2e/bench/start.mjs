@@ -127,14 +127,18 @@ for (let run = 0; run < RUNS; run++) {
           cli(["--data-dir", dataDir, "report", ...args, "--json"], env);
           cliRuns.push(performance.now() - t0);
         }
-        const t0 = performance.now();
-        await navigate(browser, label);
-        await browser.waitUntil(() => browser.execute((s) => !!document.querySelector(s), selector), {
-          timeout: 60_000,
-          interval: 10,
-          timeoutMsg: `${label} never showed a row`,
-        });
-        reportScreens.push({ label, screenMs: performance.now() - t0, cliMs: median(cliRuns) });
+        // Timed inside the page (no WebDriver round trip in the figure): the
+        // sidebar link clicked, then the first row (or the empty state) in the DOM.
+        const screenMs = await browser.executeAsync((name, sel, done) => {
+          const link = Array.from(document.querySelectorAll('nav[aria-label="Main"] a')).find((a) => a.textContent.trim() === name);
+          const t0 = performance.now();
+          const seen = () => document.querySelector(sel) && (observer.disconnect(), done(performance.now() - t0), true);
+          const observer = new MutationObserver(seen);
+          observer.observe(document.body, { childList: true, subtree: true });
+          link.click();
+          seen();
+        }, label, selector);
+        reportScreens.push({ label, screenMs, cliMs: median(cliRuns) });
       }
     }
   } finally {
@@ -154,7 +158,7 @@ if (memory) {
 }
 for (const r of reportScreens) {
   console.log(
-    `${r.label} screen, first rows: ${r.screenMs.toFixed(0)} ms from the click; the same report by the CLI ` +
+    `${r.label} screen, first rows: ${r.screenMs.toFixed(0)} ms from the click (timed in the page); the same report by the CLI ` +
       `(median of 5, process start included): ${r.cliMs.toFixed(0)} ms; over by ${(r.screenMs - r.cliMs).toFixed(0)} ms (budget: 100 ms)`,
   );
 }

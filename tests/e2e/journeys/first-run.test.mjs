@@ -19,6 +19,7 @@ import {
   startFake,
   startFakeAi,
   startNotificationDaemon,
+  startUpdateServer,
   texts,
   typeInto,
 } from "../harness.mjs";
@@ -27,16 +28,22 @@ let app;
 let fakeAi;
 let rival;
 let notifier;
+let updates;
 before(async () => {
   // The desktop's notification server, on this run's D-Bus, before the app starts.
   notifier = await startNotificationDaemon();
-  app = await launchApp();
+  // An update server with a throwaway key: the app trusts it (a debug build only).
+  updates = await startUpdateServer();
+  app = await launchApp({
+    env: { PANELDESK_UPDATE_ENDPOINT: `${updates.url}/newer/latest.json`, PANELDESK_UPDATE_PUBKEY: updates.pubkey },
+  });
 });
 after(async () => {
   await app?.close();
   await fakeAi?.stop();
   await rival?.stop();
   await notifier?.stop();
+  await updates?.stop();
 });
 
 test("with no panel the window offers to connect one or explore the demo", async () => {
@@ -942,4 +949,48 @@ test("notifications: a critical service and a customer writing again are told on
   await navigate(browser, "Notifications");
   await (await browser.$('[data-testid="notification-settings"]')).waitForDisplayed({ timeout: 10_000 });
   await screenshot(browser, "first-run-28-notification-settings");
+});
+
+test("updates: the quiet check at start found a newer version; it downloads and verifies; a tampered or foreign-signed one is refused; an older one is not offered; no server is a quiet could-not-check", async () => {
+  const { browser } = app;
+  await navigate(browser, "Updates");
+  const outcome = await browser.$('[data-testid="update-outcome"]');
+  await outcome.waitUntil(async () => (await outcome.getText()) === "Version 99.0.0 is available.", {
+    timeout: 20_000,
+    timeoutMsg: "the check at start did not offer 99.0.0",
+  });
+  assert.equal(await (await browser.$('[data-testid="update-current"]')).getText(), "0.1.0");
+  assert.match(await (await browser.$('[data-testid="update-notes"]')).getText(), /^Paneldesk 99\.0\.0: /);
+  await (await browser.$('[data-testid="update-download"]')).click();
+  const verified = await browser.$('[data-testid="update-verified"]');
+  await verified.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the download was not verified" });
+  assert.equal(await verified.getText(), "Version 99.0.0 is downloaded and its signature verified.");
+  assert.ok(await (await browser.$('[data-testid="update-install"]')).isDisplayed());
+  await screenshot(browser, "first-run-29-updates");
+
+  /** Points the app at one of the server's scenarios and checks now. */
+  const scenario = async (address, expected) => {
+    await typeInto(browser, "update-endpoint", address);
+    await (await browser.$('[data-testid="update-endpoint-save"]')).click();
+    const card = await browser.$('[data-testid="update-status"]');
+    await card.waitUntil(async () => (await card.getAttribute("aria-busy")) === "false", { timeout: 10_000 });
+    await (await browser.$('[data-testid="update-check"]')).click();
+    // The answer of this check: the screen is no longer busy.
+    await outcome.waitUntil(async () => (await card.getAttribute("aria-busy")) === "false" && (await outcome.getText()) === expected, {
+      timeout: 20_000,
+      timeoutMsg: `${address}: the check did not say "${expected}" but "${await outcome.getText()}"`,
+    });
+  };
+  for (const bad of ["tampered", "wrong-signature"]) {
+    await scenario(`${updates.url}/${bad}/latest.json`, "Version 99.0.0 is available.");
+    await (await browser.$('[data-testid="update-download"]')).click();
+    const refused = await browser.$('[data-testid="update-refused"]');
+    await refused.waitForDisplayed({ timeout: 20_000, timeoutMsg: `the ${bad} download was not refused` });
+    assert.match(await refused.getText(), /does not carry a valid signature from Paneldesk.s publisher, so it was not installed/);
+    assert.equal(await (await browser.$('[data-testid="update-install"]')).isExisting(), false);
+  }
+  await screenshot(browser, "first-run-30-update-refused");
+  await scenario(`${updates.url}/older/latest.json`, "Paneldesk is up to date.");
+  await scenario("http://127.0.0.1:9/latest.json", "Could not check for updates. Paneldesk keeps working; try again later.");
+  assert.equal(await (await browser.$('[data-testid="update-offer"]')).isExisting(), false);
 });

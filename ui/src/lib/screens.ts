@@ -217,7 +217,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/updates',
 		title: t.screens.updates.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.updates.summary
 	}
 ];

@@ -1079,6 +1079,58 @@ async notificationSettingsSet(settings: NotificationSettings) : Promise<Result<N
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async updateStatus() : Promise<Result<UpdateStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks the update server now; "could not check" is an outcome, not an error.
+ */
+async updateCheck() : Promise<Result<UpdateStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_check") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Downloads the update offered and verifies its signature (progress in `UpdateProgress`).
+ */
+async updateDownload() : Promise<Result<UpdateStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_download") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Installs the verified download and restarts.
+ */
+async updateInstall() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_install") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The update server's address; blank goes back to the built-in one.
+ */
+async updateEndpointSet(endpoint: string) : Promise<Result<UpdateStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_endpoint_set", { endpoint }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1090,13 +1142,15 @@ aiToken: AiToken,
 cacheChanged: CacheChanged,
 competitorsChanged: CompetitorsChanged,
 outboxChanged: OutboxChanged,
-syncProgress: SyncProgress
+syncProgress: SyncProgress,
+updateProgress: UpdateProgress
 }>({
 aiToken: "ai-token",
 cacheChanged: "cache-changed",
 competitorsChanged: "competitors-changed",
 outboxChanged: "outbox-changed",
-syncProgress: "sync-progress"
+syncProgress: "sync-progress",
+updateProgress: "update-progress"
 })
 
 /** user-defined constants **/
@@ -1210,6 +1264,15 @@ export type ChangeKind = "new" | "removed" | "price" | "renamed"
  */
 export type ChangesQuery = { profile_id: number | null; rival_id: number | null }
 /**
+ * What the last check found.
+ */
+export type CheckOutcome = { kind: "not_checked" } | { kind: "checking" } | { kind: "up_to_date" } | { kind: "available"; version: string; notes: string | null; date: string | null } | 
+/**
+ * The server could not be asked (offline, wrong address, bad answer):
+ * said quietly, nothing else happens.
+ */
+{ kind: "could_not_check"; reason: string }
+/**
  * A rival was polled (by the watch or on demand): the competitors screen re-reads.
  */
 export type CompetitorsChanged = null
@@ -1251,6 +1314,18 @@ export type Dashboard = { panels: PanelTotals[];
  * Open tickets whose customer waits for an answer, longest first.
  */
 waiting: TicketRow[]; critical: CriticalService[] }
+/**
+ * Where the download of the update offered stands.
+ */
+export type DownloadState = { kind: "idle" } | { kind: "downloading" } | 
+/**
+ * Downloaded and its signature verified: ready to install.
+ */
+{ kind: "verified"; version: string; bytes: number } | 
+/**
+ * The download failed or did not verify: nothing is installed.
+ */
+{ kind: "refused"; reason: string }
 /**
  * Stable, machine-readable error codes, as snake_case names in JSON, the
  * CLI and TypeScript; never rename one (the UI and scripts depend on them).
@@ -2126,6 +2201,11 @@ export type TrendDay = {
  * YYYY-MM-DD.
  */
 day: string; score: number | null }
+/**
+ * Bytes of the update downloaded so far (Settings > Updates' progress bar).
+ */
+export type UpdateProgress = { downloaded: number; total: number | null }
+export type UpdateStatus = { current_version: string; endpoint: string; last_check_at: number | null; check: CheckOutcome; download: DownloadState }
 /**
  * Tokens a call used, as the provider reported them.
  */

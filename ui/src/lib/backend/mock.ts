@@ -38,7 +38,9 @@ import type {
 	Rival,
 	WatchProfile,
 	Change,
-	NotificationSettings
+	NotificationSettings,
+	UpdateProgress,
+	UpdateStatus
 } from './bindings';
 import { BackendError } from './errors';
 import type { Backend } from './types';
@@ -345,6 +347,8 @@ export interface MockBackend extends Backend {
 	emitOutboxChanged(): void;
 	/** Says a rival was polled, to every onCompetitorsChanged handler. */
 	emitCompetitorsChanged(): void;
+	/** What the update server offers the mock (default: nothing newer). */
+	updateOffer: { version: string; notes: string; signed: boolean } | null;
 }
 
 /** A watched rival, a profile over it, and what its last poll found. */
@@ -384,6 +388,14 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	const outboxHandlers = new Set<() => void>();
 	const aiHandlers = new Set<(t: AiToken) => void>();
 	const competitorHandlers = new Set<() => void>();
+	const progressHandlers = new Set<(p: UpdateProgress) => void>();
+	let update: UpdateStatus = {
+		current_version: '0.1.0',
+		endpoint: 'https://updates.panel.example/paneldesk/{{target}}/{{arch}}/{{current_version}}',
+		last_check_at: null,
+		check: { kind: 'not_checked' },
+		download: { kind: 'idle' }
+	};
 	const watch = sampleCompetitors();
 	let notificationSettings: NotificationSettings = { service_critical: true, tickets: 'anyone', competitor_prices: true };
 
@@ -519,6 +531,39 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		emitCacheChanged: () => cacheHandlers.forEach((h) => h()),
 		emitOutboxChanged: () => outboxHandlers.forEach((h) => h()),
 		emitCompetitorsChanged: () => competitorHandlers.forEach((h) => h()),
+		updateOffer: null,
+		onUpdateProgress: async (handler) => {
+			progressHandlers.add(handler);
+			return () => progressHandlers.delete(handler);
+		},
+		updateStatus: () => answer('updateStatus', [], () => update),
+		updateCheck: () =>
+			answer('updateCheck', [], () => {
+				const offer = backend.updateOffer;
+				update = {
+					...update,
+					last_check_at: MOCK_NOW,
+					check: offer ? { kind: 'available', version: offer.version, notes: offer.notes, date: '2026-12-01T10:00:00Z' } : { kind: 'up_to_date' },
+					download: { kind: 'idle' }
+				};
+				return update;
+			}),
+		updateDownload: () =>
+			answer('updateDownload', [], () => {
+				const offer = backend.updateOffer;
+				if (!offer) return update;
+				progressHandlers.forEach((h) => h({ downloaded: 1024, total: 2048 }));
+				progressHandlers.forEach((h) => h({ downloaded: 2048, total: 2048 }));
+				update = {
+					...update,
+					download: offer.signed
+						? { kind: 'verified', version: offer.version, bytes: 2048 }
+						: { kind: 'refused', reason: 'The download does not carry a valid signature from Paneldesk’s publisher, so it was not installed.' }
+				};
+				return update;
+			}),
+		updateInstall: () => answer('updateInstall', [], () => null),
+		updateEndpointSet: (endpoint) => answer('updateEndpointSet', [endpoint], () => (update = { ...update, endpoint })),
 		onCompetitorsChanged: async (handler) => {
 			competitorHandlers.add(handler);
 			return () => competitorHandlers.delete(handler);

@@ -25,11 +25,12 @@ const wrapped = Object.fromEntries(
 
 /** The real backend: the Rust commands of the Tauri app. */
 export const tauriBackend: Backend = {
-	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged' | 'onCompetitorsChanged' | 'onAiToken'>),
+	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged' | 'onCompetitorsChanged' | 'onUpdateProgress' | 'onAiToken'>),
 	onSync: (handler: (event: SyncEvent) => void) =>
 		events.syncProgress.listen((e) => handler(e.payload)),
 	onCacheChanged: (handler: () => void) => events.cacheChanged.listen(() => handler()),
 	onOutboxChanged: (handler: () => void) => events.outboxChanged.listen(() => handler()),
+	onUpdateProgress: (handler) => events.updateProgress.listen((e) => handler(e.payload)),
 	onCompetitorsChanged: (handler: () => void) => events.competitorsChanged.listen(() => handler()),
 	onAiToken: (handler) => events.aiToken.listen((e) => handler(e.payload))
 };

@@ -939,6 +939,28 @@ export const en = {
 		done: 'Reported.'
 	},
 
+	updates: {
+		intro: 'Paneldesk checks for a new version when it starts, quietly. An update is installed only when it carries the publisher’s signature.',
+		current: 'This version',
+		lastCheck: 'Last check',
+		never: 'Never',
+		checkNow: 'Check now',
+		checking: 'Checking…',
+		notChecked: 'Not checked yet.',
+		upToDate: 'Paneldesk is up to date.',
+		available: (v: string) => `Version ${v} is available.`,
+		couldNotCheck: 'Could not check for updates. Paneldesk keeps working; try again later.',
+		notesTitle: (v: string) => `What is new in ${v}`,
+		published: (when: string) => `Published ${when}`,
+		noNotes: 'No release notes.',
+		download: 'Download',
+		verified: (v: string) => `Version ${v} is downloaded and its signature verified.`,
+		install: 'Install and restart',
+		endpoint: 'Update server address',
+		endpointDefault: 'The built-in address',
+		saveEndpoint: 'Save address'
+	},
+
 	notificationSettings: {
 		intro: 'Desktop notifications, shown by your system while Paneldesk runs (in the background too). Each is told once.',
 		critical: 'A service turns critical (the default service health profile, the last 24 hours; snoozed services are not told)',
