@@ -35,8 +35,11 @@ pub async fn report_export(
         .read(move |c| {
             let report = reports::run(c, kind, &request)?;
             let path = paneldesk_core::export::new_file(name)?;
-            std::fs::write(&path, report.to_csv())
-                .map_err(|e| paneldesk_core::Error::io(format!("writing {}", path.display()), e))?;
+            std::fs::write(
+                &path,
+                report.to_csv(paneldesk_core::export::CsvStyle::SpreadsheetSafe),
+            )
+            .map_err(|e| paneldesk_core::Error::io(format!("writing {}", path.display()), e))?;
             Ok(super::Exported {
                 path: path.display().to_string(),
                 rows: report.rows() as u64,

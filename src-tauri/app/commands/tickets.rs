@@ -270,8 +270,12 @@ pub async fn activity_export(
             let file = std::fs::File::create(&path).map_err(|e| {
                 paneldesk_core::Error::io(format!("creating {}", path.display()), e)
             })?;
-            let rows =
-                activity::write_csv(&core.db().local()?, &filter, std::io::BufWriter::new(file))?;
+            let rows = activity::write_csv(
+                &core.db().local()?,
+                &filter,
+                paneldesk_core::export::CsvStyle::SpreadsheetSafe,
+                std::io::BufWriter::new(file),
+            )?;
             Ok(super::Exported {
                 path: path.display().to_string(),
                 rows,

@@ -58,6 +58,10 @@ enum Command {
         csv: bool,
         #[arg(long)]
         panel: Option<String>,
+        /// Neutralise text cells a spreadsheet would run as formulas (a
+        /// leading `'`); raw RFC 4180 without it.
+        #[arg(long)]
+        spreadsheet_safe: bool,
     },
     /// Reports (service health, top spenders, flagged replies, staff statistics).
     #[command(subcommand)]
@@ -208,7 +212,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Panel(cmd) => panel(&db, cmd),
         Command::Sync(args) => return sync_cmd(&db, args),
-        Command::Export { what, panel, .. } => export_cmd(&db, what, panel.as_deref()),
+        Command::Export {
+            what,
+            panel,
+            spreadsheet_safe,
+            ..
+        } => export_cmd(&db, what, panel.as_deref(), csv_style(spreadsheet_safe)),
         Command::Report(cmd) => match report::run(&db, cmd) {
             Ok(()) => Ok(()),
             Err(report::ReportError::Usage(message)) => {
@@ -500,7 +509,21 @@ fn report_panels(reports: &[SyncOutcome], done: &str) -> ExitCode {
     code
 }
 
-fn export_cmd(db: &Db, what: ExportWhat, panel: Option<&str>) -> Result<(), Error> {
+/// `--spreadsheet-safe` as the core's CSV style.
+pub(crate) fn csv_style(spreadsheet_safe: bool) -> export::CsvStyle {
+    if spreadsheet_safe {
+        export::CsvStyle::SpreadsheetSafe
+    } else {
+        export::CsvStyle::Raw
+    }
+}
+
+fn export_cmd(
+    db: &Db,
+    what: ExportWhat,
+    panel: Option<&str>,
+    style: export::CsvStyle,
+) -> Result<(), Error> {
     let resource = match what {
         ExportWhat::Orders => Resource::Orders,
         ExportWhat::Users => Resource::Users,
@@ -522,6 +545,7 @@ fn export_cmd(db: &Db, what: ExportWhat, panel: Option<&str>) -> Result<(), Erro
         &names,
         resource,
         only,
+        style,
         std::io::BufWriter::new(stdout),
     )?;
     // Exports are logged (what and how many; never the rows).

@@ -25,6 +25,9 @@ pub struct Common {
     json: bool,
     #[arg(long)]
     csv: bool,
+    /// With --csv: neutralise text cells a spreadsheet would run as formulas.
+    #[arg(long, requires = "csv")]
+    spreadsheet_safe: bool,
 }
 
 #[derive(Subcommand)]
@@ -202,7 +205,7 @@ pub fn run(db: &Db, cmd: ReportCmd) -> Result<(), ReportError> {
                 pick_output(
                     common,
                     serde_json::to_value(&report).unwrap_or_default(),
-                    report.to_csv(),
+                    report.to_csv(crate::csv_style(common.spreadsheet_safe)),
                 ),
             )
         }
@@ -245,7 +248,7 @@ pub fn run(db: &Db, cmd: ReportCmd) -> Result<(), ReportError> {
                 pick_output(
                     common,
                     serde_json::to_value(&report).unwrap_or_default(),
-                    report.to_csv(),
+                    report.to_csv(crate::csv_style(common.spreadsheet_safe)),
                 ),
             )
         }
@@ -264,7 +267,7 @@ pub fn run(db: &Db, cmd: ReportCmd) -> Result<(), ReportError> {
                         pick_output(
                             common,
                             serde_json::to_value(&report).unwrap_or_default(),
-                            report.to_csv(),
+                            report.to_csv(crate::csv_style(common.spreadsheet_safe)),
                         ),
                     )
                 }
@@ -293,7 +296,7 @@ pub fn run(db: &Db, cmd: ReportCmd) -> Result<(), ReportError> {
                         pick_output(
                             common,
                             serde_json::to_value(&report).unwrap_or_default(),
-                            report.to_csv(),
+                            report.to_csv(crate::csv_style(common.spreadsheet_safe)),
                         ),
                     )
                 }
@@ -312,7 +315,7 @@ pub fn run(db: &Db, cmd: ReportCmd) -> Result<(), ReportError> {
                 pick_output(
                     common,
                     serde_json::to_value(&report).unwrap_or_default(),
-                    report.to_csv(),
+                    report.to_csv(crate::csv_style(common.spreadsheet_safe)),
                 ),
             )
         }

@@ -292,7 +292,12 @@ pub fn query(local: &LocalConn, f: &LogFilter) -> Result<Vec<LogRow>> {
 }
 
 /// The rows matching `f` as CSV (RFC 4180, a header row, times as unix seconds).
-pub fn write_csv(local: &LocalConn, f: &LogFilter, out: impl std::io::Write) -> Result<u64> {
+pub fn write_csv(
+    local: &LocalConn,
+    f: &LogFilter,
+    style: crate::export::CsvStyle,
+    out: impl std::io::Write,
+) -> Result<u64> {
     let rows = query(local, f)?;
     let mut w = csv::Writer::from_writer(out);
     let io = |e: csv::Error| crate::Error::io("writing the log as CSV", std::io::Error::other(e));
@@ -312,20 +317,24 @@ pub fn write_csv(local: &LocalConn, f: &LogFilter, out: impl std::io::Write) -> 
     ])
     .map_err(io)?;
     for r in &rows {
-        w.write_record([
-            r.at.to_string(),
-            r.actor_kind.to_string(),
-            r.actor_id.clone(),
-            r.actor_name.clone(),
-            r.host.clone(),
-            r.install_id.clone(),
-            r.panel_id.map(|p| p.to_string()).unwrap_or_default(),
-            r.panel_name.clone().unwrap_or_default(),
-            r.action.to_string(),
-            r.target.clone().unwrap_or_default(),
-            r.outcome.to_string(),
-            r.details.clone().unwrap_or_default(),
-        ])
+        crate::export::write_row(
+            &mut w,
+            style,
+            [
+                r.at.to_string(),
+                r.actor_kind.to_string(),
+                r.actor_id.clone(),
+                r.actor_name.clone(),
+                r.host.clone(),
+                r.install_id.clone(),
+                r.panel_id.map(|p| p.to_string()).unwrap_or_default(),
+                r.panel_name.clone().unwrap_or_default(),
+                r.action.to_string(),
+                r.target.clone().unwrap_or_default(),
+                r.outcome.to_string(),
+                r.details.clone().unwrap_or_default(),
+            ],
+        )
         .map_err(io)?;
     }
     w.flush()

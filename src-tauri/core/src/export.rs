@@ -75,6 +75,42 @@ fn columns(resource: Resource) -> &'static [(&'static str, &'static str, bool)] 
     }
 }
 
+/// How text cells are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvStyle {
+    /// RFC 4180 as the data says (the CLI's default: for programs).
+    #[default]
+    Raw,
+    /// For spreadsheets (the app's exports): a text cell a spreadsheet would
+    /// run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return) gets a leading `'` (OWASP's CSV injection advice).
+    /// Numbers, negative ones too, stay numbers.
+    SpreadsheetSafe,
+}
+
+/// One cell as `style` writes it.
+pub fn cell(text: &str, style: CsvStyle) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if style == CsvStyle::SpreadsheetSafe && risky && text.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Writes one record, each cell as `style` says.
+pub fn write_row<W: Write, S: AsRef<str>>(
+    w: &mut ::csv::Writer<W>,
+    style: CsvStyle,
+    fields: impl IntoIterator<Item = S>,
+) -> ::csv::Result<()> {
+    w.write_record(
+        fields
+            .into_iter()
+            .map(|f| cell(f.as_ref(), style).into_owned()),
+    )
+}
+
 /// Writes every cached row of `resource` (of one panel, or all) as CSV,
 /// with the panel's name first. `panels` maps panel ids to names.
 pub fn csv(
@@ -82,9 +118,19 @@ pub fn csv(
     panels: &[(i64, String)],
     resource: Resource,
     only_panel: Option<i64>,
+    style: CsvStyle,
     out: impl Write,
 ) -> Result<u64> {
-    csv_where(cache, panels, resource, only_panel, "", Vec::new(), out)
+    csv_where(
+        cache,
+        panels,
+        resource,
+        only_panel,
+        "",
+        Vec::new(),
+        style,
+        out,
+    )
 }
 
 /// As [`csv`], for the rows matching `filter` too: SQL conditions, each
@@ -96,6 +142,7 @@ pub fn csv_where(
     only_panel: Option<i64>,
     filter: &str,
     filter_params: Vec<Value>,
+    style: CsvStyle,
     out: impl Write,
 ) -> Result<u64> {
     let cols = columns(resource);
@@ -141,7 +188,7 @@ pub fn csv_where(
                 ValueRef::Blob(_) => String::new(),
             });
         }
-        w.write_record(&record).map_err(write_err)?;
+        write_row(&mut w, style, &record).map_err(write_err)?;
         n += 1;
     }
     w.flush().map_err(|e| Error::io("writing CSV", e))?;
@@ -171,4 +218,40 @@ pub fn new_file(table: &str) -> Result<std::path::PathBuf> {
         })
         .find(|p| !p.exists())
         .ok_or_else(|| Error::io("naming the export", std::io::Error::other("no free name")))
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::*;
+
+    fn csv_of(rows: &[&[&str]], style: CsvStyle) -> String {
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        for r in rows {
+            write_row(&mut w, style, r.iter()).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn formulas_are_neutralised_for_spreadsheets_and_numbers_stay_numbers() {
+        let row: &[&str] = &[
+            "=HYPERLINK(\"http://evil.example\",\"refund\")",
+            "+1+cmd|' /C calc'!A0",
+            "@SUM(A1:A9)",
+            "\tindent",
+            "-5.00",
+            "+3",
+            "-",
+            "plain user",
+        ];
+        assert_eq!(
+            csv_of(&[row], CsvStyle::SpreadsheetSafe),
+            "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"refund\"\")\",'+1+cmd|' /C calc'!A0,'@SUM(A1:A9),'\tindent,-5.00,+3,'-,plain user\n"
+        );
+        assert_eq!(
+            csv_of(&[row], CsvStyle::Raw),
+            "\"=HYPERLINK(\"\"http://evil.example\"\",\"\"refund\"\")\",+1+cmd|' /C calc'!A0,@SUM(A1:A9),\tindent,-5.00,+3,-,plain user\n",
+            "the CLI's default is the data as it is"
+        );
+    }
 }

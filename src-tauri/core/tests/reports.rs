@@ -3,6 +3,7 @@
 
 use paneldesk_core::db::ReadConn;
 use paneldesk_core::db::{migrate_to, Db, Schema};
+use paneldesk_core::export::CsvStyle;
 use paneldesk_core::paths::DataDir;
 use paneldesk_core::reports::{
     self, HealthStatus, ServiceHealthParams, TopSpendersParams, WindowParams,
@@ -463,7 +464,7 @@ fn service_health_by_the_rules() {
     );
     assert_eq!(row(5)["score"], Value::Null);
     assert_eq!(row(5)["status"], "not_enough_data");
-    let csv = report.to_csv();
+    let csv = report.to_csv(CsvStyle::Raw);
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -763,7 +764,7 @@ fn top_spenders_by_the_rules() {
         vec![("Beta".to_owned(), 10)]
     );
 
-    let csv = report.to_csv();
+    let csv = report.to_csv(CsvStyle::Raw);
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -920,7 +921,7 @@ fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
     );
     assert!(report.staff[2].flagged_tickets.is_empty());
     assert_eq!(
-        report.to_csv().lines().next().unwrap(),
+        report.to_csv(CsvStyle::Raw).lines().next().unwrap(),
         "staff,replies,avg_length,avg_response_s,quick_fires,repeated,score"
     );
 
@@ -939,7 +940,7 @@ fn flagged_replies_by_staff_and_staff_stats_by_the_rules() {
         ])
     );
     assert_eq!(
-        stats.to_csv().lines().next().unwrap(),
+        stats.to_csv(CsvStyle::Raw).lines().next().unwrap(),
         "staff,answered,avg_response_min"
     );
 
@@ -1130,7 +1131,7 @@ fn flagged_replies_by_service_by_the_rules() {
     );
     assert_eq!(samples[3].order_ids, vec![550039, 550040]);
     assert_eq!(
-        report.to_csv().lines().next().unwrap(),
+        report.to_csv(CsvStyle::Raw).lines().next().unwrap(),
         "panel,service_id,service_name,tickets,orders,top_complaint"
     );
 

@@ -185,6 +185,8 @@ pub trait Filter {
             self.panel(),
             &w.sql(),
             w.params,
+            // The window's exports are opened in spreadsheets.
+            crate::export::CsvStyle::SpreadsheetSafe,
             out,
         )
     }

@@ -60,7 +60,7 @@ pub struct FlaggedServiceReport {
 }
 
 impl FlaggedServiceReport {
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self, style: crate::export::CsvStyle) -> String {
         csv_text(
             &[
                 "panel",
@@ -80,6 +80,7 @@ impl FlaggedServiceReport {
                     r.top_complaint.clone(),
                 ]
             }),
+            style,
         )
     }
 }

@@ -130,12 +130,16 @@ pub(crate) fn money_opt<S: Serializer>(
 }
 
 /// A CSV document (RFC 4180) from a header and rows of fields.
-pub(crate) fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+pub(crate) fn csv_text(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    style: crate::export::CsvStyle,
+) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
     w.write_record(header).expect("CSV to memory");
     for row in rows {
-        w.write_record(&row).expect("CSV to memory");
+        crate::export::write_row(&mut w, style, &row).expect("CSV to memory");
     }
     String::from_utf8(w.into_inner().expect("CSV to memory")).expect("CSV of UTF-8 fields")
 }

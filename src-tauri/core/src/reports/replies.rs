@@ -174,7 +174,7 @@ pub struct FlaggedStaffReport {
 }
 
 impl FlaggedStaffReport {
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self, style: crate::export::CsvStyle) -> String {
         csv_text(
             &[
                 "staff",
@@ -196,6 +196,7 @@ impl FlaggedStaffReport {
                     r.score.to_string(),
                 ]
             }),
+            style,
         )
     }
 }
@@ -286,7 +287,7 @@ pub struct StaffStatsReport {
 }
 
 impl StaffStatsReport {
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self, style: crate::export::CsvStyle) -> String {
         csv_text(
             &["staff", "answered", "avg_response_min"],
             self.staff.iter().map(|r| {
@@ -296,6 +297,7 @@ impl StaffStatsReport {
                     opt(&r.avg_response_min),
                 ]
             }),
+            style,
         )
     }
 }

@@ -54,14 +54,14 @@ pub enum Report {
 }
 
 impl Report {
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self, style: crate::export::CsvStyle) -> String {
         match self {
-            Report::ServiceHealth(r) => r.to_csv(),
-            Report::ServiceHealthByProvider(r) => r.to_csv(),
-            Report::TopSpenders(r) => r.to_csv(),
-            Report::FlaggedByStaff(r) => r.to_csv(),
-            Report::FlaggedByService(r) => r.to_csv(),
-            Report::StaffStats(r) => r.to_csv(),
+            Report::ServiceHealth(r) => r.to_csv(style),
+            Report::ServiceHealthByProvider(r) => r.to_csv(style),
+            Report::TopSpenders(r) => r.to_csv(style),
+            Report::FlaggedByStaff(r) => r.to_csv(style),
+            Report::FlaggedByService(r) => r.to_csv(style),
+            Report::StaffStats(r) => r.to_csv(style),
         }
     }
 

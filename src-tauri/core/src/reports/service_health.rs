@@ -159,7 +159,7 @@ impl ServiceHealthReport {
         Ok(n)
     }
 
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self, style: crate::export::CsvStyle) -> String {
         csv_text(
             &[
                 "panel",
@@ -187,6 +187,7 @@ impl ServiceHealthReport {
                     r.status.as_str().to_owned(),
                 ]
             }),
+            style,
         )
     }
 }
@@ -534,7 +535,7 @@ pub struct ProviderHealthReport {
 }
 
 impl ProviderHealthReport {
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self, style: crate::export::CsvStyle) -> String {
         csv_text(
             &[
                 "panel",
@@ -560,6 +561,7 @@ impl ProviderHealthReport {
                     r.status.as_str().to_owned(),
                 ]
             }),
+            style,
         )
     }
 }

@@ -91,7 +91,7 @@ pub struct TopSpendersReport {
 
 impl TopSpendersReport {
     /// Money as decimals (`12.50`); top services separated by spaces.
-    pub fn to_csv(&self) -> String {
+    pub fn to_csv(&self, style: crate::export::CsvStyle) -> String {
         csv_text(
             &[
                 "panel",
@@ -125,6 +125,7 @@ impl TopSpendersReport {
                         .join(" "),
                 ]
             }),
+            style,
         )
     }
 }
