@@ -375,6 +375,15 @@ fn start_daily_scores(app: &tauri::AppHandle) {
     });
 }
 
+/// The single-instance name of a data dir: one window per data dir, so a
+/// second data dir (`PANELDESK_DATA_DIR`) still opens its own.
+fn instance_id(data_dir: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut hash);
+    format!("com.paneldesk.app.d{:016x}", hash.finish())
+}
+
 /// How often the competitors watch looks for rivals due a poll.
 const COMPETITORS_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -417,16 +426,33 @@ fn nudge_daily_scores(app: &tauri::AppHandle) {
 }
 
 pub fn run() {
-    let state = state::AppState::open();
     let builder = specta_builder();
+    let data_dir = paneldesk_core::paths::DataDir::resolve();
     tauri::Builder::default()
+        // First: a second launch on the same data dir hands over to the
+        // window already open and exits before it opens anything itself.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(data_dir.root()))
+                .callback(|app, _args, _cwd| {
+                    if let Some(window) = app.get_webview_window("main") {
+                        let _ = window.unminimize();
+                        let _ = window.show();
+                        let _ = window.set_focus();
+                    }
+                })
+                .build(),
+        )
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(state)
         .manage(updates::Updates::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
+            // Opened here, after the single-instance check: a second launch
+            // never opens the data dir.
+            app.manage(state::AppState::open(data_dir.clone()));
             builder.mount_events(app);
             start_sync(app.handle());
             start_daily_scores(app.handle());

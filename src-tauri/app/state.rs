@@ -154,8 +154,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
 pub const SYNC_OWNER: &str = "the Paneldesk app";
 
 impl AppState {
-    pub fn open() -> AppState {
-        let data_dir = DataDir::resolve();
+    pub fn open(data_dir: DataDir) -> AppState {
         let log = match logging::init(&data_dir.log_dir(), cfg!(debug_assertions)) {
             Ok(guard) => Some(guard),
             Err(e) => {

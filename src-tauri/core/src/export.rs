@@ -126,34 +126,40 @@ pub fn csv(
         panels,
         resource,
         only_panel,
-        "",
-        Vec::new(),
+        RowFilter::default(),
         style,
         out,
     )
 }
 
-/// As [`csv`], for the rows matching `filter` too: SQL conditions, each
-/// starting with " AND ", over the table's own columns, with `?` parameters.
+/// Rows an export keeps: SQL conditions, each starting with " AND ", over
+/// the table's own columns, with `?` parameters (none: every row).
+#[derive(Debug, Default)]
+pub struct RowFilter<'a> {
+    pub sql: &'a str,
+    pub params: Vec<Value>,
+}
+
+/// As [`csv`], for the rows matching `filter` too.
 pub fn csv_where(
     cache: &CacheConn,
     panels: &[(i64, String)],
     resource: Resource,
     only_panel: Option<i64>,
-    filter: &str,
-    filter_params: Vec<Value>,
+    filter: RowFilter<'_>,
     style: CsvStyle,
     out: impl Write,
 ) -> Result<u64> {
     let cols = columns(resource);
     let select: Vec<&str> = cols.iter().map(|c| c.1).collect();
     let sql_text = format!(
-        "SELECT o.panel_id, {} FROM {} o WHERE (?1 IS NULL OR o.panel_id = ?1){filter} ORDER BY o.panel_id, o.id",
+        "SELECT o.panel_id, {} FROM {} o WHERE (?1 IS NULL OR o.panel_id = ?1){} ORDER BY o.panel_id, o.id",
         select.join(", "),
-        resource.as_str()
+        resource.as_str(),
+        filter.sql
     );
     let mut params = vec![only_panel.map_or(Value::Null, Value::Integer)];
-    params.extend(filter_params);
+    params.extend(filter.params);
     let mut w = ::csv::Writer::from_writer(out);
     let write_err = |e: ::csv::Error| match e.into_kind() {
         ::csv::ErrorKind::Io(io) => Error::io("writing CSV", io),

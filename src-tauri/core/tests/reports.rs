@@ -1566,6 +1566,6 @@ fn service_health_by_provider_groups_the_same_rules_by_each_orders_provider() {
     let report = reports::service_health_by_provider(&fx.conn, &p).unwrap();
     assert!(report.providers.iter().all(|r| r.provider != "alpha"));
     assert!(report
-        .to_csv()
+        .to_csv(CsvStyle::Raw)
         .starts_with("panel,provider,orders_in_window,"));
 }

@@ -503,7 +503,13 @@ fn the_log_filters_by_action_operator_and_panel() {
         [Action::Reply, Action::Panel]
     );
     let mut csv = Vec::new();
-    let n = activity::write_csv(&local, &activity::LogFilter::default(), &mut csv).unwrap();
+    let n = activity::write_csv(
+        &local,
+        &activity::LogFilter::default(),
+        paneldesk_core::export::CsvStyle::SpreadsheetSafe,
+        &mut csv,
+    )
+    .unwrap();
     assert_eq!(n, 3);
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.starts_with("at,actor_kind,actor_id,actor_name,host,install_id,panel_id,panel_name,action,target,outcome,details\n"));

@@ -3,6 +3,7 @@
 // the data dir really holds, and tickets full of hostile HTML (the XSS
 // corpus) open without running or loading anything.
 
+import { spawn } from "node:child_process";
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { cliJson, configuredDataDir, launchApp, navigate, screenshot, startFake, texts } from "../harness.mjs";
@@ -13,12 +14,14 @@ let app;
 let canary;
 let vectors;
 let tickets;
+let appEnv;
 before(async () => {
   fake = await startFake({ orders: 300, tickets: 10 });
   canary = await startCanary();
   vectors = corpus(canary.base);
   tickets = await plant(fake, vectors);
   const { dataDir, env } = configuredDataDir("Main", fake);
+  appEnv = env;
   app = await launchApp({ dataDir, env });
 });
 after(async () => {
@@ -55,7 +58,7 @@ test("the navigation moves between screens and marks the current one", async () 
   const { browser } = app;
   for (const [label, path, built] of [
     ["Orders", "/orders", true],
-    ["Competitors", "/reports/competitors", false],
+    ["Local API keys", "/settings/local-api-keys", false],
     ["Sync engine", "/settings/sync-engine", true],
   ]) {
     await navigate(browser, label);
@@ -131,4 +134,25 @@ test("tickets holding the XSS corpus open one after another (j) and nothing runs
   const loaded = await browser.execute(() => performance.getEntriesByType("resource").map((e) => e.name));
   assert.ok(!loaded.some((u) => u.includes("/hit/")), loaded.join("\n"));
   assert.deepEqual(canary.hits, []);
+});
+
+test("a second launch on the same data dir hands over to the open window and exits", async () => {
+  const { browser, dataDir } = app;
+  const second = spawn(process.env.APP_BIN, [], {
+    env: { ...process.env, ...appEnv, PANELDESK_DATA_DIR: dataDir },
+    stdio: "ignore",
+  });
+  const code = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      second.kill("SIGKILL");
+      reject(new Error("the second launch did not exit: two windows on one data dir"));
+    }, 20_000);
+    second.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  assert.equal(code, 0);
+  // The first window is still there and answers.
+  assert.match(await browser.getTitle(), / · Paneldesk$/);
 });

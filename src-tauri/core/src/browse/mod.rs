@@ -183,8 +183,10 @@ pub trait Filter {
             panels,
             Self::TABLE.resource,
             self.panel(),
-            &w.sql(),
-            w.params,
+            crate::export::RowFilter {
+                sql: &w.sql(),
+                params: w.params,
+            },
             // The window's exports are opened in spreadsheets.
             crate::export::CsvStyle::SpreadsheetSafe,
             out,
