@@ -179,6 +179,13 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::update_download,
             commands::update_install,
             commands::update_endpoint_set,
+            commands::crash_pending,
+            commands::crash_dismiss,
+            commands::logs_open,
+            commands::diagnostics_text,
+            commands::backup_export,
+            commands::backup_restore,
+            commands::app_restart,
         ])
         .events(collect_events![
             SyncProgress,

@@ -162,6 +162,7 @@ impl AppState {
                 None
             }
         };
+        paneldesk_core::crash::install(data_dir.log_dir(), "Paneldesk");
         let core = Db::open(&data_dir)
             .map_err(AppError::from)
             .and_then(open_core)

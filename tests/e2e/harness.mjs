@@ -58,7 +58,8 @@ export async function launchApp({ dataDir, env = {} } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, ...env, PANELDESK_DATA_DIR: dataDir },
+    // Exports (CSV, backups) go beside the data dir, never to the runner's home.
+    env: { PANELDESK_EXPORT_DIR: join(dataDir, "exports"), ...process.env, ...env, PANELDESK_DATA_DIR: dataDir },
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {

@@ -101,7 +101,7 @@ pub async fn export_csv(
                 .into_iter()
                 .map(|p| (p.id, p.name))
                 .collect();
-            let path = export::new_file(table)?;
+            let path = export::new_file(table, "csv")?;
             let file = std::fs::File::create(&path)
                 .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
             let out = std::io::BufWriter::new(file);

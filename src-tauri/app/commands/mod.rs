@@ -2,8 +2,10 @@
 
 mod about;
 mod ai;
+mod backup;
 mod browse;
 mod competitors;
+mod diagnostics;
 mod money;
 mod notifications;
 mod panels;
@@ -17,8 +19,10 @@ mod updates;
 
 pub use about::*;
 pub use ai::*;
+pub use backup::*;
 pub use browse::*;
 pub use competitors::*;
+pub use diagnostics::*;
 pub use money::*;
 pub use notifications::*;
 pub use panels::*;

@@ -34,7 +34,7 @@ pub async fn report_export(
     let exported = state
         .read(move |c| {
             let report = reports::run(c, kind, &request)?;
-            let path = paneldesk_core::export::new_file(name)?;
+            let path = paneldesk_core::export::new_file(name, "csv")?;
             std::fs::write(
                 &path,
                 report.to_csv(paneldesk_core::export::CsvStyle::SpreadsheetSafe),

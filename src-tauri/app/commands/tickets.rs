@@ -266,7 +266,7 @@ pub async fn activity_export(
 ) -> Result<super::Exported, AppError> {
     let exported = state
         .blocking(move |core| {
-            let path = paneldesk_core::export::new_file("activity-log")?;
+            let path = paneldesk_core::export::new_file("activity-log", "csv")?;
             let file = std::fs::File::create(&path).map_err(|e| {
                 paneldesk_core::Error::io(format!("creating {}", path.display()), e)
             })?;

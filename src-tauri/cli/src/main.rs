@@ -205,6 +205,7 @@ fn main() -> ExitCode {
         .map(paneldesk_core::paths::DataDir::new)
         .unwrap_or_else(paneldesk_core::paths::DataDir::resolve);
     let _log = paneldesk_core::logging::init(&data_dir.log_dir(), false).ok();
+    paneldesk_core::crash::install(data_dir.log_dir(), "paneldesk-cli");
     let db = match Db::open(&data_dir) {
         Ok(db) => db,
         Err(e) => return fail(&e),

@@ -104,6 +104,8 @@ pub enum Action {
     Competitor,
     /// The desktop notifications' switches changed.
     Notifications,
+    /// local.sqlite3 exported to an encrypted backup, or a restore staged.
+    Backup,
 }
 
 crate::db::sql_text_enum!(ActorKind, Outcome, Action);

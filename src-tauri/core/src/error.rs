@@ -5,6 +5,7 @@
 use crate::{
     ai::{AiError, ProviderError},
     app_lock::LockError,
+    backup::BackupError,
     browse::BrowseError,
     competitors::CompetitorError,
     db::DbError,
@@ -109,6 +110,8 @@ pub enum Error {
     Lock(#[from] LockError),
     #[error(transparent)]
     Competitor(#[from] CompetitorError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
     #[error("the app is locked: unlock it to act as its operator")]
     AppLocked,
     /// The verify pass found too much of a range missing on the panel to
@@ -166,6 +169,8 @@ impl Error {
             Error::Lock(_) => ErrorCode::InvalidRequest,
             Error::AppLocked => ErrorCode::AppLocked,
             Error::Competitor(e) => e.code(),
+            Error::Backup(BackupError::WrongPassphrase) => ErrorCode::WrongPasscode,
+            Error::Backup(_) => ErrorCode::InvalidRequest,
             Error::Io { .. } => ErrorCode::Io,
             Error::VerifyStopped { .. } => ErrorCode::VerifyStopped,
         }
@@ -200,6 +205,7 @@ impl Error {
             Error::Lock(e) => e.fix(),
             Error::AppLocked => Some("Type your passcode on the lock screen.".into()),
             Error::Competitor(e) => e.fix(),
+            Error::Backup(e) => e.fix(),
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())

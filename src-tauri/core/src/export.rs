@@ -201,9 +201,9 @@ pub fn csv_where(
     Ok(n)
 }
 
-/// A new, dated file for an export of `table`: in PANELDESK_EXPORT_DIR when
+/// A new, dated file for an export of `table` (`.extension`): in PANELDESK_EXPORT_DIR when
 /// set, else the Downloads folder (else the home folder). Never overwrites.
-pub fn new_file(table: &str) -> Result<std::path::PathBuf> {
+pub fn new_file(table: &str, extension: &str) -> Result<std::path::PathBuf> {
     let dir = std::env::var_os("PANELDESK_EXPORT_DIR")
         .map(std::path::PathBuf::from)
         .or_else(dirs::download_dir)
@@ -219,8 +219,8 @@ pub fn new_file(table: &str) -> Result<std::path::PathBuf> {
     let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
     (0..)
         .map(|n| match n {
-            0 => dir.join(format!("paneldesk-{table}-{stamp}.csv")),
-            n => dir.join(format!("paneldesk-{table}-{stamp}-{n}.csv")),
+            0 => dir.join(format!("paneldesk-{table}-{stamp}.{extension}")),
+            n => dir.join(format!("paneldesk-{table}-{stamp}-{n}.{extension}")),
         })
         .find(|p| !p.exists())
         .ok_or_else(|| Error::io("naming the export", std::io::Error::other("no free name")))

@@ -6,9 +6,12 @@
 pub mod activity;
 pub mod ai;
 pub mod app_lock;
+pub mod backup;
 pub mod browse;
 pub mod competitors;
+pub mod crash;
 pub mod db;
+pub mod diagnostics;
 pub mod error;
 pub mod export;
 pub mod lock;

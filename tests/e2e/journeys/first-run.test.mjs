@@ -994,3 +994,46 @@ test("updates: the quiet check at start found a newer version; it downloads and 
   await scenario("http://127.0.0.1:9/latest.json", "Could not check for updates. Paneldesk keeps working; try again later.");
   assert.equal(await (await browser.$('[data-testid="update-offer"]')).isExisting(), false);
 });
+
+test("diagnostics: what support needs, shown before it is copied, with no key and no customer text", async () => {
+  const { browser, dataDir } = app;
+  await navigate(browser, "Diagnostics");
+  const text = await browser.$('[data-testid="diagnostics-text"]');
+  await text.waitForDisplayed({ timeout: 10_000 });
+  const shown = await text.getText();
+  assert.match(shown, /^Paneldesk 0\.1\.0 \(core 0\.1\.0\)/);
+  assert.match(shown, /- panel #\d+ Demo panel: \w+/);
+  assert.match(shown, /- panel #\d+ orders: ok \(/);
+  assert.ok(!shown.includes("paneldesk-demo-admin-key"), "no key");
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const truth = await fetch(`${new URL(demo.url).origin}/__fake/truth`, { headers: { "x-api-key": "paneldesk-demo-admin-key" } }).then((r) => r.json());
+  assert.ok(!truth.users.slice(0, 100).some((u) => shown.includes(u.username)), "no customer");
+  await screenshot(browser, "first-run-31-diagnostics");
+});
+
+test("backup: this machine's data exported encrypted, a wrong passphrase refused, the right one staged for the restart", async () => {
+  const { browser } = app;
+  await navigate(browser, "Backup");
+  await typeInto(browser, "backup-passphrase", "e2e passphrase 4242");
+  await typeInto(browser, "backup-passphrase-again", "e2e passphrase 4242");
+  await (await browser.$('[data-testid="backup-export-run"]')).click();
+  const made = await browser.$('[data-testid="backup-made"]');
+  await made.waitForDisplayed({ timeout: 60_000, timeoutMsg: "the backup was not written" });
+  const path = (await made.getText()).match(/^Written to (.+\.age)\. /)[1];
+  const sealed = readFileSync(path);
+  assert.ok(sealed.length > 1000);
+  // Encrypted: the operator's template is not readable in it.
+  assert.ok(!sealed.toString("latin1").includes("Refill started"));
+
+  await (await browser.$('[data-testid="backup-file"]')).addValue(path);
+  await typeInto(browser, "backup-restore-passphrase", "not the passphrase");
+  await (await browser.$('[data-testid="backup-restore-run"]')).click();
+  const refused = await browser.$('[data-testid="backup-restore-error"]');
+  await refused.waitForDisplayed({ timeout: 60_000, timeoutMsg: "a wrong passphrase was not refused" });
+  assert.match(await refused.getText(), /cannot be opened with this passphrase[\s\S]*nothing was changed/);
+  await typeInto(browser, "backup-restore-passphrase", "e2e passphrase 4242");
+  await (await browser.$('[data-testid="backup-restore-run"]')).click();
+  await (await browser.$('[data-testid="backup-staged"]')).waitForDisplayed({ timeout: 60_000, timeoutMsg: "the restore was not staged" });
+  assert.ok(await (await browser.$('[data-testid="backup-restart"]')).isDisplayed());
+  await screenshot(browser, "first-run-32-backup");
+});

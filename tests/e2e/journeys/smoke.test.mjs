@@ -4,6 +4,8 @@
 // corpus) open without running or loading anything.
 
 import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { cliJson, configuredDataDir, launchApp, navigate, screenshot, startFake, texts } from "../harness.mjs";
@@ -15,6 +17,7 @@ let canary;
 let vectors;
 let tickets;
 let appEnv;
+let crashFile;
 before(async () => {
   fake = await startFake({ orders: 300, tickets: 10 });
   canary = await startCanary();
@@ -22,6 +25,10 @@ before(async () => {
   tickets = await plant(fake, vectors);
   const { dataDir, env } = configuredDataDir("Main", fake);
   appEnv = env;
+  // The last run ended in a panic: its report waits in the logs folder.
+  mkdirSync(join(dataDir, "logs"), { recursive: true });
+  crashFile = join(dataDir, "logs", `crash-${Math.floor(Date.now() / 1000) - 3600}-4242-0.txt`);
+  writeFileSync(crashFile, "Paneldesk 0.1.0 stopped: a panic.\nwhere: src-tauri/core/src/sync/engine/runner.rs:1:1\n");
   app = await launchApp({ dataDir, env });
 });
 after(async () => {
@@ -52,6 +59,16 @@ test("the window opens on the dashboard with the main navigation", async () => {
     timeoutMsg: "the dashboard never showed the 300 cached orders",
   });
   await screenshot(browser, "smoke-01-dashboard");
+});
+
+test("a crash report of the last run is offered once, and dismissed it stays in the logs folder", async () => {
+  const { browser } = app;
+  const notice = await browser.$('[data-testid="crash-notice"]');
+  await notice.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the crash report was not offered" });
+  assert.match(await notice.getText(), /Paneldesk stopped unexpectedly .* holds no key and no customer text/);
+  await (await browser.$('[data-testid="crash-dismiss"]')).click();
+  await notice.waitForDisplayed({ reverse: true, timeout: 10_000 });
+  assert.ok(!existsSync(crashFile) && existsSync(crashFile.replace(/\.txt$/, ".seen.txt")));
 });
 
 test("the navigation moves between screens and marks the current one", async () => {

@@ -214,6 +214,20 @@ export const SCREENS: readonly Screen[] = [
 		summary: t.screens.notifications.summary
 	},
 	{
+		path: '/settings/backup',
+		title: t.screens.backup.title,
+		group: 'settings',
+		built: true,
+		summary: t.screens.backup.summary
+	},
+	{
+		path: '/settings/diagnostics',
+		title: t.screens.diagnostics.title,
+		group: 'settings',
+		built: true,
+		summary: t.screens.diagnostics.summary
+	},
+	{
 		path: '/settings/updates',
 		title: t.screens.updates.title,
 		group: 'settings',

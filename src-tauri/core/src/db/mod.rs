@@ -83,6 +83,35 @@ pub struct SchemaVersions {
     pub local: i64,
 }
 
+/// A backup's restore waiting for the next open (`backup::stage_restore`).
+pub const STAGED_RESTORE: &str = "local.sqlite3.restore";
+
+/// Swaps a staged restore in before any connection to the file exists. The
+/// file it replaces, with its write-ahead log, is kept as
+/// `local.sqlite3.before-restore`. Each step is a rename: a kill leaves the
+/// old file or the new one, and a staged restore not yet applied is applied
+/// at the next open.
+fn apply_staged_restore(data_dir: &DataDir) -> Result<()> {
+    let staged = data_dir.root().join(STAGED_RESTORE);
+    if !staged.exists() {
+        return Ok(());
+    }
+    let local = data_dir.local_db();
+    let io = |e| Error::io("applying a restored backup", e);
+    for suffix in ["", "-wal", "-shm"] {
+        let from = std::path::PathBuf::from(format!("{}{suffix}", local.display()));
+        if from.exists() {
+            let kept = data_dir
+                .root()
+                .join(format!("local.sqlite3.before-restore{suffix}"));
+            std::fs::rename(&from, kept).map_err(io)?;
+        }
+    }
+    std::fs::rename(&staged, &local).map_err(io)?;
+    tracing::info!("a restored backup of local.sqlite3 is in place");
+    Ok(())
+}
+
 /// An opened, migrated data dir.
 #[derive(Debug, Clone)]
 pub struct Db {
@@ -96,6 +125,7 @@ impl Db {
     pub fn open(data_dir: &DataDir) -> Result<Db> {
         std::fs::create_dir_all(data_dir.root())
             .map_err(|e| Error::io(format!("creating {}", data_dir.root().display()), e))?;
+        apply_staged_restore(data_dir)?;
         let mut cache = open_connection(&data_dir.cache_db())?;
         migrate(&mut cache, Schema::Cache)?;
         let mut local = open_connection(&data_dir.local_db())?;

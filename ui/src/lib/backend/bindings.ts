@@ -1131,6 +1131,85 @@ async updateEndpointSet(endpoint: string) : Promise<Result<UpdateStatus, AppErro
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The newest crash report not seen yet: the window offers to open it.
+ */
+async crashPending() : Promise<Result<CrashReport | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("crash_pending") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The operator has seen the crash reports: not offered again.
+ */
+async crashDismiss() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("crash_dismiss") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the logs folder (crash reports included) in the file manager.
+ */
+async logsOpen() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("logs_open") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Copy diagnostics": versions, the OS, panel statuses, sync states and
+ * errors; no key, no customer text.
+ */
+async diagnosticsText() : Promise<Result<string, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("diagnostics_text") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes an encrypted copy of local.sqlite3 to the Downloads folder.
+ */
+async backupExport(passphrase: string) : Promise<Result<BackupFile, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_export", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks a backup the window read and stages it: it replaces local.sqlite3
+ * at the next start (`app_restart`).
+ */
+async backupRestore(file: ImportFile, passphrase: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_restore", { file, passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Restarts the app (a staged restore is applied as it opens its data dir).
+ */
+async appRestart() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("app_restart") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1195,7 +1274,11 @@ export type Action = "reply" | "close" | "reopen" | "assign" | "template_add" | 
 /**
  * The desktop notifications' switches changed.
  */
-"notifications"
+"notifications" | 
+/**
+ * local.sqlite3 exported to an encrypted backup, or a restore staged.
+ */
+"backup"
 export type ActorKind = "operator" | "api_key" | "cli" | "engine"
 /**
  * Exactly what a call would send, and to whom: the preview.
@@ -1219,6 +1302,10 @@ code: ErrorCode; message: string; fix: string | null }
  * What the About box shows.
  */
 export type AppInfo = { app_version: string; cache_schema_version: number; local_schema_version: number; data_dir: string; log_dir: string }
+/**
+ * What an export wrote.
+ */
+export type BackupFile = { path: string; bytes: number }
 /**
  * A row that could not be read: left out, and said why.
  */
@@ -1292,6 +1379,14 @@ method: string; method_display: string; amount_micros: number;
  * The amount as the currency writes it ("12.50").
  */
 amount_text: string; currency: string; memo: string; affiliate_commission: boolean }
+/**
+ * A crash report the operator has not seen yet.
+ */
+export type CrashReport = { path: string; 
+/**
+ * When the process failed (unix seconds).
+ */
+at: number }
 /**
  * A service of the red bar (critical in the default service health report).
  */

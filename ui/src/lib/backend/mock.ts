@@ -349,6 +349,8 @@ export interface MockBackend extends Backend {
 	emitCompetitorsChanged(): void;
 	/** What the update server offers the mock (default: nothing newer). */
 	updateOffer: { version: string; notes: string; signed: boolean } | null;
+	/** A crash report not seen yet (default: none). */
+	crash: { path: string; at: number } | null;
 }
 
 /** A watched rival, a profile over it, and what its last poll found. */
@@ -532,6 +534,20 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		emitOutboxChanged: () => outboxHandlers.forEach((h) => h()),
 		emitCompetitorsChanged: () => competitorHandlers.forEach((h) => h()),
 		updateOffer: null,
+		crash: null,
+		crashPending: () => answer('crashPending', [], () => backend.crash),
+		crashDismiss: () =>
+			answer('crashDismiss', [], () => {
+				backend.crash = null;
+				return null;
+			}),
+		logsOpen: () => answer('logsOpen', [], () => null),
+		backupExport: (passphrase) =>
+			answer('backupExport', [passphrase], () => ({ path: '/home/operator/Downloads/paneldesk-local-backup-2026-12-07-100000.age', bytes: 40960 })),
+		backupRestore: (file, passphrase) => answer('backupRestore', [file, passphrase], () => null),
+		appRestart: () => answer('appRestart', [], () => null),
+		diagnosticsText: () =>
+			answer('diagnosticsText', [], () => `Paneldesk 0.1.0-browser (core 0.1.0)\nos: Debian GNU/Linux 12 (bookworm) (x86_64)\npanels: ${data.panels.length}\n`),
 		onUpdateProgress: async (handler) => {
 			progressHandlers.add(handler);
 			return () => progressHandlers.delete(handler);

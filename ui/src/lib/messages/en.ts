@@ -235,6 +235,14 @@ export const en = {
 			title: 'My profile & app lock',
 			summary: 'Your operator name, and a password lock that keeps the app closed to others when you step away.'
 		},
+		backup: {
+			title: 'Backup',
+			summary: 'Export this computer’s own data (notes, templates, log, profiles, settings) encrypted with a passphrase, and restore it.'
+		},
+		diagnostics: {
+			title: 'Diagnostics',
+			summary: 'The logs folder, and a summary of versions, panels and sync states to send to support.'
+		},
 		notifications: {
 			title: 'Notifications',
 			summary: 'Which events the desktop tells you of: a service turning critical, a customer writing, a rival’s price moving.'
@@ -939,6 +947,36 @@ export const en = {
 		done: 'Reported.'
 	},
 
+	backup: {
+		intro: 'The panels’ data can always be synced again; what only this computer holds cannot: notes, templates, the activity log, report and watch profiles, the staff directory, snapshots and settings. Keys stay in the system keychain and are not in a backup.',
+		exportTitle: 'Export a backup',
+		passphrase: 'Passphrase (10 characters or more)',
+		again: 'The passphrase again',
+		mismatch: 'The two passphrases differ.',
+		export: 'Export encrypted backup',
+		made: (path: string) => `Written to ${path}. Keep the passphrase apart from the file: without it the backup cannot be opened.`,
+		restoreTitle: 'Restore a backup',
+		restoreHint: 'It replaces this computer’s notes, templates, log and settings when Paneldesk next starts; the file it replaces is kept beside it.',
+		file: 'Backup file',
+		restore: 'Restore',
+		staged: 'The backup is checked and ready: Paneldesk applies it when it restarts.',
+		restart: 'Restart now'
+	},
+
+	crash: {
+		stopped: (when: string) =>
+			`Paneldesk stopped unexpectedly (${when}). A crash report is in the logs folder: it says where the code failed, and holds no key and no customer text.`,
+		open: 'Open the logs folder',
+		dismiss: 'Dismiss'
+	},
+
+	diagnostics: {
+		intro: 'What support needs to help: versions, your system, each panel’s status and each sync’s state and last error. It holds no key and no customer text; read it before you send it.',
+		openLogs: 'Open logs folder',
+		copy: 'Copy diagnostics',
+		copied: 'Copied to the clipboard.'
+	},
+
 	updates: {
 		intro: 'Paneldesk checks for a new version when it starts, quietly. An update is installed only when it carries the publisher’s signature.',
 		current: 'This version',
@@ -1210,7 +1248,8 @@ export const en = {
 			profile: 'Profile',
 			app_lock: 'App lock',
 			competitor: 'Competitors watch',
-			notifications: 'Notifications'
+			notifications: 'Notifications',
+			backup: 'Backup'
 		} as Record<string, string>,
 		outcomes: { sent: 'Done', failed: 'Failed', unknown: 'Unknown' } as Record<string, string>
 	},
