@@ -6,6 +6,7 @@ mod demo;
 mod error;
 mod notify;
 mod state;
+mod tray;
 mod updates;
 
 use paneldesk_core::{
@@ -186,6 +187,8 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::backup_export,
             commands::backup_restore,
             commands::app_restart,
+            commands::close_to_tray,
+            commands::close_to_tray_set,
         ])
         .events(collect_events![
             SyncProgress,
@@ -321,6 +324,7 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine, outbox: Outbox) {
                         if let Ok(core) = handle.state::<state::AppState>().core() {
                             notify::after_sync(&handle, core, *resource);
                         }
+                        tray::update(&handle);
                     }
                     let _ = SyncProgress(event).emit(&handle);
                 }
@@ -335,6 +339,7 @@ fn run_engine(app: &tauri::AppHandle, engine: Engine, outbox: Outbox) {
         // Never told to stop: the engine and the outbox end with the process.
         let (_keep, stop) = tokio::sync::watch::channel(false);
         let delivering = outbox.watch(OUTBOX_EVERY, stop.clone(), move |_| {
+            tray::update(&delivered);
             let _ = OutboxChanged.emit(&delivered);
         });
         let (synced, ()) = tokio::join!(engine.watch(stop), delivering);
@@ -456,11 +461,17 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(updates::Updates::default())
         .invoke_handler(builder.invoke_handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                tray::on_close(window, api);
+            }
+        })
         .setup(move |app| {
             // Opened here, after the single-instance check: a second launch
             // never opens the data dir.
             app.manage(state::AppState::open(data_dir.clone()));
             builder.mount_events(app);
+            tray::start(app.handle());
             start_sync(app.handle());
             start_daily_scores(app.handle());
             start_competitors_watch(app.handle());

@@ -103,3 +103,43 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<(), AppError> {
     state.core()?.nudge();
     Ok(())
 }
+
+/// Whether closing the window keeps Paneldesk syncing in the tray.
+#[tauri::command]
+#[specta::specta]
+pub async fn close_to_tray(app: tauri::AppHandle) -> Result<bool, AppError> {
+    Ok(crate::tray::close_to_tray(&app))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn close_to_tray_set(state: State<'_, AppState>, on: bool) -> Result<bool, AppError> {
+    let (_, actor) = super::operator(&state)?;
+    state
+        .blocking(move |core| {
+            let db = core.db();
+            let local = db.local()?;
+            paneldesk_core::settings::set(
+                &local,
+                crate::tray::CLOSE_TO_TRAY,
+                if on { "1" } else { "0" },
+            )?;
+            paneldesk_core::activity::append(
+                &local,
+                db.install_id(),
+                &paneldesk_core::activity::Entry {
+                    actor,
+                    panel: None,
+                    action: paneldesk_core::activity::Action::SyncSettings,
+                    target: Some("tray".into()),
+                    outcome: paneldesk_core::activity::Outcome::Sent,
+                    details: Some(format!(
+                        "keep syncing in the tray when the window closes: {}",
+                        if on { "on" } else { "off" }
+                    )),
+                },
+            )?;
+            Ok(on)
+        })
+        .await
+}

@@ -390,6 +390,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	const outboxHandlers = new Set<() => void>();
 	const aiHandlers = new Set<(t: AiToken) => void>();
 	const competitorHandlers = new Set<() => void>();
+	let trayClose = false;
 	const progressHandlers = new Set<(p: UpdateProgress) => void>();
 	let update: UpdateStatus = {
 		current_version: '0.1.0',
@@ -546,6 +547,8 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 			answer('backupExport', [passphrase], () => ({ path: '/home/operator/Downloads/paneldesk-local-backup-2026-12-07-100000.age', bytes: 40960 })),
 		backupRestore: (file, passphrase) => answer('backupRestore', [file, passphrase], () => null),
 		appRestart: () => answer('appRestart', [], () => null),
+		closeToTray: () => answer('closeToTray', [], () => trayClose),
+		closeToTraySet: (on) => answer('closeToTraySet', [on], () => (trayClose = on)),
 		diagnosticsText: () =>
 			answer('diagnosticsText', [], () => `Paneldesk 0.1.0-browser (core 0.1.0)\nos: Debian GNU/Linux 12 (bookworm) (x86_64)\npanels: ${data.panels.length}\n`),
 		onUpdateProgress: async (handler) => {

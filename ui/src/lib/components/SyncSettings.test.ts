@@ -28,6 +28,16 @@ const row = (panel: string, resource: string) =>
 		.find((r) => r.dataset.panel === panel && r.dataset.resource === resource)!;
 
 describe('SyncSettings', () => {
+	it('keeps syncing in the tray when the window closes, once the operator chooses it', async () => {
+		const ctx = await renderPage();
+		const box = within(await screen.findByTestId('close-to-tray')).getByRole('checkbox') as HTMLInputElement;
+		expect(box.checked).toBe(false);
+		await userEvent.click(box);
+		const mock = ctx.backend;
+		await waitFor(() => expect(mock.calls.find((c) => c.method === 'closeToTraySet')?.args).toEqual([true]));
+		expect(box.checked).toBe(true);
+	});
+
 	it('shows a row per panel and resource, grouped by panel', async () => {
 		await renderPage();
 		expect(screen.getByTestId('screen-title').textContent).toBe('Sync engine');

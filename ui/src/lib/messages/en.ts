@@ -433,6 +433,7 @@ export const en = {
 
 	/** Settings › Sync engine. */
 	syncSettings: {
+		closeToTray: 'Keep syncing in the tray when the window is closed (Quit from the tray icon ends Paneldesk)',
 		intro:
 			'Orders, Payments, Users sync engine global settings. Changes apply instantly. Retention change will immediately delete data older than the set period.',
 		verifyTitle: 'Compare the cache with the panels: statuses corrected, rows deleted on a panel removed',
