@@ -24,13 +24,14 @@ SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
 	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3 \
 	python3-dbusmock
 
-.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e bindings bench-start fmt
+.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e bindings bench-start fmt bundle-deb updater-artifacts
 
 help:
 	@echo "make run    build and start Paneldesk (under Xvfb when there is no display)"
 	@echo "make test   set up, check (fmt, clippy, svelte-check, eslint) and run every test"
 	@echo "make check  the static checks alone"
 	@echo "make bindings  regenerate ui/src/lib/backend/bindings.ts from the Rust commands"
+	@echo "make bundle-deb  a release .deb; make updater-artifacts  the same, signed for the updater"
 
 deps: deps-ui
 
@@ -106,6 +107,25 @@ test: check build deps-e2e
 bench-start: build deps-e2e
 	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) FAKE_BIN=$(FAKE_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
 	  dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/bench/start.mjs
+
+# A release .deb (no updater artifacts, so no signing key is needed):
+# $(CARGO_TARGET_DIR)/release/bundle/deb/. AppImage is not offered: its
+# tools are downloaded from outside the package registries these machines reach.
+# The UI is built first by ui-build: Tauri would run tauri.conf.json's
+# beforeBuildCommand from the folder above this one.
+bundle-deb: ui-build
+	ui/node_modules/.bin/tauri build --bundles deb \
+	  --config '{"build":{"beforeBuildCommand":""},"bundle":{"createUpdaterArtifacts":false}}'
+	@ls -l $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
+
+# The release bundles with their updater artifacts, each signed with the
+# minisign private key in TAURI_SIGNING_PRIVATE_KEY (the release manager's;
+# never in the repository), and its password in
+# TAURI_SIGNING_PRIVATE_KEY_PASSWORD.
+updater-artifacts: ui-build
+	@[ -n "$${TAURI_SIGNING_PRIVATE_KEY:-}" ] || { echo "error: set TAURI_SIGNING_PRIVATE_KEY to the release signing key (see README, Release signing)" >&2; exit 1; }
+	ui/node_modules/.bin/tauri build --bundles deb --config '{"build":{"beforeBuildCommand":""}}'
+	@ls -l $(CARGO_TARGET_DIR)/release/bundle/deb/
 
 fmt:
 	cargo fmt --all
