@@ -78,7 +78,7 @@ run: build
 	  exec $(APP_BIN); \
 	else \
 	  echo "No display found: starting Paneldesk under Xvfb (set DISPLAY to see the window)."; \
-	  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN); \
+	  LP_NUM_THREADS=0 exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN); \
 	fi
 
 check: ui-build

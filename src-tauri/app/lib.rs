@@ -1,6 +1,7 @@
 //! The Tauri shell: window, plugins, and thin command wrappers over
 //! `paneldesk-core`. No business logic lives here.
 
+mod app_menu;
 mod commands;
 mod demo;
 mod error;
@@ -196,6 +197,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             OutboxChanged,
             CompetitorsChanged,
             updates::UpdateProgress,
+            app_menu::MenuCommand,
             AiToken
         ])
         .constant("RULES", Rules::new())
@@ -461,6 +463,8 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(updates::Updates::default())
         .invoke_handler(builder.invoke_handler())
+        .menu(app_menu::build)
+        .on_menu_event(|app, event| app_menu::on_event(app, event.id().as_ref()))
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 tray::on_close(window, api);

@@ -58,8 +58,21 @@ export async function launchApp({ dataDir, env = {} } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], {
-    // Exports (CSV, backups) go beside the data dir, never to the runner's home.
-    env: { PANELDESK_EXPORT_DIR: join(dataDir, "exports"), ...process.env, ...env, PANELDESK_DATA_DIR: dataDir },
+    env: {
+      // Exports (CSV, backups) go beside the data dir, never to the runner's home.
+      PANELDESK_EXPORT_DIR: join(dataDir, "exports"),
+      // Under Xvfb, WebKit composites with Mesa's software GL (llvmpipe),
+      // whose compositor thread crashes now and then (a general protection
+      // fault in swrast_dri.so, always at the same place, in the kernel
+      // log): the web process dies and the WebDriver session with it, while
+      // the app lives on. llvmpipe then rasterises in the calling thread,
+      // with none of its worker threads. (Turning compositing off instead
+      // makes WebKit's first screenshot hang.)
+      LP_NUM_THREADS: "0",
+      ...process.env,
+      ...env,
+      PANELDESK_DATA_DIR: dataDir,
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   try {

@@ -32,3 +32,20 @@ export function ordersOfService(serviceId: number): ResolvedPathname {
 export function sameScreen(pathname: string, query = ''): ResolvedPathname {
 	return `${pathname}${query}` as ResolvedPathname;
 }
+
+/** The screens the app menu opens (its `MenuScreen`), by the menu's name. */
+const MENU_SCREENS = {
+	dashboard: '/',
+	orders: '/orders',
+	tickets: '/tickets',
+	outbox: '/outbox',
+	users: '/users',
+	payments: '/payments',
+	services: '/services',
+	sync_engine: '/settings/sync-engine',
+	diagnostics: '/settings/diagnostics'
+} as const;
+
+export function menuScreen(screen: keyof typeof MENU_SCREENS): ResolvedPathname {
+	return resolve(MENU_SCREENS[screen]);
+}

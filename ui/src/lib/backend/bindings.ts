@@ -1239,6 +1239,7 @@ export const events = __makeEvents__<{
 aiToken: AiToken,
 cacheChanged: CacheChanged,
 competitorsChanged: CompetitorsChanged,
+menuCommand: MenuCommand,
 outboxChanged: OutboxChanged,
 syncProgress: SyncProgress,
 updateProgress: UpdateProgress
@@ -1246,6 +1247,7 @@ updateProgress: UpdateProgress
 aiToken: "ai-token",
 cacheChanged: "cache-changed",
 competitorsChanged: "competitors-changed",
+menuCommand: "menu-command",
 outboxChanged: "outbox-changed",
 syncProgress: "sync-progress",
 updateProgress: "update-progress"
@@ -1602,6 +1604,18 @@ to: number | null; limit: number | null }
  * A row of the log, as the CLI and the log screen show it.
  */
 export type LogRow = { id: number; at: number; actor_kind: ActorKind; actor_id: string; actor_name: string; host: string; install_id: string; panel_id: number | null; panel_name: string | null; action: Action; target: string | null; outcome: Outcome; details: string | null }
+/**
+ * What a menu item asks of the window.
+ */
+export type MenuAction = { kind: "about" } | { kind: "go_to" } | { kind: "open"; screen: MenuScreen }
+/**
+ * A menu item was chosen (its shortcut pressed): the window does it.
+ */
+export type MenuCommand = MenuAction
+/**
+ * A screen the menu opens.
+ */
+export type MenuScreen = "dashboard" | "orders" | "tickets" | "outbox" | "users" | "payments" | "services" | "sync_engine" | "diagnostics"
 export type MessageView = { seq: number; is_staff: boolean; staff_name: string | null; created: number | null; 
 /**
  * The message made safe to show (`sanitize::safe_html`).

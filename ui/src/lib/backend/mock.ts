@@ -40,7 +40,8 @@ import type {
 	Change,
 	NotificationSettings,
 	UpdateProgress,
-	UpdateStatus
+	UpdateStatus,
+	MenuAction
 } from './bindings';
 import { BackendError } from './errors';
 import type { Backend } from './types';
@@ -349,6 +350,8 @@ export interface MockBackend extends Backend {
 	emitCompetitorsChanged(): void;
 	/** What the update server offers the mock (default: nothing newer). */
 	updateOffer: { version: string; notes: string; signed: boolean } | null;
+	/** Says an app menu item was chosen, to every onMenu handler. */
+	emitMenu(action: MenuAction): void;
 	/** A crash report not seen yet (default: none). */
 	crash: { path: string; at: number } | null;
 }
@@ -392,6 +395,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	const competitorHandlers = new Set<() => void>();
 	let trayClose = false;
 	const progressHandlers = new Set<(p: UpdateProgress) => void>();
+	const menuHandlers = new Set<(a: MenuAction) => void>();
 	let update: UpdateStatus = {
 		current_version: '0.1.0',
 		endpoint: 'https://updates.panel.example/paneldesk/{{target}}/{{arch}}/{{current_version}}',
@@ -535,6 +539,11 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		emitOutboxChanged: () => outboxHandlers.forEach((h) => h()),
 		emitCompetitorsChanged: () => competitorHandlers.forEach((h) => h()),
 		updateOffer: null,
+		emitMenu: (action) => menuHandlers.forEach((h) => h(action)),
+		onMenu: async (handler) => {
+			menuHandlers.add(handler);
+			return () => menuHandlers.delete(handler);
+		},
 		crash: null,
 		crashPending: () => answer('crashPending', [], () => backend.crash),
 		crashDismiss: () =>

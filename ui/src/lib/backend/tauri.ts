@@ -25,11 +25,12 @@ const wrapped = Object.fromEntries(
 
 /** The real backend: the Rust commands of the Tauri app. */
 export const tauriBackend: Backend = {
-	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged' | 'onCompetitorsChanged' | 'onUpdateProgress' | 'onAiToken'>),
+	...(wrapped as Omit<Backend, 'onSync' | 'onCacheChanged' | 'onOutboxChanged' | 'onCompetitorsChanged' | 'onUpdateProgress' | 'onMenu' | 'onAiToken'>),
 	onSync: (handler: (event: SyncEvent) => void) =>
 		events.syncProgress.listen((e) => handler(e.payload)),
 	onCacheChanged: (handler: () => void) => events.cacheChanged.listen(() => handler()),
 	onOutboxChanged: (handler: () => void) => events.outboxChanged.listen(() => handler()),
+	onMenu: (handler) => events.menuCommand.listen((e) => handler(e.payload)),
 	onUpdateProgress: (handler) => events.updateProgress.listen((e) => handler(e.payload)),
 	onCompetitorsChanged: (handler: () => void) => events.competitorsChanged.listen(() => handler()),
 	onAiToken: (handler) => events.aiToken.listen((e) => handler(e.payload))

@@ -1,4 +1,4 @@
-import type { AiToken, AppError, commands, Result, SyncEvent, UpdateProgress } from './bindings';
+import type { AiToken, AppError, commands, MenuAction, Result, SyncEvent, UpdateProgress } from './bindings';
 
 type Commands = typeof commands;
 
@@ -20,6 +20,8 @@ export type Backend = {
 	onCacheChanged(handler: () => void): Promise<() => void>;
 	/** Called when the background delivery changed replies in the outbox. */
 	onOutboxChanged(handler: () => void): Promise<() => void>;
+	/** An item of the app menu was chosen (or its shortcut pressed). */
+	onMenu(handler: (action: MenuAction) => void): Promise<() => void>;
 	/** The bytes of the update downloaded so far. */
 	onUpdateProgress(handler: (progress: UpdateProgress) => void): Promise<() => void>;
 	/** Called when a rival was polled (by the watch or on demand). */

@@ -1,14 +1,27 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { createRawSnippet } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { goto } from '$app/navigation';
 import { createMockBackend, sampleData, samplePanel } from '$lib/backend/mock';
 import { testContext } from '$lib/test-context';
 import AppShell from './AppShell.svelte';
 
+vi.mock('$app/navigation', () => ({ goto: vi.fn(async () => {}) }));
+
 const children = createRawSnippet(() => ({ render: () => '<p>Screen content</p>' }));
 
 describe('AppShell', () => {
+	it('does what the app menu asks: About, Go to…, a screen', async () => {
+		const backend = createMockBackend();
+		render(AppShell, { props: { currentPath: '/', children }, context: testContext(backend).context });
+		await waitFor(() => expect(backend.calls.length).toBeGreaterThan(0));
+		backend.emitMenu({ kind: 'about' });
+		expect(await screen.findByTestId('about-dialog')).toBeTruthy();
+		backend.emitMenu({ kind: 'open', screen: 'orders' });
+		await waitFor(() => expect(vi.mocked(goto)).toHaveBeenCalledWith('/orders'));
+	});
+
 	it('shows the sidebar and the screen, and opens About from the sidebar', async () => {
 		const user = userEvent.setup();
 		const backend = createMockBackend({
