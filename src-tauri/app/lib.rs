@@ -172,6 +172,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::watch_profile_remove,
             commands::rival_poll,
             commands::competitor_changes,
+            commands::competitor_changes_export,
             commands::rival_snapshots,
             commands::rival_price_history,
             commands::notification_settings,

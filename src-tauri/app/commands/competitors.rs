@@ -155,3 +155,33 @@ pub async fn rival_price_history(
         .blocking(move |core| competitors::price_history(&core.db().local()?, rival_id, service_id))
         .await
 }
+
+/// The changes the screen shows, as CSV in the Downloads folder; logged.
+#[tauri::command]
+#[specta::specta]
+pub async fn competitor_changes_export(
+    state: State<'_, AppState>,
+    query: ChangesQuery,
+) -> Result<super::Exported, AppError> {
+    let exported = state
+        .blocking(move |core| {
+            let changes =
+                competitors::changes(&core.db().local()?, &query, chrono::Utc::now().timestamp())?;
+            let path = paneldesk_core::export::new_file("competitor-changes", "csv")?;
+            std::fs::write(
+                &path,
+                competitors::changes_csv(
+                    &changes,
+                    paneldesk_core::export::CsvStyle::SpreadsheetSafe,
+                ),
+            )
+            .map_err(|e| paneldesk_core::Error::io(format!("writing {}", path.display()), e))?;
+            Ok(super::Exported {
+                path: path.display().to_string(),
+                rows: changes.len() as u64,
+            })
+        })
+        .await?;
+    super::log_export(&state, "competitor changes", exported.rows).await?;
+    Ok(exported)
+}

@@ -893,6 +893,13 @@ test("competitors: a second fake panel watched as a rival, its clock ticked, the
   assert.equal(changes.find((c) => c.kind === "new").service, afterTick.services.at(-1).id);
   assert.match(changes.find((c) => c.kind === "price").text, /\+25\.0 %/);
   await screenshot(browser, "first-run-27-competitors");
+  // Exported: exactly the four changes shown.
+  await (await browser.$('[data-testid="competitors-export"]')).click();
+  await notice.waitUntil(async () => /^4 rows written to .*competitor-changes.*\.csv$/.test(await notice.getText()), { timeout: 10_000 });
+  const file = (await notice.getText()).replace(/^4 rows written to /, "");
+  const lines = readFileSync(file, "utf8").trim().split("\n");
+  assert.equal(lines.length, 5);
+  assert.deepEqual(lines.slice(1).map((l) => l.split(",")[2]).sort(), ["new", "price", "removed", "renamed"]);
 
   // The repriced service's price over time, and the rival's two polls.
   const price = await browser.$('[data-testid="change-row"][data-kind="price"] td');

@@ -176,3 +176,70 @@ pub fn price_history(local: &LocalConn, rival_id: i64, service_id: i64) -> Resul
         .map_err(LocalConn::err)?;
     Ok(rows)
 }
+
+/// The changes as CSV (what the screen shows, in its order), cells made
+/// as `style` says.
+pub fn changes_csv(changes: &[Change], style: crate::export::CsvStyle) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let money = |m: Option<i64>| m.map(crate::model::format_micros).unwrap_or_default();
+    // Writing to memory cannot fail.
+    w.write_record([
+        "taken_at",
+        "rival",
+        "change",
+        "service_id",
+        "name",
+        "old_name",
+        "rate",
+        "old_rate",
+        "move_pct",
+    ])
+    .expect("CSV to memory");
+    for c in changes {
+        crate::export::write_row(
+            &mut w,
+            style,
+            [
+                c.taken_at.to_string(),
+                c.rival_name.clone(),
+                c.kind.to_string(),
+                c.service_id.to_string(),
+                c.name.clone(),
+                c.old_name.clone().unwrap_or_default(),
+                money(c.rate_micros),
+                money(c.old_rate_micros),
+                c.move_pct.map(|p| format!("{p:.2}")).unwrap_or_default(),
+            ],
+        )
+        .expect("CSV to memory");
+    }
+    String::from_utf8(w.into_inner().expect("CSV to memory")).expect("CSV of UTF-8 fields")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_changes_export_is_what_is_shown_and_safe_in_a_spreadsheet() {
+        let change = Change {
+            id: 1,
+            rival_id: 1,
+            rival_name: "Rival SMM".into(),
+            taken_at: 1_800_000_000,
+            kind: ChangeKind::Price,
+            service_id: 105,
+            name: "=HYPERLINK(\"http://evil.example\")".into(),
+            old_name: None,
+            rate_micros: Some(2_400_000),
+            old_rate_micros: Some(3_000_000),
+            move_pct: Some(-20.0),
+        };
+        let csv = changes_csv(&[change], crate::export::CsvStyle::SpreadsheetSafe);
+        assert_eq!(
+            csv,
+            "taken_at,rival,change,service_id,name,old_name,rate,old_rate,move_pct\n\
+             1800000000,Rival SMM,price,105,\"'=HYPERLINK(\"\"http://evil.example\"\")\",,2.40,3.00,-20.00\n"
+        );
+    }
+}

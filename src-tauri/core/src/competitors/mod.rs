@@ -15,7 +15,9 @@ mod profiles;
 mod rivals;
 
 pub use diff::{beyond, diff, move_pct, ChangeKind, Diff, RivalService};
-pub use history::{changes, price_history, snapshots, Change, ChangesQuery, PricePoint, Snapshot};
+pub use history::{
+    changes, changes_csv, price_history, snapshots, Change, ChangesQuery, PricePoint, Snapshot,
+};
 pub use poll::{due, poll, PollOutcome, RivalClients};
 pub use profiles::{
     list as list_profiles, remove as remove_profile, save as save_profile, WatchProfile,

@@ -1048,6 +1048,17 @@ async competitorChanges(query: ChangesQuery) : Promise<Result<Change[], AppError
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The changes the screen shows, as CSV in the Downloads folder; logged.
+ */
+async competitorChangesExport(query: ChangesQuery) : Promise<Result<Exported, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("competitor_changes_export", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async rivalSnapshots(rivalId: number) : Promise<Result<Snapshot[], AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("rival_snapshots", { rivalId }) };

@@ -1102,6 +1102,8 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 						(c.kind !== 'price' || !profile || Math.abs(c.move_pct ?? 100) >= profile.threshold_pct)
 				);
 			}),
+		competitorChangesExport: (q) =>
+			answer('competitorChangesExport', [q], () => ({ path: '/home/operator/Downloads/paneldesk-competitor-changes.csv', rows: watch.changes.length })),
 		rivalSnapshots: (rivalId) =>
 			answer('rivalSnapshots', [rivalId], () => [
 				{ id: 2, taken_at: MOCK_NOW - 3600, services: 12, changes: 4 },

@@ -51,6 +51,9 @@ describe('Competitors', () => {
 		expect(points).toHaveLength(2);
 		await userEvent.click(within(screen.getByTestId('rival-row')).getByText('Rival SMM'));
 		expect(await screen.findAllByTestId('snapshot-row')).toHaveLength(2);
+		await userEvent.click(screen.getByTestId('competitors-export'));
+		await waitFor(() => expect(screen.getByTestId('poll-notice').textContent).toBe('4 rows written to /home/operator/Downloads/paneldesk-competitor-changes.csv'));
+		expect(b.calls.find((c) => c.method === 'competitorChangesExport')?.args).toEqual([{ profile_id: null, rival_id: null }]);
 	});
 
 	it('says how to start with no rival, and shows a failure with its fix', async () => {
