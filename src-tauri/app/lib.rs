@@ -5,6 +5,8 @@ mod app_menu;
 mod commands;
 mod demo;
 mod error;
+#[cfg(debug_assertions)]
+mod ipc_scan;
 mod notify;
 mod state;
 mod tray;
@@ -443,7 +445,7 @@ fn nudge_daily_scores(app: &tauri::AppHandle) {
 pub fn run() {
     let builder = specta_builder();
     let data_dir = paneldesk_core::paths::DataDir::resolve();
-    tauri::Builder::default()
+    let app = tauri::Builder::default()
         // First: a second launch on the same data dir hands over to the
         // window already open and exits before it opens anything itself.
         .plugin(
@@ -461,8 +463,14 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_notification::init())
-        .manage(updates::Updates::default())
+        .plugin(tauri_plugin_notification::init());
+    // The journeys' secrets scan of every IPC answer: debug builds, when asked.
+    #[cfg(debug_assertions)]
+    let app = match ipc_scan::plugin() {
+        Some(scan) => app.plugin(scan),
+        None => app,
+    };
+    app.manage(updates::Updates::default())
         .invoke_handler(builder.invoke_handler())
         .menu(app_menu::build)
         .on_menu_event(|app, event| app_menu::on_event(app, event.id().as_ref()))

@@ -51,7 +51,7 @@ async function waitForDriver(port, driver, timeoutMs = 20_000) {
  * `{ browser, dataDir, close }`. Each app gets its own tauri-driver so its
  * environment (data dir) is its own.
  */
-export async function launchApp({ dataDir, env = {} } = {}) {
+export async function launchApp({ dataDir, env = {}, ipcSecrets = [] } = {}) {
   const app = required("APP_BIN");
   const driverBin = required("TAURI_DRIVER");
   dataDir ??= mkdtempSync(join(tmpdir(), "paneldesk-e2e-"));
@@ -71,6 +71,9 @@ export async function launchApp({ dataDir, env = {} } = {}) {
       LP_NUM_THREADS: "0",
       ...process.env,
       ...env,
+      // Every IPC answer the window receives is searched for these (a debug
+      // build's secrets scan: src-tauri/app/ipc_scan.rs); see ipcScanResult.
+      ...(ipcSecrets.length ? { PANELDESK_IPC_SCAN: ipcSecrets.join("\n") } : {}),
       PANELDESK_DATA_DIR: dataDir,
     },
     stdio: ["ignore", "inherit", "inherit"],
@@ -381,4 +384,13 @@ export async function typeInto(browser, testId, text) {
   await browser.keys(["Control", "a"]);
   await browser.keys(["Backspace"]);
   await input.addValue(text);
+}
+
+/**
+ * What the window's IPC secrets scan saw (launchApp's ipcSecrets): how many
+ * command answers and event payloads it searched, and the names of those
+ * that held a secret.
+ */
+export async function ipcScanResult(browser) {
+  return browser.execute(() => window.__PANELDESK_IPC_SCANNED__ ?? { answers: 0, hits: [] });
 }

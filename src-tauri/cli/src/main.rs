@@ -87,11 +87,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Where the data dir is and the schema versions of its databases.
+    /// Where the data dir is, where its database key is kept and the schema
+    /// versions of its databases.
     Info {
         #[arg(long)]
         json: bool,
     },
+    /// Make the data dir. Its databases are encrypted with a key kept in the
+    /// OS keychain; with --no-keychain (a server with no keychain) the key is
+    /// written to `db.key` in the data dir, readable by its owner only.
+    /// Without `init`, the first command makes the data dir the default way.
+    Init {
+        #[arg(long)]
+        no_keychain: bool,
+    },
+    /// The databases themselves, decrypted (Debian's `sqlcipher` shell is too
+    /// old to open them).
+    #[command(subcommand)]
+    Db(DbCmd),
+}
+
+#[derive(Subcommand)]
+enum DbCmd {
+    /// Run one read-only SQL statement over the cache, with local.sqlite3
+    /// attached as `local`; rows are printed tab-separated under a header.
+    Sql { statement: String },
 }
 
 #[derive(Subcommand)]
@@ -182,7 +202,7 @@ fn exit_code(e: &Error) -> u8 {
         return 3;
     }
     match e.code() {
-        ErrorCode::WrongKey | ErrorCode::SecretNotFound => 3,
+        ErrorCode::WrongKey | ErrorCode::SecretNotFound | ErrorCode::DatabaseKey => 3,
         ErrorCode::Unreachable => 4,
         ErrorCode::KeychainUnavailable => 5,
         ErrorCode::RateLimited => 6,
@@ -206,6 +226,11 @@ fn main() -> ExitCode {
         .unwrap_or_else(paneldesk_core::paths::DataDir::resolve);
     let _log = paneldesk_core::logging::init(&data_dir.log_dir(), false).ok();
     paneldesk_core::crash::install(data_dir.log_dir(), "paneldesk-cli");
+    if let Command::Init { no_keychain: true } = cli.command {
+        if let Err(e) = paneldesk_core::db::init_key_file(&data_dir) {
+            return fail(&e);
+        }
+    }
     let db = match Db::open(&data_dir) {
         Ok(db) => db,
         Err(e) => return fail(&e),
@@ -230,6 +255,15 @@ fn main() -> ExitCode {
         Command::Retention { days } => retention(&db, days),
         Command::Verify { panel } => return verify_cmd(&db, panel.as_deref()),
         Command::Info { json } => info(&db, json),
+        Command::Init { .. } => {
+            println!(
+                "{} is ready; its database key is in {}",
+                db.data_dir().root().display(),
+                db.key_source()
+            );
+            Ok(())
+        }
+        Command::Db(DbCmd::Sql { statement }) => sql(&db, &statement),
         Command::Ticket(cmd) => return exit(tickets::ticket(&db, cmd)),
         Command::Outbox(cmd) => return exit(tickets::outbox_cmd(&db, cmd)),
         Command::Log { limit, json } => return exit(tickets::log(&db, limit, json)),
@@ -637,6 +671,7 @@ fn info(db: &Db, json: bool) -> Result<(), Error> {
             "data_dir": dir,
             "cache_schema_version": v.cache,
             "local_schema_version": v.local,
+            "key_source": db.key_source().to_string(),
         });
         println!("{info}");
     } else {
@@ -644,6 +679,40 @@ fn info(db: &Db, json: bool) -> Result<(), Error> {
         println!("data dir       {}", dir.display());
         println!("cache schema   {}", v.cache);
         println!("local schema   {}", v.local);
+        println!("database key   {}", db.key_source());
     }
     Ok(())
+}
+
+/// `db sql`: one statement, read-only (`query_only`: a write is refused by
+/// SQLite itself, not by reading the statement).
+fn sql(db: &Db, statement: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let conn = db.read()?;
+    let err = paneldesk_core::db::CacheConn::err;
+    conn.pragma_update(None, "query_only", true).map_err(err)?;
+    let mut st = conn.prepare(statement).map_err(err)?;
+    let names: Vec<String> = st.column_names().iter().map(|n| n.to_string()).collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let io = |e| Error::io("writing the rows", e);
+    writeln!(out, "{}", names.join("\t")).map_err(io)?;
+    let mut rows = st.query([]).map_err(err)?;
+    while let Some(row) = rows.next().map_err(err)? {
+        let cells = (0..names.len())
+            .map(|i| {
+                Ok(match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => String::new(),
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => {
+                        String::from_utf8_lossy(t).replace(['\t', '\n', '\r'], " ")
+                    }
+                    rusqlite::types::ValueRef::Blob(b) => format!("<{} bytes>", b.len()),
+                })
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err)?;
+        writeln!(out, "{}", cells.join("\t")).map_err(io)?;
+    }
+    out.flush().map_err(io)
 }

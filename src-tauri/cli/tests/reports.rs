@@ -347,7 +347,10 @@ fn flagged_replies_and_staff_statistics_agree_with_the_truth() {
 fn flagged_replies_by_service_fetch_what_is_missing_once_then_read_the_cache() {
     let s = Synced::new(20_000);
     // Forget the conversations of the window, as if the sync had not fetched them.
-    let cache = rusqlite::Connection::open(s.dir.path().join("cache.sqlite3")).unwrap();
+    let cache = paneldesk_core::db::Db::open(&paneldesk_core::paths::DataDir::new(s.dir.path()))
+        .unwrap()
+        .cache()
+        .unwrap();
     let at = s.fake.with_world(|w| w.now);
     cache
         .execute(
@@ -453,7 +456,10 @@ fn reports_print_an_aligned_table_and_csv_and_refuse_bad_options() {
 #[test]
 fn flagged_replies_by_service_fetch_nothing_while_another_process_owns_the_sync() {
     let s = Synced::new(5_000);
-    let cache = rusqlite::Connection::open(s.dir.path().join("cache.sqlite3")).unwrap();
+    let cache = paneldesk_core::db::Db::open(&paneldesk_core::paths::DataDir::new(s.dir.path()))
+        .unwrap()
+        .cache()
+        .unwrap();
     let at = s.fake.with_world(|w| w.now);
     let missing = cache
         .execute(

@@ -9,6 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use paneldesk_core::db::{CacheConn, Db};
 use paneldesk_fakepanel::{Config, FakePanel, Faults, RequestRecord, World};
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
@@ -63,8 +64,12 @@ impl DataDir {
             &[],
         );
     }
-    fn cache(&self) -> Connection {
-        Connection::open(self.path().join("cache.sqlite3")).unwrap()
+    /// The data dir opened as the app opens it: decrypted with its key.
+    fn db(&self) -> Db {
+        Db::open(&paneldesk_core::paths::DataDir::new(self.path())).unwrap()
+    }
+    fn cache(&self) -> CacheConn {
+        self.db().cache().unwrap()
     }
 }
 
@@ -854,7 +859,7 @@ fn a_removal_killed_between_its_two_steps_leaves_nothing_of_the_panel() {
     let dir = DataDir::new();
     dir.add("Gone", &fake, "100000");
     sync_ok(&dir, &[key_env("Gone", &fake)], &[]);
-    let local = Connection::open(dir.path().join("local.sqlite3")).unwrap();
+    let local = dir.db().local().unwrap();
     let old_id: i64 = local
         .query_row("SELECT id FROM panels WHERE name = 'Gone'", [], |r| {
             r.get(0)
@@ -867,7 +872,7 @@ fn a_removal_killed_between_its_two_steps_leaves_nothing_of_the_panel() {
     let mut child = dir
         .cmd(&["panel", "remove", "Gone"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let start = Instant::now();
@@ -880,10 +885,14 @@ fn a_removal_killed_between_its_two_steps_leaves_nothing_of_the_panel() {
         if left == 0 {
             break;
         }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the removal ended before its first step was seen"
-        );
+        if child.try_wait().unwrap().is_some() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            panic!(
+                "the removal ended before its first step was seen ({:?}): {err}",
+                start.elapsed()
+            );
+        }
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "the first step never came"
@@ -894,7 +903,9 @@ fn a_removal_killed_between_its_two_steps_leaves_nothing_of_the_panel() {
     child.kill().unwrap();
     child.wait().unwrap();
     blocker.execute_batch("ROLLBACK").unwrap();
-    let cache = dir.cache();
+    // Read through the connection already open: opening the data dir again
+    // would purge the orphaned rows before they are counted.
+    let cache = blocker;
     let count = |table: &str| -> i64 {
         cache
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))

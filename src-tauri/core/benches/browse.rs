@@ -10,7 +10,6 @@ use paneldesk_core::db::ReadConn;
 use paneldesk_core::{
     browse::{self, Cursor, Filter, OrderFilter, PageRequest, Sort, SortDir, SortKey, UserFilter},
     db::Db,
-    paths::DataDir,
 };
 use paneldesk_fakepanel::{Config, Quirks, World};
 
@@ -82,7 +81,7 @@ fn main() {
         ..Config::with_orders(1_000_000)
     });
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let db = common::open_db(tmp.path());
     let t = Instant::now();
     fill(&db, &world);
     println!(

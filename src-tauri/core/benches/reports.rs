@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use paneldesk_core::{
     db::Db,
-    paths::DataDir,
     reports::{self, ServiceHealthParams, TopSpendersParams, WindowParams},
 };
 use paneldesk_fakepanel::{Config, Quirks, World};
@@ -39,7 +38,7 @@ fn main() {
         ..Config::with_orders(1_000_000)
     });
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let db = common::open_db(tmp.path());
     let t = Instant::now();
     fill(&db, &world);
     println!(

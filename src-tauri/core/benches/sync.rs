@@ -4,9 +4,8 @@
 use std::{process::Command, time::Instant};
 
 use paneldesk_core::{
-    db::{Db, Writer},
+    db::Writer,
     panels::{self, NewPanel},
-    paths::DataDir,
     secrets::Keychain,
     settings::set_per_fetch_everywhere,
     store,
@@ -41,7 +40,7 @@ fn ingest(rows: usize) {
     });
     let orders = to_model(&world);
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let db = common::open_db(tmp.path());
     let mut conn = db.cache().unwrap();
     conn.pragma_update(None, "cache_size", -16 * 1024).unwrap(); // as the writer has it
     conn.pragma_update(None, "wal_autocheckpoint", 16_384)
@@ -135,7 +134,7 @@ fn ingest(rows: usize) {
 
 fn engine_for(fake: &FakePanel, rate: f64) -> (tempfile::TempDir, Engine) {
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let db = common::open_db(tmp.path());
     std::env::set_var("PANELDESK_ADMIN_KEY_BENCH", fake.admin_key());
     let new = NewPanel {
         name: "Bench".into(),

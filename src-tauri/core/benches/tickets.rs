@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use paneldesk_core::{db::Db, paths::DataDir, tickets};
+use paneldesk_core::tickets;
 use paneldesk_fakepanel::{Config, Quirks, World};
 
 mod common;
@@ -23,7 +23,7 @@ fn main() {
         ..Config::with_orders(200_000)
     });
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let db = common::open_db(tmp.path());
     let t = Instant::now();
     fill(&db, &world);
     let messages: usize = world.tickets.iter().map(|t| t.messages.len()).sum();

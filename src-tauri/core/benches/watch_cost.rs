@@ -34,7 +34,10 @@ fn main() {
         ..Faults::default()
     });
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    // Keyed by a key file: the bench runs with no keychain.
+    let dir = DataDir::new(tmp.path());
+    paneldesk_core::db::init_key_file(&dir).unwrap();
+    let db = Db::open(&dir).unwrap();
     std::env::set_var(panels::env_key_var("Cost"), fake.admin_key());
     std::env::set_var("PANELDESK_SERVICES_KEY_COST", fake.services_key());
     panels::add(

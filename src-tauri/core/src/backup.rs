@@ -13,10 +13,11 @@ use std::path::Path;
 
 use age::secrecy::SecretString;
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use crate::{
     activity::{self, Action, Actor, Entry, Outcome},
-    db::{Db, LocalConn},
+    db::Db,
     Error, Result,
 };
 
@@ -74,26 +75,20 @@ pub fn export(db: &Db, actor: &Actor, passphrase: &str, out: &Path) -> Result<Ba
     if passphrase.chars().count() < MIN_PASSPHRASE {
         return Err(BackupError::WeakPassphrase.into());
     }
-    let copy = db.data_dir().root().join(format!(
-        ".backup-{}-{}.sqlite3",
-        std::process::id(),
-        chrono::Utc::now().timestamp_micros()
-    ));
     let local = db.local()?;
-    // A consistent copy while the app keeps writing (WAL included).
-    local
-        .execute("VACUUM INTO ?1", [copy.to_string_lossy()])
-        .map_err(LocalConn::err)?;
-    let plain = std::fs::read(&copy).map_err(io("reading the backup copy"));
-    let _ = std::fs::remove_file(&copy);
-    let plain = plain?;
-    let sealed =
-        age::encrypt(&age::scrypt::Recipient::new(secret(passphrase)), &plain).map_err(|e| {
-            Error::io(
-                "encrypting the backup",
-                std::io::Error::other(e.to_string()),
-            )
-        })?;
+    // A consistent plain copy, made in memory: the file itself is encrypted
+    // with this data dir's key, which a backup must not need.
+    let plain = Zeroizing::new(crate::db::plain_bytes(&local, "local.sqlite3")?);
+    let sealed = age::encrypt(
+        &age::scrypt::Recipient::new(secret(passphrase)),
+        plain.as_slice(),
+    )
+    .map_err(|e| {
+        Error::io(
+            "encrypting the backup",
+            std::io::Error::other(e.to_string()),
+        )
+    })?;
     std::fs::write(out, &sealed).map_err(io("writing the backup"))?;
     activity::append(
         &local,
@@ -125,10 +120,17 @@ pub fn stage_restore(db: &Db, actor: &Actor, passphrase: &str, sealed: &[u8]) ->
             _ => BackupError::WrongPassphrase,
         },
     )?;
+    let plain = Zeroizing::new(plain);
+    let mut conn = rusqlite::Connection::open_in_memory()
+        .map_err(|e| Error::from(crate::db::DbError::sqlite("the restored backup", e)))?;
+    conn.deserialize_read_exact("main", plain.as_slice(), plain.len(), true)
+        .map_err(|_| BackupError::NotABackup("not a database".into()))?;
+    check(&conn)?;
+    // Staged encrypted with this data dir's key, as the file it replaces.
     let staged = db.data_dir().root().join(crate::db::STAGED_RESTORE);
     let partial = staged.with_extension("partial");
-    std::fs::write(&partial, &plain).map_err(io("writing the restore"))?;
-    if let Err(e) = check(&partial) {
+    let _ = std::fs::remove_file(&partial);
+    if let Err(e) = crate::db::write_encrypted(&conn, &partial, db.key()) {
         let _ = std::fs::remove_file(&partial);
         return Err(e);
     }
@@ -150,11 +152,8 @@ pub fn stage_restore(db: &Db, actor: &Actor, passphrase: &str, sealed: &[u8]) ->
 
 /// A staged file must be a whole SQLite database of a local schema this
 /// build knows.
-fn check(path: &Path) -> Result<()> {
+fn check(conn: &rusqlite::Connection) -> Result<()> {
     let not = |why: &str| Error::from(BackupError::NotABackup(why.into()));
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|_| not("not a database"))?;
     let ok: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|_| not("not a database"))?;

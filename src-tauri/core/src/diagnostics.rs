@@ -29,6 +29,11 @@ pub fn collect(db: &Db, program: &str) -> Result<String> {
         versions.cache, versions.local
     );
     let _ = writeln!(out, "install: {}", db.install_id());
+    let _ = writeln!(
+        out,
+        "databases: encrypted at rest (SQLCipher), key in {}",
+        db.key_source()
+    );
     let local = db.local()?;
     let list = panels::list(&local)?;
     let _ = writeln!(out, "panels: {}", list.len());

@@ -41,6 +41,8 @@ use crate::{
 pub enum ErrorCode {
     Database,
     DatabaseTooNew,
+    /// The data dir's database key is missing, unusable or does not open it.
+    DatabaseKey,
     KeychainUnavailable,
     SecretNotFound,
     Io,

@@ -90,8 +90,7 @@ fn two_data_dirs_have_different_install_ids() {
 fn a_data_dir_from_a_newer_app_is_refused_with_a_fix() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::new(tmp.path());
-    Db::open(&dir).unwrap();
-    let conn = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    let conn = Db::open(&dir).unwrap().cache().unwrap();
     conn.pragma_update(None, "user_version", 1000).unwrap();
     drop(conn);
 

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import {
   choose,
   cliJson,
+  ipcScanResult,
   launchApp,
   navigate,
   screenshot,
@@ -23,6 +24,11 @@ import {
   texts,
   typeInto,
 } from "../harness.mjs";
+
+const DEMO_ADMIN_KEY = "paneldesk-demo-admin-key";
+const DEMO_SERVICES_KEY = "paneldesk-demo-services-key";
+const FAKE_AI_KEY = "fake-ai-key-0000";
+const RIVAL_KEY = "rival-key-e2e-4242";
 
 let app;
 let fakeAi;
@@ -36,6 +42,8 @@ before(async () => {
   updates = await startUpdateServer();
   app = await launchApp({
     env: { PANELDESK_UPDATE_ENDPOINT: `${updates.url}/newer/latest.json`, PANELDESK_UPDATE_PUBKEY: updates.pubkey },
+    // Every key this journey's panels, AI and rival use: none may reach the window.
+    ipcSecrets: [DEMO_ADMIN_KEY, DEMO_SERVICES_KEY, FAKE_AI_KEY, RIVAL_KEY],
   });
 });
 after(async () => {
@@ -836,13 +844,13 @@ test("reported services: a service reported from an order pane, listed with its 
 
 test("competitors: a second fake panel watched as a rival, its clock ticked, the diff seen; its price move notified", async () => {
   const { browser } = app;
-  rival = await startFake({ orders: 200, services_key: "rival-key-e2e-4242", catalogue_moves: true });
+  rival = await startFake({ orders: 200, services_key: RIVAL_KEY, catalogue_moves: true });
   await navigate(browser, "Competitors");
   await (await browser.$('[data-testid="no-rivals"]')).waitForDisplayed({ timeout: 10_000 });
   await (await browser.$('[data-testid="add-rival"]')).click();
   await typeInto(browser, "rival-name", "Rival SMM");
   await typeInto(browser, "rival-url", rival.url);
-  await typeInto(browser, "rival-key", "rival-key-e2e-4242");
+  await typeInto(browser, "rival-key", RIVAL_KEY);
   await (await browser.$('[data-testid="rival-save"]')).click();
   const row = await browser.$('[data-testid="rival-row"]');
   await row.waitForDisplayed({ timeout: 10_000 });
@@ -1043,4 +1051,11 @@ test("backup: this machine's data exported encrypted, a wrong passphrase refused
   await (await browser.$('[data-testid="backup-staged"]')).waitForDisplayed({ timeout: 60_000, timeoutMsg: "the restore was not staged" });
   assert.ok(await (await browser.$('[data-testid="backup-restart"]')).isDisplayed());
   await screenshot(browser, "first-run-32-backup");
+});
+
+test("no key crossed the IPC: every answer and event the window received in this journey was searched", async () => {
+  const { answers, hits } = await ipcScanResult(app.browser);
+  // The journey above: a sync, every screen, AI, replies, payments, a rival.
+  assert.ok(answers > 500, `only ${answers} answers were searched`);
+  assert.deepEqual(hits, [], `keys in the answers of: ${hits.join(", ")}`);
 });

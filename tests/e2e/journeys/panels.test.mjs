@@ -4,13 +4,14 @@
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { cliJson, launchApp, navigate, screenshot, startFake, typeInto } from "../harness.mjs";
+import { cliJson, ipcScanResult, launchApp, navigate, screenshot, startFake, typeInto } from "../harness.mjs";
 
+const WRONG_KEY = "wrong-key-1234";
 let fake;
 let app;
 before(async () => {
   fake = await startFake({ orders: 200, tickets: 5 });
-  app = await launchApp();
+  app = await launchApp({ ipcSecrets: [fake.key, WRONG_KEY] });
 });
 after(async () => {
   await app?.close();
@@ -23,7 +24,7 @@ test("testing a wrong key says it is wrong and how to fix it", async () => {
   await (await browser.$('[data-testid="connect-panel"]')).click();
   await typeInto(browser, "panel-name", "Shop");
   await typeInto(browser, "panel-url", fake.url);
-  await typeInto(browser, "panel-admin-key", "wrong-key-1234");
+  await typeInto(browser, "panel-admin-key", WRONG_KEY);
   await (await browser.$('[data-testid="panel-test"]')).click();
   const outcome = await browser.$('[data-testid="panel-form-outcome"]');
   await outcome.waitUntil(async () => /Wrong API key/.test(await outcome.getText()), {
@@ -76,5 +77,11 @@ test("the saved panel shows its auth error, and the right key connects it", asyn
     ["panel", "added"],
   ]);
   assert.ok(!JSON.stringify(log).includes(fake.key));
-  assert.ok(!JSON.stringify(log).includes("wrong-key-1234"));
+  assert.ok(!JSON.stringify(log).includes(WRONG_KEY));
+});
+
+test("neither key, the wrong one nor the right one, came back to the window over the IPC", async () => {
+  const { answers, hits } = await ipcScanResult(app.browser);
+  assert.ok(answers > 20, `only ${answers} answers were searched`);
+  assert.deepEqual(hits, [], `keys in the answers of: ${hits.join(", ")}`);
 });

@@ -12,6 +12,14 @@ use paneldesk_core::{
 };
 use paneldesk_fakepanel::World;
 
+/// A new data dir keyed by a key file (as a server's): the benches run
+/// with no keychain, and where the key lives costs nothing after the open.
+pub fn open_db(root: &std::path::Path) -> Db {
+    let dir = paneldesk_core::paths::DataDir::new(root);
+    paneldesk_core::db::init_key_file(&dir).unwrap();
+    Db::open(&dir).unwrap()
+}
+
 pub fn to_model(w: &World) -> Vec<Order> {
     w.orders
         .iter()

@@ -51,6 +51,9 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0011_competitors.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/local/0012_install_id_file.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

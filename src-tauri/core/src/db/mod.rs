@@ -4,17 +4,22 @@
 //! `local.sqlite3` holds what only this machine holds. Both are migrated when
 //! a [`Db`] is opened.
 
+mod at_rest;
 mod changes;
 mod conn;
 mod connection;
+mod install_id;
 mod migrations;
 mod panel_rows;
 mod readers;
 mod sql_enum;
 mod writer;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
+use at_rest::{file_state, DbKey, FileState};
+pub use at_rest::{init_key_file, KeySource, KEY_ENV, KEY_FILE};
+pub(crate) use at_rest::{plain_bytes, write_encrypted};
 pub use changes::CacheChanges;
 pub use conn::{CacheConn, CacheTx, LocalConn, LocalTx, ReadConn};
 use connection::open_connection;
@@ -45,6 +50,18 @@ pub enum DbError {
     /// A write for a panel removed meanwhile: its rows would outlive it.
     #[error("there is no panel #{panel_id}: it was removed")]
     PanelRemoved { panel_id: i64 },
+    #[error("the database key does not open {file}")]
+    WrongKey { file: String },
+    #[error("this data directory's database key is not in {place}")]
+    KeyMissing { place: String },
+    #[error("the database key in {place} cannot be used: {reason}")]
+    KeyUnreadable { place: String, reason: String },
+    #[error("the OS keychain, which keeps this data directory's database key, is not available: {detail}")]
+    KeychainUnavailable { detail: String },
+    #[error("{path} is missing: it names the keychain entry of this data directory's key")]
+    InstallIdMissing { path: String },
+    #[error("{dir} already holds databases: their key is kept elsewhere")]
+    AlreadyMade { dir: String },
 }
 
 impl DbError {
@@ -58,7 +75,12 @@ impl DbError {
     pub fn code(&self) -> ErrorCode {
         match self {
             DbError::TooNew { .. } => ErrorCode::DatabaseTooNew,
-            DbError::PanelRemoved { .. } => ErrorCode::Config,
+            DbError::PanelRemoved { .. } | DbError::AlreadyMade { .. } => ErrorCode::Config,
+            DbError::WrongKey { .. }
+            | DbError::KeyMissing { .. }
+            | DbError::KeyUnreadable { .. }
+            | DbError::InstallIdMissing { .. } => ErrorCode::DatabaseKey,
+            DbError::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             DbError::Sqlite { .. } | DbError::Migration { .. } => ErrorCode::Database,
         }
     }
@@ -69,6 +91,16 @@ impl DbError {
                 "Update Paneldesk to the latest version, or point it at another data directory.".into(),
             ),
             DbError::PanelRemoved { .. } => None,
+            DbError::AlreadyMade { .. } => Some("Use a new, empty data directory (--data-dir).".into()),
+            DbError::WrongKey { .. } | DbError::KeyMissing { .. } | DbError::InstallIdMissing { .. } => Some(format!(
+                "Put back this data directory's key (its keychain entry, {KEY_FILE} or {KEY_ENV}). Without it the files cannot be read: the cache can be rebuilt by removing cache.sqlite3 and syncing again, local.sqlite3 from a backup (Settings > Backup)."
+            )),
+            DbError::KeyUnreadable { .. } => Some(format!(
+                "Mend the key ({KEY_FILE} holds 64 hexadecimal digits and is readable by its owner only; {KEY_ENV} holds the same digits)."
+            )),
+            DbError::KeychainUnavailable { .. } => Some(format!(
+                "Start and unlock your desktop's keyring (GNOME Keyring, KWallet or any Secret Service). On a server without one, make the data directory with `paneldesk-cli init --no-keychain` (a key file) or give its key in {KEY_ENV}."
+            )),
             DbError::Sqlite { .. } | DbError::Migration { .. } => Some(
                 "Close other programs using the data directory; if the cache is damaged, remove cache.sqlite3 and sync again (it is rebuilt from the panels).".into(),
             ),
@@ -112,31 +144,75 @@ fn apply_staged_restore(data_dir: &DataDir) -> Result<()> {
     Ok(())
 }
 
+/// Held while a process opens the data dir (`open.lock`, an OS file lock
+/// released when the process exits or dies).
+struct OpenLock {
+    _file: std::fs::File,
+}
+
+impl OpenLock {
+    fn take(data_dir: &DataDir) -> Result<OpenLock> {
+        let path = data_dir.root().join("open.lock");
+        let io = |e| Error::io(format!("locking {}", path.display()), e);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        file.lock().map_err(io)?;
+        Ok(OpenLock { _file: file })
+    }
+}
+
 /// An opened, migrated data dir.
 #[derive(Debug, Clone)]
 pub struct Db {
     data_dir: DataDir,
     install_id: String,
+    key: DbKey,
 }
 
 impl Db {
-    /// Creates the data dir if needed, migrates both files and makes sure the
-    /// install identity exists.
+    /// Creates the data dir if needed, encrypts a plain one, migrates both
+    /// files and makes sure the first operator exists.
     pub fn open(data_dir: &DataDir) -> Result<Db> {
         std::fs::create_dir_all(data_dir.root())
             .map_err(|e| Error::io(format!("creating {}", data_dir.root().display()), e))?;
-        apply_staged_restore(data_dir)?;
-        let mut cache = open_connection(&data_dir.cache_db())?;
+        let (install_id, key) = {
+            // One process at a time makes the key and encrypts: two making
+            // a key each would leave one of them unable to read the files.
+            let _opening = OpenLock::take(data_dir)?;
+            apply_staged_restore(data_dir)?;
+            let install_id = install_id::ensure(data_dir)?;
+            let files = [data_dir.cache_db(), data_dir.local_db()];
+            let states = files
+                .iter()
+                .map(|f| file_state(f))
+                .collect::<Result<Vec<_>>>()?;
+            let key = at_rest::key(
+                data_dir,
+                &install_id,
+                states.contains(&FileState::Encrypted),
+            )?;
+            for (file, state) in files.iter().zip(states) {
+                if state == FileState::Plain {
+                    at_rest::encrypt_plain(file, &key)?;
+                }
+            }
+            (install_id, key)
+        };
+        let mut cache = open_connection(&data_dir.cache_db(), &key)?;
         migrate(&mut cache, Schema::Cache)?;
-        let mut local = open_connection(&data_dir.local_db())?;
+        let mut local = open_connection(&data_dir.local_db(), &key)?;
         migrate(&mut local, Schema::Local)?;
-        let install_id = ensure_install_id(&local)?;
         ensure_operator(&local)?;
         // Before any sync: rows of a panel whose removal was cut short go.
         panel_rows::purge_orphans(&LocalConn::new(local), &mut CacheConn::new(cache))?;
         Ok(Db {
             data_dir: data_dir.clone(),
             install_id,
+            key,
         })
     }
 
@@ -145,17 +221,27 @@ impl Db {
     }
 
     /// A random id made when the data dir was first opened; it prefixes this
-    /// data dir's keychain accounts.
+    /// data dir's keychain accounts (`install_id.rs`).
     pub fn install_id(&self) -> &str {
         &self.install_id
     }
 
+    /// Where this data dir's database key is kept (never the key itself).
+    pub fn key_source(&self) -> KeySource {
+        KeySource::of(&self.data_dir, &self.install_id)
+    }
+
+    /// The data dir's database key, for the copies a backup restores.
+    pub(crate) fn key(&self) -> &DbKey {
+        &self.key
+    }
+
     pub fn cache(&self) -> Result<CacheConn> {
-        open_connection(&self.data_dir.cache_db()).map(CacheConn::new)
+        open_connection(&self.data_dir.cache_db(), &self.key).map(CacheConn::new)
     }
 
     pub fn local(&self) -> Result<LocalConn> {
-        open_connection(&self.data_dir.local_db()).map(LocalConn::new)
+        open_connection(&self.data_dir.local_db(), &self.key).map(LocalConn::new)
     }
 
     /// The cache with the local file attached as `local`: what every screen
@@ -170,7 +256,7 @@ impl Db {
             )
         })?;
         cache
-            .execute("ATTACH DATABASE ?1 AS local", [path])
+            .execute("ATTACH DATABASE ?1 AS local KEY ?2", [path, self.key.sql()])
             .map_err(CacheConn::err)?;
         Ok(ReadConn::new(cache))
     }
@@ -226,30 +312,4 @@ fn ensure_operator(local: &Connection) -> Result<()> {
             let _ = local.execute_batch("ROLLBACK");
             DbError::sqlite(Schema::Local.file_name(), e).into()
         })
-}
-
-fn ensure_install_id(local: &Connection) -> Result<String> {
-    let file = Schema::Local.file_name();
-    let existing: Option<String> = local
-        .query_row("SELECT install_id FROM install WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(|e| DbError::sqlite(file, e))?;
-    if let Some(id) = existing {
-        return Ok(id);
-    }
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    // INSERT OR IGNORE: another process may have made it in the meantime; read back the winner.
-    local
-        .execute(
-            "INSERT OR IGNORE INTO install (id, install_id, created_at) VALUES (1, ?1, ?2)",
-            (&id, chrono::Utc::now().timestamp()),
-        )
-        .map_err(|e| DbError::sqlite(file, e))?;
-    local
-        .query_row("SELECT install_id FROM install WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .map_err(|e| DbError::sqlite(file, e).into())
 }

@@ -1457,7 +1457,11 @@ export type DownloadState = { kind: "idle" } | { kind: "downloading" } |
  * Stable, machine-readable error codes, as snake_case names in JSON, the
  * CLI and TypeScript; never rename one (the UI and scripts depend on them).
  */
-export type ErrorCode = "database" | "database_too_new" | "keychain_unavailable" | "secret_not_found" | "io" | "panel_url" | "wrong_key" | "unreachable" | "rate_limited" | "panel_error" | "malformed" | "outcome_unknown" | "unsupported" | "config" | "busy" | "not_found" | "invalid_request" | "verify_stopped" | 
+export type ErrorCode = "database" | "database_too_new" | 
+/**
+ * The data dir's database key is missing, unusable or does not open it.
+ */
+"database_key" | "keychain_unavailable" | "secret_not_found" | "io" | "panel_url" | "wrong_key" | "unreachable" | "rate_limited" | "panel_error" | "malformed" | "outcome_unknown" | "unsupported" | "config" | "busy" | "not_found" | "invalid_request" | "verify_stopped" | 
 /**
  * A reply needs a staff name for its panel: the fix says where to set it.
  */
