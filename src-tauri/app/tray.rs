@@ -4,7 +4,8 @@
 //! goes on in the tray.
 //!
 //! The menu's words come from [`labels`], a pure function of the state, so
-//! they are unit-tested; the tray itself needs a tray host on the desktop.
+//! they are unit-tested; the panels journey reads and clicks the real tray
+//! through a tray host on its D-Bus (harness.mjs, `startTrayHost`).
 
 use std::time::Duration;
 

@@ -95,7 +95,8 @@ export async function launchApp({ dataDir, env = {}, ipcSecrets = [] } = {}) {
         printLogProblems(dataDir);
       }
     };
-    return { browser, dataDir, close };
+    const pid = () => appPids(app, dataDir)[0];
+    return { browser, dataDir, close, pid };
   } catch (e) {
     driver.kill();
     throw e;
@@ -321,6 +322,93 @@ export async function startNotificationDaemon() {
       child.kill("SIGTERM");
     });
   return { notices, stop };
+}
+
+/** `gdbus call` on the session bus; its output as text. */
+function gdbus(dest, path, method, ...args) {
+  return gdbusWithin(10, dest, path, method, ...args);
+}
+/** The same, for a peer that may never answer. */
+function gdbusQuick(dest, path, method, ...args) {
+  return gdbusWithin(2, dest, path, method, ...args);
+}
+function gdbusWithin(seconds, dest, path, method, ...args) {
+  const call = ["call", "--session", "--timeout", String(seconds), "--dest", dest, "--object-path", path, "--method", method];
+  return execFileSync("gdbus", [...call, "--", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/**
+ * A tray host on the test's own D-Bus session: the StatusNotifierWatcher a
+ * desktop's panel runs (xfce4-panel, GNOME's AppIndicator extension, KDE),
+ * played by python3-dbusmock and started before the app, which registers
+ * its tray icon with it. `menu(pid)` reads the icon's menu as a host shows
+ * it (com.canonical.dbusmenu GetLayout); `click(pid, label)` clicks an item
+ * as a host does.
+ */
+export async function startTrayHost() {
+  const log = join(mkdtempSync(join(tmpdir(), "paneldesk-tray-")), "tray.log");
+  const name = "org.kde.StatusNotifierWatcher";
+  const path = "/StatusNotifierWatcher";
+  const child = spawn("/usr/bin/python3", ["-m", "dbusmock", "--session", "-l", log, name, path, name], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      gdbus(name, path, "org.freedesktop.DBus.Introspectable.Introspect");
+      break;
+    } catch {
+      if (child.exitCode !== null) throw new Error(`the tray host exited with ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error("the tray host never took its D-Bus name");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  gdbus(name, path, "org.freedesktop.DBus.Mock.AddMethods", name,
+    '[("RegisterStatusNotifierItem", "s", "", ""), ("RegisterStatusNotifierHost", "s", "", "")]');
+  gdbus(name, path, "org.freedesktop.DBus.Mock.AddProperties", name,
+    '{"IsStatusNotifierHostRegistered": <true>, "ProtocolVersion": <0>, "RegisteredStatusNotifierItems": <@as []>}');
+
+  // The item the app registered, and the app's connection (by its pid).
+  const item = (pid) => {
+    const registered = readFileSync(log, "utf8").match(/RegisterStatusNotifierItem "([^"]+)"/);
+    if (!registered) return null;
+    // The app holds several connections (GTK's, and those of libraries it
+    // links that serve none); the icon is on the one that answers for it.
+    const bus = (...args) => gdbus("org.freedesktop.DBus", "/org/freedesktop/DBus", ...args);
+    for (const owner of bus("org.freedesktop.DBus.ListNames").match(/:1\.\d+/g)) {
+      let menu;
+      try {
+        if (bus("org.freedesktop.DBus.GetConnectionUnixProcessID", owner).trim() !== `(uint32 ${pid},)`) continue;
+        menu = gdbusQuick(owner, registered[1], "org.freedesktop.DBus.Properties.Get", "org.kde.StatusNotifierItem", "Menu");
+      } catch {
+        continue;
+      }
+      return { owner, menuPath: menu.match(/'([^']+)'/)[1] };
+    }
+    return null;
+  };
+  // GetLayout's text: `(<id>, {'enabled': <false>, 'label': <'Sync now'>, ...}, ...)` per item.
+  const menu = (pid) => {
+    const at = item(pid);
+    if (!at) return [];
+    const layout = gdbus(at.owner, at.menuPath, "com.canonical.dbusmenu.GetLayout", "0", "-1", "@as []");
+    return [...layout.matchAll(/<\((\d+), \{([^}]*)\}/g)]
+      .map(([, id, props]) => ({ id: Number(id), label: props.match(/'label': <'([^']*)'>/)?.[1], enabled: !props.includes("'enabled': <false>") }))
+      .filter((i) => i.label !== undefined);
+  };
+  const click = (pid, label) => {
+    const at = item(pid);
+    const entry = menu(pid).find((i) => i.label === label);
+    if (!at || !entry) throw new Error(`the tray has no item "${label}"`);
+    gdbus(at.owner, at.menuPath, "com.canonical.dbusmenu.Event", String(entry.id), "clicked", "<0>", "0");
+  };
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return { menu, click, stop };
 }
 
 /**

@@ -4,18 +4,22 @@
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { cliJson, ipcScanResult, launchApp, navigate, screenshot, startFake, typeInto } from "../harness.mjs";
+import { cliJson, ipcScanResult, launchApp, navigate, screenshot, startFake, startTrayHost, typeInto } from "../harness.mjs";
 
 const WRONG_KEY = "wrong-key-1234";
 let fake;
 let app;
+let tray;
 before(async () => {
   fake = await startFake({ orders: 200, tickets: 5 });
+  // The desktop's tray host, before the app, which registers its icon with it.
+  tray = await startTrayHost();
   app = await launchApp({ ipcSecrets: [fake.key, WRONG_KEY] });
 });
 after(async () => {
   await app?.close();
   await fake?.stop();
+  await tray?.stop();
 });
 
 test("testing a wrong key says it is wrong and how to fix it", async () => {
@@ -78,6 +82,24 @@ test("the saved panel shows its auth error, and the right key connects it", asyn
   ]);
   assert.ok(!JSON.stringify(log).includes(fake.key));
   assert.ok(!JSON.stringify(log).includes(WRONG_KEY));
+});
+
+test("the tray, as the desktop's tray host shows it: synced, the outbox empty, and its Sync now syncs", async () => {
+  const pid = app.pid();
+  const words = () => tray.menu(pid).map((i) => `${i.label}${i.enabled ? "" : " (status)"}`);
+  assert.deepEqual(words(), ["Synced just now (status)", "Outbox: empty (status)", "Sync now", "Open Paneldesk", "Quit"]);
+  // Users are next due minutes from now: a users request proves the click.
+  const requests = async () =>
+    (await fetch(`${fake.url}/__fake/requests`, { headers: { "x-api-key": fake.key } }).then((r) => r.json())).filter((r) =>
+      r.path.endsWith("/users"),
+    ).length;
+  const before = await requests();
+  assert.ok(before > 0, "the first sync fetched the users");
+  tray.click(pid, "Sync now");
+  await app.browser.waitUntil(async () => (await requests()) > before, {
+    timeout: 20_000,
+    timeoutMsg: "Sync now in the tray did not sync the panel",
+  });
 });
 
 test("neither key, the wrong one nor the right one, came back to the window over the IPC", async () => {
