@@ -26,7 +26,7 @@ SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
 	libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev \
 	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3 \
-	python3-dbusmock python3-pip
+	python3-dbusmock python3-pip curl
 
 .PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e deps-deny bindings bench-start fmt bundle-deb updater-artifacts
 

@@ -7,6 +7,7 @@ mod demo;
 mod error;
 #[cfg(debug_assertions)]
 mod ipc_scan;
+mod local_api;
 mod notify;
 mod state;
 mod tray;
@@ -179,6 +180,11 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::rival_price_history,
             commands::notification_settings,
             commands::notification_settings_set,
+            commands::api_keys_list,
+            commands::api_key_create,
+            commands::api_key_revoke,
+            commands::local_api_status,
+            commands::local_api_set,
             commands::update_status,
             commands::update_check,
             commands::update_download,
@@ -488,6 +494,7 @@ pub fn run() {
             start_sync(app.handle());
             start_daily_scores(app.handle());
             start_competitors_watch(app.handle());
+            local_api::start(app.handle());
             // A quiet check at start: its outcome waits in Settings > Updates.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -44,6 +44,8 @@ pub struct Core {
     pub daily_scores: Mutex<Option<std::sync::mpsc::Sender<()>>>,
     /// One client (one rate bucket) per rival, for the watch and "Poll now".
     pub rivals: paneldesk_core::competitors::RivalClients,
+    /// The local API while it serves (Settings > API keys), or why it cannot.
+    pub local_api: tokio::sync::Mutex<crate::local_api::Serving>,
 }
 
 impl Core {
@@ -136,6 +138,7 @@ fn open_core(db: Db) -> Result<Core, AppError> {
         locked: Mutex::new(app_lock::settings(&local, operators::current(&local)?.id)?.enabled),
         daily_scores: Mutex::new(None),
         rivals: Default::default(),
+        local_api: Default::default(),
     };
     match SyncLock::acquire(core.db().data_dir(), SYNC_OWNER) {
         Ok(lock) => {

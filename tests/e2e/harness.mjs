@@ -22,7 +22,7 @@ function required(name) {
 }
 
 /** A TCP port nobody listens on right now. */
-async function freePort() {
+export async function freePort() {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();

@@ -2,6 +2,7 @@
 //! Its names, options, JSON shapes and exit codes are a contract
 //! (`../shared/PRODUCT.md`, "The command line").
 
+mod api;
 mod progress;
 mod report;
 mod tickets;
@@ -101,6 +102,22 @@ enum Command {
         #[arg(long)]
         no_keychain: bool,
     },
+    /// Serve the cache as Perfect Panel's Admin API v2 on this computer
+    /// (`/<panel name>/adminapi/v2`, every panel at `/adminapi/v2`), to keys
+    /// made with `api-key create`. Until Ctrl+C.
+    Serve {
+        #[arg(long, default_value_t = api::DEFAULT_PORT)]
+        port: u16,
+        /// A loopback address only (serving other computers is not offered).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Requests a second each key may make.
+        #[arg(long, default_value_t = paneldesk_core::local_api::DEFAULT_RATE_PER_KEY)]
+        rate: u32,
+    },
+    /// The local API's keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(api::KeyCmd),
     /// The databases themselves, decrypted (Debian's `sqlcipher` shell is too
     /// old to open them).
     #[command(subcommand)]
@@ -264,6 +281,10 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Db(DbCmd::Sql { statement }) => sql(&db, &statement),
+        Command::Serve { port, bind, rate } => {
+            return exit(api::serve(&db, std::net::SocketAddr::new(bind, port), rate))
+        }
+        Command::ApiKey(cmd) => api::key(&db, cmd),
         Command::Ticket(cmd) => return exit(tickets::ticket(&db, cmd)),
         Command::Outbox(cmd) => return exit(tickets::outbox_cmd(&db, cmd)),
         Command::Log { limit, json } => return exit(tickets::log(&db, limit, json)),

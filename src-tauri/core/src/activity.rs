@@ -106,6 +106,8 @@ pub enum Action {
     Notifications,
     /// local.sqlite3 exported to an encrypted backup, or a restore staged.
     Backup,
+    /// A local API key made or revoked.
+    ApiKey,
 }
 
 crate::db::sql_text_enum!(ActorKind, Outcome, Action);

@@ -9,6 +9,7 @@ use crate::{
     browse::BrowseError,
     competitors::CompetitorError,
     db::DbError,
+    local_api::LocalApiError,
     money::MoneyError,
     operators::OperatorError,
     order_actions::OrderActionError,
@@ -114,6 +115,8 @@ pub enum Error {
     Competitor(#[from] CompetitorError),
     #[error(transparent)]
     Backup(#[from] BackupError),
+    #[error(transparent)]
+    LocalApi(#[from] LocalApiError),
     #[error("the app is locked: unlock it to act as its operator")]
     AppLocked,
     /// The verify pass found too much of a range missing on the panel to
@@ -173,6 +176,7 @@ impl Error {
             Error::Competitor(e) => e.code(),
             Error::Backup(BackupError::WrongPassphrase) => ErrorCode::WrongPasscode,
             Error::Backup(_) => ErrorCode::InvalidRequest,
+            Error::LocalApi(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
             Error::VerifyStopped { .. } => ErrorCode::VerifyStopped,
         }
@@ -208,6 +212,7 @@ impl Error {
             Error::AppLocked => Some("Type your passcode on the lock screen.".into()),
             Error::Competitor(e) => e.fix(),
             Error::Backup(e) => e.fix(),
+            Error::LocalApi(e) => e.fix(),
             Error::Busy(_) => Some("Stop the other sync (or the app's), or let it run: reports and exports still work meanwhile.".into()),
             Error::Io { .. } => {
                 Some("Check that the data directory exists and is writable.".into())

@@ -14,6 +14,7 @@ pub mod db;
 pub mod diagnostics;
 pub mod error;
 pub mod export;
+pub mod local_api;
 pub mod lock;
 pub mod logging;
 pub mod model;

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import {
   choose,
   cliJson,
+  freePort,
   ipcScanResult,
   launchApp,
   navigate,
@@ -1051,6 +1052,52 @@ test("backup: this machine's data exported encrypted, a wrong passphrase refused
   await (await browser.$('[data-testid="backup-staged"]')).waitForDisplayed({ timeout: 60_000, timeoutMsg: "the restore was not staged" });
   assert.ok(await (await browser.$('[data-testid="backup-restart"]')).isDisplayed());
   await screenshot(browser, "first-run-32-backup");
+});
+
+test("local API: served on a port, a key made for orders only reads the demo panel's orders as a panel serves them, and is refused once revoked", async () => {
+  const { browser } = app;
+  await navigate(browser, "Local API keys");
+  const port = await freePort();
+  await typeInto(browser, "local-api-port", String(port));
+  await (await browser.$('[data-testid="local-api-enabled"]')).click();
+  const state = await browser.$('[data-testid="local-api-state"]');
+  await state.waitUntil(async () => (await state.getText()) === `Serving at http://127.0.0.1:${port}`, {
+    timeout: 10_000,
+    timeoutMsg: "the local API did not start",
+  });
+
+  await (await browser.$('[data-testid="api-key-new"]')).click();
+  await typeInto(browser, "api-key-name", "nightly report");
+  await choose(browser, "api-key-scope-orders", "read");
+  await (await browser.$('[data-testid="api-key-create"]')).click();
+  const shown = await browser.$('[data-testid="api-key-secret-value"]');
+  await shown.waitForDisplayed({ timeout: 10_000 });
+  const secret = await shown.getText();
+  assert.match(secret, /^pdk_[0-9a-f]{64}$/);
+  await screenshot(browser, "first-run-33-api-key-made");
+  await (await browser.$('[data-testid="api-key-done"]')).click();
+
+  // A script's request, as it would ask a panel.
+  const base = `http://127.0.0.1:${port}/Demo%20panel/adminapi/v2`;
+  const get = (path) => fetch(`${base}${path}`, { headers: { "X-Api-Key": secret } });
+  const orders = await get("/orders?limit=5");
+  assert.equal(orders.status, 200);
+  const body = await orders.json();
+  assert.equal(body.error_code, 0);
+  assert.equal(body.data.list.length, 5);
+  assert.ok(body.data.list.every((o) => typeof o.id === "number" && o.created_timestamp > 0 && o.charge.value));
+  assert.equal((await get("/users?limit=5")).status, 403, "users are out of its scope");
+
+  const row = await browser.$('[data-testid="api-key-row"][data-key-name="nightly report"]');
+  assert.match(await row.getText(), new RegExp(`${secret.slice(0, 12)}…`));
+  assert.ok(!(await row.getText()).includes(secret), "the list shows the prefix only");
+  await screenshot(browser, "first-run-34-api-keys");
+  await (await row.$('[data-testid="api-key-revoke"]')).click();
+  await row.waitUntil(async () => (await row.getAttribute("data-status")) === "revoked", {
+    timeout: 10_000,
+    timeoutMsg: "the key was not revoked",
+  });
+  assert.equal((await get("/orders?limit=5")).status, 401, "a revoked key is refused at once");
 });
 
 test("no key crossed the IPC: every answer and event the window received in this journey was searched", async () => {

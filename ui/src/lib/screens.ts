@@ -196,7 +196,7 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/local-api-keys',
 		title: t.screens.localApiKeys.title,
 		group: 'settings',
-		built: false,
+		built: true,
 		summary: t.screens.localApiKeys.summary
 	},
 	{

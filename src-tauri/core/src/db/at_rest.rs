@@ -120,6 +120,19 @@ impl KeySource {
     }
 }
 
+/// The cipher every encrypted file of a data dir uses, set before a key is
+/// given or a file attached with one. SQLCipher 4's defaults but for the
+/// page HMAC: SHA-256 instead of SHA-512, which CPUs with SHA extensions
+/// compute several times faster (the HMAC of every page read and written
+/// was most of what encryption cost: docs/benchmarks.md). These are
+/// SQLCipher's process-wide defaults: setting them again is free.
+pub(super) fn cipher_settings(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "PRAGMA cipher_default_hmac_algorithm = HMAC_SHA256;
+         PRAGMA cipher_default_kdf_algorithm = PBKDF2_HMAC_SHA256;",
+    )
+}
+
 /// What a database file holds, read from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum FileState {
@@ -277,6 +290,7 @@ pub(super) fn encrypt_plain(path: &Path, key: &DbKey) -> Result<()> {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(err)?;
         let partial_text = partial.to_string_lossy();
+        cipher_settings(&plain).map_err(err)?;
         plain
             .execute(
                 "ATTACH DATABASE ?1 AS encrypted KEY ?2",
@@ -346,6 +360,7 @@ pub(crate) fn write_encrypted(conn: &Connection, out: &Path, key: &DbKey) -> Res
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(err)?;
+    cipher_settings(conn).map_err(err)?;
     conn.execute(
         "ATTACH DATABASE ?1 AS encrypted KEY ?2",
         (&*out.to_string_lossy(), key.sql()),

@@ -5,7 +5,10 @@ use std::{path::Path, time::Duration};
 
 use rusqlite::{Connection, ErrorCode};
 
-use super::{at_rest::DbKey, DbError};
+use super::{
+    at_rest::{cipher_settings, DbKey},
+    DbError,
+};
 use crate::Result;
 
 /// How long a connection waits for another's write lock before failing.
@@ -18,7 +21,8 @@ pub fn open_connection(path: &Path, key: &DbKey) -> Result<Connection> {
         .unwrap_or_default();
     let err = |e| DbError::sqlite(&file, e);
     let conn = Connection::open(path).map_err(err)?;
-    // The key first: SQLCipher reads nothing before it.
+    // The cipher, then the key: SQLCipher reads nothing before it.
+    cipher_settings(&conn).map_err(err)?;
     conn.pragma_update(None, "key", key.sql()).map_err(err)?;
     // SQLCipher would print its own lines to stderr for a wrong key; the
     // error returned below says it, with its fix. (After the key: the first

@@ -54,6 +54,9 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0012_install_id_file.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/local/0013_api_keys.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1091,6 +1091,56 @@ async notificationSettingsSet(settings: NotificationSettings) : Promise<Result<N
     else return { status: "error", error: e  as any };
 }
 },
+async apiKeysList() : Promise<Result<ApiKey[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("api_keys_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Makes a key; its secret is in this answer only.
+ */
+async apiKeyCreate(edit: ApiKeyEdit) : Promise<Result<NewApiKey, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("api_key_create", { edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async apiKeyRevoke(id: number) : Promise<Result<ApiKey, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("api_key_revoke", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The server's state, brought in line with its settings first (a start
+ * that failed, say on a port then taken, is tried again).
+ */
+async localApiStatus() : Promise<Result<LocalApiStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("local_api_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the server's settings, then starts, moves or stops it.
+ */
+async localApiSet(settings: ServerSettings) : Promise<Result<LocalApiStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("local_api_set", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async updateStatus() : Promise<Result<UpdateStatus, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("update_status") };
@@ -1270,6 +1320,7 @@ export const RULES = {"open_order_statuses":["pending","in_progress","processing
 
 /** user-defined types **/
 
+export type Access = "read" | "write"
 export type Action = "reply" | "close" | "reopen" | "assign" | "template_add" | "template_edit" | "template_delete" | "outbox_discard" | "export" | "ai_key" | "ai_provider" | "ai_preset" | "ai_call" | "payment" | "payment_method" | "order_action" | 
 /**
  * A panel added, edited or removed (Settings > Panels).
@@ -1310,7 +1361,11 @@ export type Action = "reply" | "close" | "reopen" | "assign" | "template_add" | 
 /**
  * local.sqlite3 exported to an encrypted backup, or a restore staged.
  */
-"backup"
+"backup" | 
+/**
+ * A local API key made or revoked.
+ */
+"api_key"
 export type ActorKind = "operator" | "api_key" | "cli" | "engine"
 /**
  * Exactly what a call would send, and to whom: the preview.
@@ -1325,6 +1380,22 @@ analysis_prompt: string | null; default_analysis: string }
  * A piece of an AI answer, for the call the window started with `call_id`.
  */
 export type AiToken = { call_id: string; token: string }
+/**
+ * A key as listed: never the key itself.
+ */
+export type ApiKey = { id: number; name: string; prefix: string; scopes: Scope[]; 
+/**
+ * Panel ids; empty is every panel.
+ */
+panels: number[]; created_at: number; last_used_at: number | null; revoked_at: number | null }
+/**
+ * What a new key may do.
+ */
+export type ApiKeyEdit = { name: string; scopes: Scope[]; panels: number[] }
+/**
+ * What a scope covers: the Admin API's resources.
+ */
+export type ApiResource = "orders" | "users" | "payments" | "tickets" | "services"
 export type AppError = { 
 /**
  * The UI decides by it, never by the message.
@@ -1582,6 +1653,18 @@ line: number; service_id: number;
  * The cached service's name, when there is one.
  */
 service_name: string | null; description: string; change: RowChange }
+/**
+ * Settings > API keys' server line.
+ */
+export type LocalApiStatus = { settings: ServerSettings; 
+/**
+ * `http://127.0.0.1:PORT` while it serves.
+ */
+address: string | null; 
+/**
+ * Why it does not serve although it is on (the port taken, say).
+ */
+error: string | null }
 export type LockSettings = { enabled: boolean; 
 /**
  * Minutes without input before the passcode is asked again; 0: only at start.
@@ -1645,6 +1728,10 @@ export type Money = {
  * Millionths of the currency unit: exact, and SUM-able in SQLite.
  */
 micros: number; currency: string | null }
+/**
+ * A key just made: `secret` is shown once and kept nowhere.
+ */
+export type NewApiKey = { key: ApiKey; secret: string }
 /**
  * A provider as the form sends it. `key`: None or blank keeps the stored
  * key, a single `-` clears it, anything else replaces it.
@@ -2065,6 +2152,10 @@ export type RowChange =
  * The panel's cached catalogue has no such service: left out unless asked.
  */
 "unknown_service"
+/**
+ * One resource, read or write. Write includes read.
+ */
+export type Scope = { resource: ApiResource; access: Access }
 export type SearchHit = { kind: SearchKind; panel_id: number; id: number; 
 /**
  * What the palette shows first: "Order #123456", the username...
@@ -2075,6 +2166,7 @@ title: string;
  */
 detail: string }
 export type SearchKind = "order" | "user" | "ticket" | "payment"
+export type ServerSettings = { enabled: boolean; port: number }
 export type ServiceFilter = { panel_id: number | null; kind: string | null; category: string | null; 
 /**
  * A service ID, or part of its name or category.

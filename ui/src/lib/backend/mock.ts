@@ -1,5 +1,7 @@
 import { RULES } from './bindings';
 import type {
+	ApiKey,
+	LocalApiStatus,
 	AppError,
 	AppInfo,
 	Cursor,
@@ -405,6 +407,8 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 	};
 	const watch = sampleCompetitors();
 	let notificationSettings: NotificationSettings = { service_critical: true, tickets: 'anyone', competitor_prices: true };
+	const apiKeys: ApiKey[] = [];
+	let localApi: LocalApiStatus = { settings: { enabled: false, port: 8737 }, address: null, error: null };
 
 	async function answer<T>(method: keyof Backend, args: unknown[], value: () => T): Promise<T> {
 		calls.push({ method, args });
@@ -1116,6 +1120,34 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 			]),
 		notificationSettings: () => answer('notificationSettings', [], () => notificationSettings),
 		notificationSettingsSet: (s) => answer('notificationSettingsSet', [s], () => (notificationSettings = s)),
+		apiKeysList: () => answer('apiKeysList', [], () => [...apiKeys].reverse()),
+		apiKeyCreate: (edit) =>
+			answer('apiKeyCreate', [edit], () => {
+				const key: ApiKey = {
+					id: apiKeys.length + 1,
+					name: edit.name,
+					prefix: 'pdk_0a1b2c3d',
+					scopes: edit.scopes,
+					panels: edit.panels,
+					created_at: MOCK_NOW,
+					last_used_at: null,
+					revoked_at: null
+				};
+				apiKeys.push(key);
+				return { key, secret: 'pdk_0a1b2c3d' + 'e'.repeat(56) };
+			}),
+		apiKeyRevoke: (id) =>
+			answer('apiKeyRevoke', [id], () => {
+				const key = apiKeys.find((k) => k.id === id)!;
+				key.revoked_at = MOCK_NOW;
+				return key;
+			}),
+		localApiStatus: () => answer('localApiStatus', [], () => localApi),
+		localApiSet: (settings) =>
+			answer('localApiSet', [settings], () => {
+				localApi = { settings, address: settings.enabled ? `http://127.0.0.1:${settings.port}` : null, error: null };
+				return localApi;
+			}),
 		aiUnknownOrders: (panelId, text) =>
 			answer('aiUnknownOrders', [panelId, text], () =>
 				(text.match(/\b\d{6,10}\b/g) ?? []).map(Number).filter((id) => !data.orders.some((o) => o.panel_id === panelId && o.id === id))

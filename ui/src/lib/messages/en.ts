@@ -764,6 +764,35 @@ export const en = {
 		needProvider: 'Add a provider in Settings › AI first.'
 	},
 
+	apiKeys: {
+		intro:
+			"The local API serves the cache in Perfect Panel's own Admin API shape, on this computer only, so your scripts read one place instead of many panels, offline, costing the panels no requests. Each panel is at /<panel name>/adminapi/v2, every panel at /adminapi/v2. Each key may read or write the resources you choose, on the panels you choose.",
+		server: 'Serve the local API on this computer',
+		port: 'Port',
+		apply: 'Apply',
+		serving: (address: string) => `Serving at ${address}`,
+		off: 'Off: nothing listens.',
+		failed: (error: string) => `Not serving: ${error}`,
+		add: 'New key',
+		name: 'Name',
+		scopes: 'What it may do',
+		access: { none: 'Nothing', read: 'Read', write: 'Read and write' } as Record<string, string>,
+		resources: { orders: 'Orders', users: 'Users', payments: 'Payments', tickets: 'Tickets', services: 'Services' } as Record<string, string>,
+		panels: 'Panels (none ticked: every panel)',
+		allPanels: 'every panel',
+		create: 'Create key',
+		cancel: 'Cancel',
+		secretTitle: 'Your new key: copy it now',
+		secretIntro: 'It is shown this once. Paneldesk keeps only its fingerprint (SHA-256), so it cannot show it again.',
+		copy: 'Copy',
+		copied: 'Copied',
+		done: 'Done',
+		empty: 'No keys yet.',
+		revoke: 'Revoke',
+		created: (when: string) => `made ${when}`,
+		lastUsed: (when: string | null) => (when ? `last used ${when}` : 'never used')
+	},
+
 	paymentMethods: {
 		intro: "Each panel's payment methods: the internal name exactly as the panel expects it (case and spaces kept), the name shown, and the amounts allowed, in the panel's currency.",
 		add: 'New method',
