@@ -39,7 +39,11 @@ pub async fn apply(core: &Core, settings: ServerSettings) -> LocalApiStatus {
         }
         serving.error = None;
         if settings.enabled {
-            let api = LocalApi::new(core.db().clone(), DEFAULT_RATE_PER_KEY);
+            let api = LocalApi::new(
+                core.db().clone(),
+                DEFAULT_RATE_PER_KEY,
+                core.engine().cloned(),
+            );
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], settings.port));
             match local_api::serve(api, addr).await {
                 Ok(running) => serving.running = Some(running),

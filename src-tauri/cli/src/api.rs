@@ -106,7 +106,7 @@ pub fn key(db: &Db, cmd: KeyCmd) -> Result<(), Error> {
 pub fn serve(db: &Db, addr: SocketAddr, rate: u32) -> Result<ExitCode, Error> {
     let rt = runtime()?;
     rt.block_on(async {
-        let running = local_api::serve(LocalApi::new(db.clone(), rate), addr).await?;
+        let running = local_api::serve(LocalApi::new(db.clone(), rate, None), addr).await?;
         // Scripts read this line for the port (with --port 0).
         println!("listening on http://{}", running.addr);
         let _ = tokio::signal::ctrl_c().await;

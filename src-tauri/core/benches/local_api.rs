@@ -70,7 +70,7 @@ fn main() {
     let fake = FakePanel::spawn(config).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let running = local_api::serve(LocalApi::new(db.clone(), 100_000), "127.0.0.1:0".parse().unwrap())
+        let running = local_api::serve(LocalApi::new(db.clone(), 100_000, None), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
         let ours = format!("http://{}/Bench/adminapi/v2/orders?limit=1000&sort=date-desc", running.addr);

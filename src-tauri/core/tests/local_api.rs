@@ -76,7 +76,7 @@ fn the_project_client_syncs_a_second_cache_from_the_local_api_equal_to_the_first
     let secret = key(&first, "mirror", reads(), vec![]);
     let running = rt
         .block_on(local_api::serve(
-            LocalApi::new(first.clone(), 1000),
+            LocalApi::new(first.clone(), 1000, None),
             "127.0.0.1:0".parse().unwrap(),
         ))
         .unwrap();
@@ -158,7 +158,7 @@ fn keys_are_held_to_their_scopes_panels_and_rate_and_revoking_one_refuses_it_at_
     let everything = key(&db, "everything", reads(), vec![]);
     let running = rt
         .block_on(local_api::serve(
-            LocalApi::new(db.clone(), 5),
+            LocalApi::new(db.clone(), 5, None),
             "127.0.0.1:0".parse().unwrap(),
         ))
         .unwrap();
@@ -281,7 +281,7 @@ fn the_local_api_refuses_to_listen_beyond_this_computer() {
     for addr in ["0.0.0.0:0", "192.168.1.10:8737", "[::]:0"] {
         let err = rt
             .block_on(local_api::serve(
-                LocalApi::new(db.clone(), 20),
+                LocalApi::new(db.clone(), 20, None),
                 addr.parse().unwrap(),
             ))
             .err()
@@ -294,9 +294,296 @@ fn the_local_api_refuses_to_listen_beyond_this_computer() {
     }
     let ok = rt
         .block_on(local_api::serve(
-            LocalApi::new(db, 20),
+            LocalApi::new(db, 20, None),
             "[::1]:0".parse().unwrap(),
         ))
         .unwrap();
     assert!(ok.addr.ip().is_loopback());
+}
+
+/// POST `path` with `key`, an Idempotency-Key and a JSON body.
+async fn post(
+    base: &str,
+    path: &str,
+    key: &str,
+    idempotency: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let mut r = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .header("X-Api-Key", key)
+        .json(&body);
+    if let Some(k) = idempotency {
+        r = r.header("Idempotency-Key", k);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[test]
+fn writes_reach_the_panel_once_per_idempotency_key_through_the_core_and_are_logged() {
+    use paneldesk_core::{
+        activity::{self, Action, ActorKind},
+        money::{self, MethodEdit},
+        sync::Resource,
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = FakePanel::spawn(Config {
+        now: chrono::Utc::now().timestamp(),
+        ..Config::with_orders(300)
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(dir.path())).unwrap();
+    let panel = common::env_panel(&db, "Shop", &fake, 50.0);
+    let engine = common::engine(&db);
+    rt.block_on(engine.sync_once(
+        None,
+        &[Resource::Orders, Resource::Users, Resource::Payments],
+    ))
+    .unwrap();
+    money::methods::save(
+        &db.local().unwrap(),
+        db.install_id(),
+        &Actor::cli(),
+        None,
+        MethodEdit {
+            panel_id: panel.id,
+            internal_name: "Bank Transfer (manual)".into(),
+            display_name: "Bank".into(),
+            min: "1".into(),
+            max: "1000".into(),
+            sort: 0,
+        },
+    )
+    .unwrap();
+    let user = fake.with_world(|w| w.users[3].username.clone());
+    let (open, done): (Vec<i64>, i64) = fake.with_world(|w| {
+        let open = w
+            .orders
+            .iter()
+            .filter(|o| matches!(o.status.as_str(), "pending" | "in_progress" | "processing"))
+            .map(|o| o.id)
+            .take(2)
+            .collect();
+        let done = w
+            .orders
+            .iter()
+            .find(|o| o.status == "completed")
+            .unwrap()
+            .id;
+        (open, done)
+    });
+
+    let writer = key(
+        &db,
+        "billing",
+        vec![
+            scope(ApiResource::Payments, Access::Write),
+            scope(ApiResource::Orders, Access::Write),
+        ],
+        vec![],
+    );
+    let reader = key(&db, "reader", reads(), vec![]);
+    let running = rt
+        .block_on(local_api::serve(
+            LocalApi::new(db.clone(), 1000, Some(engine.clone())),
+            "127.0.0.1:0".parse().unwrap(),
+        ))
+        .unwrap();
+    let base = format!("http://{}/Shop/adminapi/v2", running.addr);
+    let payment = serde_json::json!({
+        "username": user, "amount": "12.50", "method": "Bank Transfer (manual)", "memo": "api", "affiliate_commission": false
+    });
+
+    rt.block_on(async {
+        // Refused before anything is sent: no write scope, no Idempotency-Key,
+        // an amount past the method's maximum, a method not set up.
+        let (status, _) = post(
+            &base,
+            "/payments/add",
+            &reader,
+            Some("r-1"),
+            payment.clone(),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, body) = post(&base, "/payments/add", &writer, None, payment.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        let mut big = payment.clone();
+        big["amount"] = serde_json::json!("5000");
+        let (status, body) = post(&base, "/payments/add", &writer, Some("w-big"), big).await;
+        assert_eq!(status, 422, "{body}");
+        let mut other = payment.clone();
+        other["method"] = serde_json::json!("bank transfer (manual)");
+        let (status, body) = post(&base, "/payments/add", &writer, Some("w-other"), other).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(
+            fake.writes().is_empty(),
+            "nothing reached the panel: {:?}",
+            fake.writes()
+        );
+
+        // A good one lands once; the same key again gets the same answer and sends nothing.
+        let (status, first) = post(
+            &base,
+            "/payments/add",
+            &writer,
+            Some("pay-1"),
+            payment.clone(),
+        )
+        .await;
+        assert_eq!(status, 200, "{first}");
+        assert!(first["data"]["payment_id"].as_i64().is_some(), "{first}");
+        let (status, again) = post(
+            &base,
+            "/payments/add",
+            &writer,
+            Some("pay-1"),
+            payment.clone(),
+        )
+        .await;
+        assert_eq!((status, &again), (200, &first));
+        let payments: Vec<_> = fake
+            .writes()
+            .into_iter()
+            .filter(|w| w.path.ends_with("/payments/add"))
+            .collect();
+        assert_eq!(payments.len(), 1, "{payments:?}");
+        assert_eq!(payments[0].body["method"], "Bank Transfer (manual)");
+        // The same key for another request is refused.
+        let mut changed = payment.clone();
+        changed["amount"] = serde_json::json!("13");
+        let (status, _) = post(&base, "/payments/add", &writer, Some("pay-1"), changed).await;
+        assert_eq!(status, 422);
+
+        // An order action with one order skipped by the panel: the panel's own answer.
+        let ids = format!("{},{},{done}", open[0], open[1]);
+        let (status, body) = post(
+            &base,
+            "/orders/cancel",
+            &writer,
+            Some("cancel-1"),
+            serde_json::json!({ "ids": ids, "cancel_reason": "api" }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["ids"], serde_json::json!(open));
+        assert_eq!(body["data"]["skipped_ids"], serde_json::json!([done]));
+        let (_, again) = post(
+            &base,
+            "/orders/cancel",
+            &writer,
+            Some("cancel-1"),
+            serde_json::json!({ "ids": ids, "cancel_reason": "api" }),
+        )
+        .await;
+        assert_eq!(again, body);
+        let cancels = fake
+            .writes()
+            .into_iter()
+            .filter(|w| w.path.ends_with("/orders/cancel"))
+            .count();
+        assert_eq!(cancels, 1);
+
+        // The panel applies it but its answer is lost (500 after the write):
+        // outcome unknown, and asking again with the key sends nothing more.
+        fake.set_faults(paneldesk_fakepanel::Faults {
+            fail_after_write: true,
+            ..Default::default()
+        });
+        let (status, lost) = post(
+            &base,
+            "/payments/add",
+            &writer,
+            Some("pay-2"),
+            payment.clone(),
+        )
+        .await;
+        assert_eq!(status, 504, "{lost}");
+        assert!(
+            lost["error_message"]
+                .as_str()
+                .unwrap()
+                .contains("before trying again"),
+            "{lost}"
+        );
+        fake.set_faults(paneldesk_fakepanel::Faults::default());
+        let (status, _) = post(
+            &base,
+            "/payments/add",
+            &writer,
+            Some("pay-2"),
+            payment.clone(),
+        )
+        .await;
+        assert_eq!(status, 504);
+        let payments = fake
+            .writes()
+            .into_iter()
+            .filter(|w| w.path.ends_with("/payments/add"))
+            .count();
+        assert_eq!(payments, 2, "the lost one reached the panel once");
+    });
+
+    // Killed after claiming its key, before the answer: that key is never sent again.
+    let writer_id = keys::list(&db.local().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == "billing")
+        .unwrap()
+        .id;
+    db.local()
+        .unwrap()
+        .execute(
+            "INSERT INTO api_writes (key_id, idempotency, request, created_at) VALUES (?1, 'pay-killed', 'x', 0)",
+            [writer_id],
+        )
+        .unwrap();
+    rt.block_on(async {
+        let before = fake.writes().len();
+        let (status, body) = post(&base, "/payments/add", &writer, Some("pay-killed"), payment.clone()).await;
+        assert_eq!(status, 422, "another request's key: {body}");
+        db.local()
+            .unwrap()
+            .execute("UPDATE api_writes SET request = (SELECT request FROM api_writes WHERE idempotency = 'pay-1') WHERE idempotency = 'pay-killed'", [])
+            .unwrap();
+        let (status, body) = post(&base, "/payments/add", &writer, Some("pay-killed"), payment.clone()).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body["error_message"].as_str().unwrap().contains("outcome is unknown"), "{body}");
+        assert_eq!(fake.writes().len(), before, "nothing sent");
+    });
+
+    // The cache agrees, and each write is in the activity log, done by the key.
+    let status: String = db
+        .cache()
+        .unwrap()
+        .query_row(
+            "SELECT status FROM orders WHERE panel_id = ?1 AND id = ?2",
+            (panel.id, open[0]),
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "canceled");
+    let log = activity::recent(&db.local().unwrap(), 50).unwrap();
+    let by_key: Vec<(Action, String)> = log
+        .iter()
+        .filter(|r| r.actor_kind == ActorKind::ApiKey)
+        .map(|r| (r.action, r.actor_name.clone()))
+        .collect();
+    assert!(
+        by_key.contains(&(Action::Payment, "billing".into())),
+        "{by_key:?}"
+    );
+    assert!(
+        by_key.contains(&(Action::OrderAction, "billing".into())),
+        "{by_key:?}"
+    );
+    assert_eq!(
+        by_key.len(),
+        3,
+        "each write logged once (two payments, one cancel): {by_key:?}"
+    );
+    rt.block_on(running.stop());
 }

@@ -18,8 +18,6 @@ export interface Screen {
 	readonly summary: string;
 	/** Top-level screens carry an icon in the sidebar. */
 	readonly icon?: IconName;
-	/** False while the screen is still a placeholder. */
-	readonly built: boolean;
 }
 
 export interface NavGroup {
@@ -41,7 +39,6 @@ export const SCREENS: readonly Screen[] = [
 		title: t.screens.dashboard.title,
 		group: 'main',
 		icon: 'dashboard',
-		built: true,
 		summary: t.screens.dashboard.summary
 	},
 	{
@@ -49,7 +46,6 @@ export const SCREENS: readonly Screen[] = [
 		title: t.screens.orders.title,
 		group: 'main',
 		icon: 'orders',
-		built: true,
 		summary: t.screens.orders.summary
 	},
 	{
@@ -57,7 +53,6 @@ export const SCREENS: readonly Screen[] = [
 		title: t.screens.tickets.title,
 		group: 'main',
 		icon: 'tickets',
-		built: true,
 		summary: t.screens.tickets.summary
 	},
 	{
@@ -65,7 +60,6 @@ export const SCREENS: readonly Screen[] = [
 		title: t.screens.outbox.title,
 		group: 'main',
 		icon: 'outbox',
-		built: true,
 		summary: t.screens.outbox.summary
 	},
 	{
@@ -73,7 +67,6 @@ export const SCREENS: readonly Screen[] = [
 		title: t.screens.users.title,
 		group: 'main',
 		icon: 'users',
-		built: true,
 		summary: t.screens.users.summary
 	},
 	{
@@ -81,7 +74,6 @@ export const SCREENS: readonly Screen[] = [
 		title: t.screens.payments.title,
 		group: 'main',
 		icon: 'payments',
-		built: true,
 		summary: t.screens.payments.summary
 	},
 	{
@@ -89,7 +81,6 @@ export const SCREENS: readonly Screen[] = [
 		title: t.screens.services.title,
 		group: 'main',
 		icon: 'services',
-		built: true,
 		summary: t.screens.services.summary
 	},
 
@@ -97,49 +88,42 @@ export const SCREENS: readonly Screen[] = [
 		path: '/reports/service-health',
 		title: t.screens.serviceHealth.title,
 		group: 'reports',
-		built: true,
 		summary: t.screens.serviceHealth.summary
 	},
 	{
 		path: '/reports/top-spenders',
 		title: t.screens.topSpenders.title,
 		group: 'reports',
-		built: true,
 		summary: t.screens.topSpenders.summary
 	},
 	{
 		path: '/reports/flagged-replies',
 		title: t.screens.flaggedReplies.title,
 		group: 'reports',
-		built: true,
 		summary: t.screens.flaggedReplies.summary
 	},
 	{
 		path: '/reports/staff-statistics',
 		title: t.screens.staffStatistics.title,
 		group: 'reports',
-		built: true,
 		summary: t.screens.staffStatistics.summary
 	},
 	{
 		path: '/reports/reported-services',
 		title: t.screens.reportedServices.title,
 		group: 'reports',
-		built: true,
 		summary: t.screens.reportedServices.summary
 	},
 	{
 		path: '/reports/activity-log',
 		title: t.screens.activityLog.title,
 		group: 'reports',
-		built: true,
 		summary: t.screens.activityLog.summary
 	},
 	{
 		path: '/reports/competitors',
 		title: t.screens.competitors.title,
 		group: 'reports',
-		built: true,
 		summary: t.screens.competitors.summary
 	},
 
@@ -147,91 +131,78 @@ export const SCREENS: readonly Screen[] = [
 		path: '/settings/panels',
 		title: t.screens.panels.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.panels.summary
 	},
 	{
 		path: '/settings/staff-directory',
 		title: t.screens.staffDirectory.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.staffDirectory.summary
 	},
 	{
 		path: '/settings/sync-engine',
 		title: t.screens.syncEngine.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.syncEngine.summary
 	},
 	{
 		path: '/settings/templates',
 		title: t.screens.templates.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.templates.summary
 	},
 	{
 		path: '/settings/ai-presets',
 		title: t.screens.aiPresets.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.aiPresets.summary
 	},
 	{
 		path: '/settings/ai',
 		title: t.screens.aiSettings.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.aiSettings.summary
 	},
 	{
 		path: '/settings/payment-methods',
 		title: t.screens.paymentMethods.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.paymentMethods.summary
 	},
 	{
 		path: '/settings/local-api-keys',
 		title: t.screens.localApiKeys.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.localApiKeys.summary
 	},
 	{
 		path: '/settings/profile',
 		title: t.screens.profile.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.profile.summary
 	},
 	{
 		path: '/settings/notifications',
 		title: t.screens.notifications.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.notifications.summary
 	},
 	{
 		path: '/settings/backup',
 		title: t.screens.backup.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.backup.summary
 	},
 	{
 		path: '/settings/diagnostics',
 		title: t.screens.diagnostics.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.diagnostics.summary
 	},
 	{
 		path: '/settings/updates',
 		title: t.screens.updates.title,
 		group: 'settings',
-		built: true,
 		summary: t.screens.updates.summary
 	}
 ];

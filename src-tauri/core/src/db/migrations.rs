@@ -57,6 +57,9 @@ const LOCAL: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/local/0013_api_keys.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/local/0014_api_writes.sql"
+    )),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

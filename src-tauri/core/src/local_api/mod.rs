@@ -7,6 +7,8 @@
 //!   date forms, money objects);
 //! - `server`: the HTTP server (axum): where each panel is served, the key
 //!   check (401, 403), a rate limit per key, loopback only;
+//! - `writes`: a payment and the order actions, through the window's own
+//!   use cases, once per Idempotency-Key;
 //! - `settings`: whether the app serves it, on which port.
 //!
 //! The bind address and the key check are separate layers, so serving a
@@ -16,6 +18,7 @@ pub mod keys;
 pub mod server;
 mod settings;
 mod wire;
+mod writes;
 
 pub use keys::{Access, ApiKey, ApiKeyEdit, ApiResource, NewApiKey, Scope};
 pub use server::{serve, LocalApi, RunningApi, DEFAULT_RATE_PER_KEY};

@@ -25,9 +25,14 @@ use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota};
 use rusqlite::types::Value as SqlValue;
 use serde_json::{json, Value};
 
-use super::{keys, wire, Access, ApiKey, ApiResource, LocalApiError};
+use super::{
+    keys, wire,
+    writes::{self, WriteRequest},
+    Access, ApiKey, ApiResource, LocalApiError,
+};
 use crate::{
     db::{Db, LocalConn, ReadConn, Readers},
+    sync::Engine,
     Error, Result,
 };
 
@@ -46,6 +51,9 @@ pub struct LocalApi {
 
 struct Inner {
     db: Db,
+    /// The sync owner's engine: writes go through it. None when another
+    /// process owns the sync (writes are then refused, nothing sent).
+    engine: Option<Engine>,
     readers: Readers,
     limiter: DefaultKeyedRateLimiter<i64>,
     /// When each key's use was last written, so it is written once a minute.
@@ -53,12 +61,15 @@ struct Inner {
 }
 
 impl LocalApi {
-    pub fn new(db: Db, rate_per_key: u32) -> LocalApi {
+    /// `engine`: this process's sync engine when it owns the sync (writes
+    /// need it); reads need none.
+    pub fn new(db: Db, rate_per_key: u32, engine: Option<Engine>) -> LocalApi {
         let rate = NonZeroU32::new(rate_per_key).unwrap_or(NonZeroU32::MIN);
         LocalApi {
             inner: Arc::new(Inner {
                 readers: Readers::new(db.clone()),
                 db,
+                engine,
                 limiter: DefaultKeyedRateLimiter::keyed(Quota::per_second(rate)),
                 touched: Mutex::new(HashMap::new()),
             }),
@@ -70,7 +81,14 @@ impl LocalApi {
             .route("/adminapi/v2/{resource}", get(list_all))
             .route("/adminapi/v2/{resource}/{id}", get(one_all))
             .route("/{panel}/adminapi/v2/{resource}", get(list_panel))
-            .route("/{panel}/adminapi/v2/{resource}/{id}", get(one_panel))
+            .route(
+                "/{panel}/adminapi/v2/{resource}/{id}",
+                get(one_panel).post(write_two),
+            )
+            .route(
+                "/{panel}/adminapi/v2/{resource}/{id}/{action}",
+                post(write_three),
+            )
             .route_layer(middleware::from_fn_with_state(self.clone(), admin_key));
         Router::new()
             .merge(api)
@@ -593,6 +611,70 @@ async fn one(
         Some(value) => Ok(Json(wire::envelope(value, None)).into_response()),
         None => Err(Refusal::new(StatusCode::NOT_FOUND, "Not found")),
     }
+}
+
+/// `payments/add`, `orders/resend`, `orders/cancel`... (two segments).
+async fn write_two(
+    State(api): State<LocalApi>,
+    Extension(key): Extension<ApiKey>,
+    Path((panel, resource, what)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> std::result::Result<Response, Refusal> {
+    write(api, key, panel, format!("{resource}/{what}"), headers, body).await
+}
+
+/// `orders/{id}/set-partial`, `orders/{id}/edit-link` (three segments).
+async fn write_three(
+    State(api): State<LocalApi>,
+    Extension(key): Extension<ApiKey>,
+    Path((panel, resource, id, action)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> std::result::Result<Response, Refusal> {
+    write(
+        api,
+        key,
+        panel,
+        format!("{resource}/{id}/{action}"),
+        headers,
+        body,
+    )
+    .await
+}
+
+/// A write to one panel, in the key's write scope, once per Idempotency-Key.
+async fn write(
+    api: LocalApi,
+    key: ApiKey,
+    panel: String,
+    route: String,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> std::result::Result<Response, Refusal> {
+    let resource = match route.split('/').next() {
+        Some("payments") => ApiResource::Payments,
+        Some("orders") => ApiResource::Orders,
+        _ => return Err(Refusal::not_found()),
+    };
+    check_scope(&key, resource, Access::Write)?;
+    let panel_id = panels_for(&api, &key, Some(panel)).await?[0];
+    let idempotency = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let (status, answer) = writes::write(
+        &api.inner.db,
+        api.inner.engine.as_ref(),
+        &key,
+        WriteRequest {
+            panel_id,
+            route: &route,
+            body: &body,
+            idempotency,
+        },
+    )
+    .await
+    .map_err(|e| Refusal::internal(&e))?;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Ok((status, Json(answer)).into_response())
 }
 
 /// The user API's catalogue (`POST /<panel>/api/v2`, `key` and

@@ -302,12 +302,6 @@ export const en = {
 		hint: "Search every panel's cached orders, users, tickets and payments."
 	},
 
-	/** The page of a screen not built yet. */
-	screenPage: {
-		notBuilt: 'Not built yet',
-		planned: 'This screen is planned and will arrive in a later version of Paneldesk.'
-	},
-
 	dashboard: {
 		demoData: 'Demo data',
 		/** `n` critical services in the red bar. */
