@@ -13,6 +13,8 @@ use crate::state::{AppState, Core};
 #[derive(Default)]
 pub struct Serving {
     running: Option<RunningApi>,
+    /// Whether it was started with the sync owner's outbox (writes).
+    writes: bool,
     error: Option<String>,
 }
 
@@ -29,21 +31,22 @@ pub struct LocalApiStatus {
 /// Brings the server in line with `settings`.
 pub async fn apply(core: &Core, settings: ServerSettings) -> LocalApiStatus {
     let mut serving = core.local_api.lock().await;
-    let same_port = serving
+    // Restarted too when this window has taken the sync over since (from
+    // `sync --watch`): writes need the owner's outbox.
+    let outbox = core.outbox().cloned();
+    let same = serving
         .running
         .as_ref()
-        .is_some_and(|r| r.addr.port() == settings.port);
-    if !(settings.enabled && same_port) {
+        .is_some_and(|r| r.addr.port() == settings.port)
+        && serving.writes == outbox.is_some();
+    if !(settings.enabled && same) {
         if let Some(old) = serving.running.take() {
             old.stop().await;
         }
         serving.error = None;
         if settings.enabled {
-            let api = LocalApi::new(
-                core.db().clone(),
-                DEFAULT_RATE_PER_KEY,
-                core.engine().cloned(),
-            );
+            serving.writes = outbox.is_some();
+            let api = LocalApi::new(core.db().clone(), DEFAULT_RATE_PER_KEY, outbox);
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], settings.port));
             match local_api::serve(api, addr).await {
                 Ok(running) => serving.running = Some(running),

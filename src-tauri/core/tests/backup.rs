@@ -87,7 +87,12 @@ fn a_backup_is_sealed_refused_when_wrong_and_restored_at_the_next_open() {
 
     backup::stage_restore(&db, &Actor::cli(), PASSPHRASE, &sealed).unwrap();
     assert!(staged.exists());
-    drop(db);
+    // Opened again while it is open (the CLI while the app runs): the file
+    // is not swapped under the open one.
+    let meanwhile = Db::open(&dir).unwrap();
+    assert!(staged.exists(), "not applied while the data dir is in use");
+    assert_eq!(titles(&meanwhile), ["Made after", "Refill started"]);
+    drop((db, meanwhile));
     let reopened = Db::open(&dir).unwrap();
     assert_eq!(titles(&reopened), ["Refill started"]);
     assert!(!staged.exists());

@@ -331,6 +331,7 @@ fn writes_reach_the_panel_once_per_idempotency_key_through_the_core_and_are_logg
     let rt = tokio::runtime::Runtime::new().unwrap();
     let fake = FakePanel::spawn(Config {
         now: chrono::Utc::now().timestamp(),
+        tickets: 10,
         ..Config::with_orders(300)
     })
     .unwrap();
@@ -338,11 +339,9 @@ fn writes_reach_the_panel_once_per_idempotency_key_through_the_core_and_are_logg
     let db = Db::open(&DataDir::new(dir.path())).unwrap();
     let panel = common::env_panel(&db, "Shop", &fake, 50.0);
     let engine = common::engine(&db);
-    rt.block_on(engine.sync_once(
-        None,
-        &[Resource::Orders, Resource::Users, Resource::Payments],
-    ))
-    .unwrap();
+    for outcome in rt.block_on(engine.sync_once(None, &Resource::ALL)).unwrap() {
+        assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    }
     money::methods::save(
         &db.local().unwrap(),
         db.install_id(),
@@ -382,13 +381,21 @@ fn writes_reach_the_panel_once_per_idempotency_key_through_the_core_and_are_logg
         vec![
             scope(ApiResource::Payments, Access::Write),
             scope(ApiResource::Orders, Access::Write),
+            scope(ApiResource::Tickets, Access::Write),
         ],
         vec![],
     );
     let reader = key(&db, "reader", reads(), vec![]);
     let running = rt
         .block_on(local_api::serve(
-            LocalApi::new(db.clone(), 1000, Some(engine.clone())),
+            LocalApi::new(
+                db.clone(),
+                1000,
+                Some(paneldesk_core::tickets::Outbox::new(
+                    engine.clone(),
+                    Actor::cli(),
+                )),
+            ),
             "127.0.0.1:0".parse().unwrap(),
         ))
         .unwrap();
@@ -486,6 +493,35 @@ fn writes_reach_the_panel_once_per_idempotency_key_through_the_core_and_are_logg
             .filter(|w| w.path.ends_with("/orders/cancel"))
             .count();
         assert_eq!(cancels, 1);
+
+        // A ticket reply, through the outbox, as the current operator: once.
+        let ticket: i64 = db
+            .cache()
+            .unwrap()
+            .query_row(
+                "SELECT id FROM tickets WHERE panel_id = ?1 ORDER BY id LIMIT 1",
+                [panel.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let path = format!("/tickets/{ticket}/reply");
+        let text = serde_json::json!({ "message": "Refilled: check in an hour." });
+        let (status, replied) = post(&base, &path, &writer, Some("reply-1"), text.clone()).await;
+        assert_eq!(status, 200, "{replied}");
+        assert_eq!(replied["data"]["state"], "sent");
+        assert_eq!(replied["data"]["staff_name"], "mira");
+        let (_, again) = post(&base, &path, &writer, Some("reply-1"), text.clone()).await;
+        assert_eq!(again, replied);
+        let replies: Vec<_> = fake
+            .writes()
+            .into_iter()
+            .filter(|w| w.path.ends_with("/reply"))
+            .collect();
+        assert_eq!(replies.len(), 1, "{replies:?}");
+        assert!(replies[0].body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Refilled: check in an hour."));
 
         // The panel applies it but its answer is lost (500 after the write):
         // outcome unknown, and asking again with the key sends nothing more.

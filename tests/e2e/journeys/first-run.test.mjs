@@ -1054,8 +1054,8 @@ test("backup: this machine's data exported encrypted, a wrong passphrase refused
   await screenshot(browser, "first-run-32-backup");
 });
 
-test("local API: served on a port, a key made for orders only reads the demo panel's orders as a panel serves them, and is refused once revoked", async () => {
-  const { browser } = app;
+test("local API: served on a port, a key made for orders only reads the demo panel's orders as a panel serves them, resends one once per Idempotency-Key, and is refused once revoked", async () => {
+  const { browser, dataDir } = app;
   await navigate(browser, "Local API keys");
   const port = await freePort();
   await typeInto(browser, "local-api-port", String(port));
@@ -1068,7 +1068,7 @@ test("local API: served on a port, a key made for orders only reads the demo pan
 
   await (await browser.$('[data-testid="api-key-new"]')).click();
   await typeInto(browser, "api-key-name", "nightly report");
-  await choose(browser, "api-key-scope-orders", "read");
+  await choose(browser, "api-key-scope-orders", "write");
   await (await browser.$('[data-testid="api-key-create"]')).click();
   const shown = await browser.$('[data-testid="api-key-secret-value"]');
   await shown.waitForDisplayed({ timeout: 10_000 });
@@ -1087,6 +1087,26 @@ test("local API: served on a port, a key made for orders only reads the demo pan
   assert.equal(body.data.list.length, 5);
   assert.ok(body.data.list.every((o) => typeof o.id === "number" && o.created_timestamp > 0 && o.charge.value));
   assert.equal((await get("/users?limit=5")).status, 403, "users are out of its scope");
+
+  // A write, through the window's own use case: sent once per Idempotency-Key.
+  const [demo] = cliJson(["--data-dir", dataDir, "panel", "list"]);
+  const writes = () =>
+    fetch(`${new URL(demo.url).origin}/__fake/writes`, { headers: { "x-api-key": "paneldesk-demo-admin-key" } }).then((r) => r.json());
+  const before = (await writes()).length;
+  const resend = () =>
+    fetch(`${base}/orders/resend`, {
+      method: "POST",
+      headers: { "X-Api-Key": secret, "Idempotency-Key": "resend-1", "content-type": "application/json" },
+      body: JSON.stringify({ ids: String(body.data.list[0].id) }),
+    });
+  const first = await resend();
+  assert.equal(first.status, 200);
+  const answer = await first.json();
+  assert.equal(answer.error_code, 0);
+  assert.deepEqual(await (await resend()).json(), answer, "the same key gets the first answer");
+  const after = await writes();
+  assert.equal(after.length, before + 1, "sent once");
+  assert.ok(after.at(-1).path.endsWith("/orders/resend"));
 
   const row = await browser.$('[data-testid="api-key-row"][data-key-name="nightly report"]');
   assert.match(await row.getText(), new RegExp(`${secret.slice(0, 12)}…`));

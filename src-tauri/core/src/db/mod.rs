@@ -118,7 +118,8 @@ pub struct SchemaVersions {
 /// A backup's restore waiting for the next open (`backup::stage_restore`).
 pub const STAGED_RESTORE: &str = "local.sqlite3.restore";
 
-/// Swaps a staged restore in before any connection to the file exists. The
+/// Swaps a staged restore in before any connection to the file exists (no
+/// other process has the data dir open: `InUse`). The
 /// file it replaces, with its write-ahead log, is kept as
 /// `local.sqlite3.before-restore`. Each step is a rename: a kill leaves the
 /// old file or the new one, and a staged restore not yet applied is applied
@@ -152,16 +153,47 @@ struct OpenLock {
 
 impl OpenLock {
     fn take(data_dir: &DataDir) -> Result<OpenLock> {
-        let path = data_dir.root().join("open.lock");
-        let io = |e| Error::io(format!("locking {}", path.display()), e);
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io)?;
+        let (file, io) = lock_file(data_dir, "open.lock")?;
         file.lock().map_err(io)?;
         Ok(OpenLock { _file: file })
+    }
+}
+
+/// A lock file of the data dir, opened (created if need be), with the error
+/// its locking answers.
+fn lock_file(
+    data_dir: &DataDir,
+    name: &str,
+) -> Result<(std::fs::File, impl Fn(std::io::Error) -> Error)> {
+    let path = data_dir.root().join(name);
+    let context = format!("locking {}", path.display());
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::io(context.clone(), e))?;
+    Ok((file, move |e| Error::io(context.clone(), e)))
+}
+
+/// Held (shared) by every process with the data dir open, for as long as
+/// any of its `Db`s lives (`in-use.lock`). A staged restore replaces
+/// local.sqlite3 only when the opener gets it exclusively: with the app
+/// running, the CLI must not swap the file under it.
+#[derive(Debug)]
+struct InUse {
+    _file: std::fs::File,
+}
+
+impl InUse {
+    /// Takes the data dir; `Ok((lock, alone))`, `alone` when no other
+    /// process (or `Db` of this one) has it open.
+    fn take(data_dir: &DataDir) -> Result<(InUse, bool)> {
+        let (file, io) = lock_file(data_dir, "in-use.lock")?;
+        let alone = file.try_lock().is_ok();
+        // Shared from here on (an exclusive lock becomes shared in place).
+        file.lock_shared().map_err(io)?;
+        Ok((InUse { _file: file }, alone))
     }
 }
 
@@ -171,6 +203,7 @@ pub struct Db {
     data_dir: DataDir,
     install_id: String,
     key: DbKey,
+    _in_use: std::sync::Arc<InUse>,
 }
 
 impl Db {
@@ -179,11 +212,14 @@ impl Db {
     pub fn open(data_dir: &DataDir) -> Result<Db> {
         std::fs::create_dir_all(data_dir.root())
             .map_err(|e| Error::io(format!("creating {}", data_dir.root().display()), e))?;
-        let (install_id, key) = {
+        let (install_id, key, in_use) = {
             // One process at a time makes the key and encrypts: two making
             // a key each would leave one of them unable to read the files.
             let _opening = OpenLock::take(data_dir)?;
-            apply_staged_restore(data_dir)?;
+            let (in_use, alone) = InUse::take(data_dir)?;
+            if alone {
+                apply_staged_restore(data_dir)?;
+            }
             let install_id = install_id::ensure(data_dir)?;
             let files = [data_dir.cache_db(), data_dir.local_db()];
             let states = files
@@ -200,7 +236,7 @@ impl Db {
                     at_rest::encrypt_plain(file, &key)?;
                 }
             }
-            (install_id, key)
+            (install_id, key, in_use)
         };
         let mut cache = open_connection(&data_dir.cache_db(), &key)?;
         migrate(&mut cache, Schema::Cache)?;
@@ -213,6 +249,7 @@ impl Db {
             data_dir: data_dir.clone(),
             install_id,
             key,
+            _in_use: std::sync::Arc::new(in_use),
         })
     }
 

@@ -32,7 +32,7 @@ use super::{
 };
 use crate::{
     db::{Db, LocalConn, ReadConn, Readers},
-    sync::Engine,
+    tickets::Outbox,
     Error, Result,
 };
 
@@ -51,9 +51,10 @@ pub struct LocalApi {
 
 struct Inner {
     db: Db,
-    /// The sync owner's engine: writes go through it. None when another
-    /// process owns the sync (writes are then refused, nothing sent).
-    engine: Option<Engine>,
+    /// The sync owner's outbox (and through it its engine): writes go
+    /// through them. None when another process owns the sync (writes are
+    /// then refused, nothing sent).
+    outbox: Option<Outbox>,
     readers: Readers,
     limiter: DefaultKeyedRateLimiter<i64>,
     /// When each key's use was last written, so it is written once a minute.
@@ -61,15 +62,15 @@ struct Inner {
 }
 
 impl LocalApi {
-    /// `engine`: this process's sync engine when it owns the sync (writes
-    /// need it); reads need none.
-    pub fn new(db: Db, rate_per_key: u32, engine: Option<Engine>) -> LocalApi {
+    /// `outbox`: this process's when it owns the sync (writes need it);
+    /// reads need none.
+    pub fn new(db: Db, rate_per_key: u32, outbox: Option<Outbox>) -> LocalApi {
         let rate = NonZeroU32::new(rate_per_key).unwrap_or(NonZeroU32::MIN);
         LocalApi {
             inner: Arc::new(Inner {
                 readers: Readers::new(db.clone()),
                 db,
-                engine,
+                outbox,
                 limiter: DefaultKeyedRateLimiter::keyed(Quota::per_second(rate)),
                 touched: Mutex::new(HashMap::new()),
             }),
@@ -624,7 +625,8 @@ async fn write_two(
     write(api, key, panel, format!("{resource}/{what}"), headers, body).await
 }
 
-/// `orders/{id}/set-partial`, `orders/{id}/edit-link` (three segments).
+/// `orders/{id}/set-partial`, `orders/{id}/edit-link`, `tickets/{id}/reply`
+/// (three segments).
 async fn write_three(
     State(api): State<LocalApi>,
     Extension(key): Extension<ApiKey>,
@@ -655,6 +657,7 @@ async fn write(
     let resource = match route.split('/').next() {
         Some("payments") => ApiResource::Payments,
         Some("orders") => ApiResource::Orders,
+        Some("tickets") => ApiResource::Tickets,
         _ => return Err(Refusal::not_found()),
     };
     check_scope(&key, resource, Access::Write)?;
@@ -662,7 +665,7 @@ async fn write(
     let idempotency = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let (status, answer) = writes::write(
         &api.inner.db,
-        api.inner.engine.as_ref(),
+        api.inner.outbox.as_ref(),
         &key,
         WriteRequest {
             panel_id,

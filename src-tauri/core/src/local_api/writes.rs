@@ -1,7 +1,8 @@
-//! Writes through the local API: a payment added and the order actions,
-//! each through the same core use case as the window (its checks, the
-//! panel's one client and rate bucket, the re-read, the activity log), with
-//! the window's confirmation replaced by the key's write scope.
+//! Writes through the local API: a ticket reply, a payment added and the
+//! order actions, each through the same core use case as the window (its
+//! checks, the outbox and its freshness guard, the panel's one client and
+//! rate bucket, the re-read, the activity log), with the window's
+//! confirmation replaced by the key's write scope.
 //!
 //! Each write carries an `Idempotency-Key`. The key is claimed in
 //! local.sqlite3 before anything is sent: a repeat gets the first answer and
@@ -16,8 +17,13 @@ use crate::{
     activity::{Actor, ActorKind, Outcome},
     db::{Db, LocalConn},
     money::{methods, payments, PaymentInput},
+    operators,
     order_actions::{self, OrderAction},
     sync::Engine,
+    tickets::{
+        outbox::{queue, NewReply, OutboxState},
+        Outbox,
+    },
     Error, Result,
 };
 
@@ -102,11 +108,11 @@ pub struct WriteRequest<'a> {
     pub idempotency: Option<&'a str>,
 }
 
-/// Runs a write once per Idempotency-Key. `engine` is the sync owner's:
+/// Runs a write once per Idempotency-Key. `outbox` is the sync owner's:
 /// without it (another process owns the sync) nothing is sent.
 pub async fn write(
     db: &Db,
-    engine: Option<&Engine>,
+    outbox: Option<&Outbox>,
     key: &ApiKey,
     req: WriteRequest<'_>,
 ) -> Result<Answer> {
@@ -122,7 +128,7 @@ pub async fn write(
             format!("the Idempotency-Key is longer than {MAX_KEY} characters"),
         ));
     }
-    let Some(engine) = engine else {
+    let Some(outbox) = outbox else {
         return Ok(refused(
             503,
             "another process owns the sync of this data dir: send writes through its local API (the app's, or `sync --watch`'s)",
@@ -148,7 +154,9 @@ pub async fn write(
         key.id,
         hex::encode(Sha256::digest(idempotency.as_bytes()))
     );
+    let engine = outbox.engine();
     let answer = match route(req.route) {
+        Some(Route::Reply(ticket_id)) => reply(outbox, req.panel_id, ticket_id, &body).await,
         Some(Route::PaymentAdd) => payment(engine, key, req.panel_id, &body, token).await,
         Some(Route::Orders(ids, action)) => {
             let ids = ids.or_else(|| ids_in(&body)).unwrap_or_default();
@@ -166,6 +174,7 @@ pub async fn write(
 type ActionOf = fn(&Value) -> Option<OrderAction>;
 
 enum Route {
+    Reply(i64),
     PaymentAdd,
     /// The orders in the path (one), else in the body's `ids`, and the action.
     Orders(Option<Vec<i64>>, ActionOf),
@@ -182,6 +191,7 @@ fn text(body: &Value, field: &str) -> Option<String> {
 fn route(path: &str) -> Option<Route> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     Some(match parts.as_slice() {
+        ["tickets", id, "reply"] => Route::Reply(id.parse().ok()?),
         ["payments", "add"] => Route::PaymentAdd,
         ["orders", "resend"] => Route::Orders(None, |_| Some(OrderAction::Resend)),
         ["orders", "request-cancel"] => Route::Orders(None, |_| Some(OrderAction::RequestCancel)),
@@ -228,6 +238,67 @@ fn invalid(e: &Error) -> Answer {
         None => e.to_string(),
     };
     refused(422, message)
+}
+
+/// `tickets/{id}/reply`: `{message}`, through the outbox as the current
+/// operator (their staff name on the panel; the log names them). The
+/// freshness guard holds it when the customer wrote after what the cache
+/// holds: the script reads the ticket again, then sends with a new key.
+async fn reply(outbox: &Outbox, panel_id: i64, ticket_id: i64, body: &Value) -> Answer {
+    let Some(message) = text(body, "message") else {
+        return refused(400, "a reply needs a message");
+    };
+    let engine = outbox.engine();
+    let prepared = engine
+        .db()
+        .local()
+        .and_then(|l| operators::current(&l))
+        .and_then(|op| {
+            let seen: i64 = engine
+                .db()
+                .cache()?
+                .query_row(
+                    "SELECT count(*) FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2",
+                    (panel_id, ticket_id),
+                    |r| r.get(0),
+                )
+                .map_err(crate::db::CacheConn::err)?;
+            Ok((op, seen))
+        });
+    let (op, seen) = match prepared {
+        Ok(p) => p,
+        Err(e) => return invalid(&e),
+    };
+    let reply = NewReply {
+        panel_id,
+        ticket_id,
+        text: message,
+        seen_messages: seen,
+    };
+    let row = match queue(engine.db(), engine.writer(), op.id, reply).await {
+        Ok(row) => row,
+        Err(e) => return invalid(&e),
+    };
+    let row = match outbox.send(row.id, None).await {
+        Ok(row) => row,
+        Err(e) => return invalid(&e),
+    };
+    let data = json!({ "reply_id": row.id, "state": row.state, "staff_name": row.staff_name });
+    match row.state {
+        OutboxState::Sent => (200, wire::envelope(data, None)),
+        OutboxState::Held => (
+            409,
+            json!({ "data": data, "error_code": 409, "error_message": "the conversation has new messages since the cache's: read the ticket again, then send with a new Idempotency-Key" }),
+        ),
+        OutboxState::Unknown => (
+            504,
+            json!({ "data": data, "error_code": 504, "error_message": "the panel's answer was lost: the outbox checks the ticket before any retry" }),
+        ),
+        _ => (
+            502,
+            json!({ "data": data, "error_code": 502, "error_message": row.error.unwrap_or_else(|| "not sent: the outbox retries it".into()) }),
+        ),
+    }
 }
 
 /// `payments/add`: `{username, amount, method, memo, affiliate_commission}`,
