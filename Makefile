@@ -87,8 +87,8 @@ run: build
 	  exec $(APP_BIN); \
 	else \
 	  echo "No display found: starting Paneldesk under Xvfb (set DISPLAY to see the window)."; \
-	  echo "Its database key is kept in a GNOME keyring unlocked with the passphrase 'paneldesk' (a desktop uses its own)."; \
-	  LP_NUM_THREADS=0 exec dbus-run-session -- sh -c 'echo -n paneldesk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+	  echo "Its database key is kept in a GNOME keyring of its own ($(CACHE_DIR)/keyring, passphrase 'paneldesk'; a desktop uses yours)."; \
+	  LP_NUM_THREADS=0 exec dbus-run-session -- sh -c 'echo -n paneldesk | XDG_DATA_HOME=$(CACHE_DIR)/keyring gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
 	    exec xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN)'; \
 	fi
 
