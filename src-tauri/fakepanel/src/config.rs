@@ -105,6 +105,9 @@ impl Quirks {
 pub struct Config {
     pub seed: u64,
     pub orders: usize,
+    /// The days the orders are spread over, back from `now`: the data's
+    /// density (1,000,000 orders over 10 days is a big panel's 100,000 a day).
+    pub order_days: i64,
     pub users: usize,
     pub tickets: usize,
     pub admin_key: String,
@@ -127,6 +130,7 @@ impl Config {
         Config {
             seed: 1,
             orders,
+            order_days: 60,
             users: (orders / 20).clamp(5, 50_000),
             tickets: (orders / 50).clamp(3, 20_000),
             admin_key: "fake-admin-key-0000".into(),

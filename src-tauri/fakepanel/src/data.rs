@@ -14,8 +14,6 @@ pub const BASE_NOW: i64 = 1_793_000_000;
 pub const CURRENCY: &str = "USD";
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
-/// Orders span this long before the start of the clock.
-const ORDER_SPAN: i64 = 60 * DAY;
 pub const FIRST_ORDER_ID: i64 = 550_000;
 pub const FIRST_USER_ID: i64 = 1_001;
 pub const FIRST_PAYMENT_ID: i64 = 70_001;
@@ -117,6 +115,9 @@ pub struct Ticket {
 #[derive(Debug)]
 pub struct World {
     pub now: i64,
+    /// The days the generated orders span (the data's density); new orders
+    /// arrive at the same rate.
+    pub order_days: i64,
     pub services: Vec<Service>,
     pub users: Vec<User>,
     pub orders: Vec<Order>,
@@ -332,6 +333,7 @@ impl World {
             .collect();
         let mut world = World {
             now,
+            order_days: config.order_days.max(1),
             services,
             users: Vec::with_capacity(config.users),
             orders: Vec::with_capacity(config.orders),
@@ -344,9 +346,9 @@ impl World {
             rng: StdRng::seed_from_u64(config.seed ^ 0x5eed),
         };
         world.generate_users(config.users.max(1), &mut rng);
-        let start = now - ORDER_SPAN;
+        let span = config.order_days.max(1) * DAY;
         for i in 0..config.orders {
-            let created = start + (i as i64 * ORDER_SPAN) / config.orders.max(1) as i64;
+            let created = now - span + (i as i64 * span) / config.orders.max(1) as i64;
             let order = world.new_order(created, &mut rng);
             world.orders.push(order);
         }
@@ -805,8 +807,8 @@ impl World {
                 o.last_update = now;
             }
         }
-        let new_orders =
-            ((seconds * self.orders.len() as i64) / ORDER_SPAN).clamp(3, 5_000) as usize;
+        let new_orders = ((seconds * self.orders.len() as i64) / (self.order_days * DAY))
+            .clamp(3, 5_000) as usize;
         for i in 0..new_orders {
             let created = from + 1 + (i as i64 * seconds) / new_orders as i64;
             let mut o = self.new_order(created, &mut rng);

@@ -18,6 +18,9 @@ struct Args {
     orders: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// The days the orders are spread over (the data's density).
+    #[arg(long, default_value_t = 60)]
+    order_days: i64,
     /// Default: orders / 20.
     #[arg(long)]
     users: Option<usize>,
@@ -55,6 +58,7 @@ fn main() {
     });
     let mut config = Config::with_orders(args.orders);
     config.port = args.port;
+    config.order_days = args.order_days;
     config.seed = args.seed;
     config.quirks = quirks;
     config.catalogue_moves = args.catalogue_moves;

@@ -132,6 +132,7 @@ pub fn fill(db: &Db, w: &World) {
         })
         .collect();
     store::replace_services(&tx, 1, &services, 0).unwrap();
+    store::keep_slow_rules(&tx, &db.local().unwrap(), 1).unwrap();
     for t in &w.tickets {
         let ticket = Ticket {
             id: t.id,
@@ -158,4 +159,86 @@ pub fn fill(db: &Db, w: &World) {
     }
     tx.commit().unwrap();
     conn.execute_batch("ANALYZE").unwrap();
+}
+
+/// A data dir holding `world` as [`fill`] leaves it. With
+/// `PANELDESK_BENCH_DATA` set, that dir is filled once and reused by later
+/// runs (the world is generated the same each time); else a temp dir.
+pub fn bench_dir(world: &World) -> (Option<tempfile::TempDir>, std::path::PathBuf, Db) {
+    let (tmp, dir) = match std::env::var_os("PANELDESK_BENCH_DATA") {
+        Some(d) => (None, std::path::PathBuf::from(d)),
+        None => {
+            let t = tempfile::tempdir().unwrap();
+            let p = t.path().to_owned();
+            (Some(t), p)
+        }
+    };
+    let db = if dir.join("cache.sqlite3").exists() {
+        Db::open(&paneldesk_core::paths::DataDir::new(&dir)).unwrap()
+    } else {
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = open_db(&dir);
+        fill(&db, world);
+        db
+    };
+    (tmp, dir, db)
+}
+
+/// Whether a figure is to be measured: `PANELDESK_BENCH_ONLY` (a substring
+/// of its name) picks some; unset, every one.
+pub fn selected(name: &str) -> bool {
+    std::env::var("PANELDESK_BENCH_ONLY").map_or(true, |only| name.contains(&only))
+}
+
+/// The orders a day the bench data holds (`PANELDESK_BENCH_ORDERS_PER_DAY`,
+/// default 100,000: a big panel's). Budgets are judged at that density.
+pub fn orders_per_day() -> usize {
+    std::env::var("PANELDESK_BENCH_ORDERS_PER_DAY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(100_000)
+}
+
+/// A fake panel of `orders` orders at the bench's density, quirks off.
+pub fn config(orders: usize) -> paneldesk_fakepanel::Config {
+    let mut c = paneldesk_fakepanel::Config::with_orders(orders);
+    c.quirks = paneldesk_fakepanel::Quirks::none();
+    c.order_days = orders.div_ceil(orders_per_day()).max(1) as i64;
+    c
+}
+
+/// One figure for `make bench`'s table: printed, and appended as a JSON
+/// line to `PANELDESK_BENCH_JSON` when it is set. `budget` is the figure
+/// that passes (`None`: reported only); `lower_is_better` says which side.
+pub fn record(what: &str, value: f64, unit: &str, budget: Option<f64>, lower_is_better: bool) {
+    let met = budget.map(|b| {
+        if lower_is_better {
+            value <= b
+        } else {
+            value >= b
+        }
+    });
+    println!(
+        "{what:<60} {value:>12.1} {unit}{}",
+        match (budget, met) {
+            (Some(b), Some(true)) => format!("   (budget {b}: met)"),
+            (Some(b), _) => format!("   (budget {b}: NOT met)"),
+            _ => String::new(),
+        }
+    );
+    if let Ok(path) = std::env::var("PANELDESK_BENCH_JSON") {
+        use std::io::Write;
+        let line = serde_json::json!({
+            "bench": std::env::args().next().and_then(|a| std::path::Path::new(&a).file_stem().map(|s| s.to_string_lossy().split('-').next().unwrap_or_default().to_owned())),
+            "what": what, "value": value, "unit": unit, "budget": budget,
+            "lower_is_better": lower_is_better, "met": met,
+        });
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        writeln!(f, "{line}").unwrap();
+    }
 }

@@ -23,6 +23,9 @@ const CACHE: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/cache/0005_cache_stays_true.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/cache/0006_hourly_aggregates.sql"
+    )),
 ];
 
 const LOCAL: &[M<'static>] = &[

@@ -49,8 +49,9 @@ pub use request::{
     ReportRequest,
 };
 pub use service_health::{
-    service_health, service_health_by_provider, HealthStatus, ProviderHealthReport,
-    ProviderHealthRow, ServiceHealthParams, ServiceHealthReport, ServiceHealthRow,
+    service_health, service_health_by_provider, service_health_by_provider_from,
+    service_health_from, CountFrom, HealthStatus, ProviderHealthReport, ProviderHealthRow,
+    ServiceHealthParams, ServiceHealthReport, ServiceHealthRow,
 };
 pub use top_spenders::{
     spend_per_day, top_spenders, SpendDay, SpenderKey, TopSpenderRow, TopSpendersParams,

@@ -192,13 +192,32 @@ impl ServiceHealthReport {
     }
 }
 
+/// Where a window's counts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountFrom {
+    /// The hourly aggregates for the whole hours, the orders for the
+    /// partial hours at both ends: what the reports use.
+    Aggregates,
+    /// The orders alone: the yardstick the aggregates are tested against.
+    Orders,
+}
+
 /// The service health report by the rules (see [`super::help::SERVICE_HEALTH`]).
 pub fn service_health(conn: &ReadConn, p: &ServiceHealthParams) -> Result<ServiceHealthReport> {
+    service_health_from(conn, p, CountFrom::Aggregates)
+}
+
+/// [`service_health`], its counts taken from `source`.
+pub fn service_health_from(
+    conn: &ReadConn,
+    p: &ServiceHealthParams,
+    source: CountFrom,
+) -> Result<ServiceHealthReport> {
     let from = window_start(p.at, p.window_hours);
     begin_temp(conn)?;
     let mut rows = Vec::new();
     for panel in panels(conn, p.panel)? {
-        rows.extend(panel_rows(conn, &panel, p, from)?);
+        rows.extend(panel_rows(conn, &panel, p, from, source)?);
     }
     end_temp(conn)?;
     rows.sort_by(|a, b| {
@@ -378,13 +397,99 @@ impl Grouping {
     fn sql(self) -> (&'static str, &'static str) {
         match self {
             Grouping::Service => ("o.service_id", "AND o.service_id IS NOT NULL"),
-            Grouping::Provider => (
-                "coalesce(o.provider, '')",
-                "AND EXISTS (SELECT 1 FROM temp.report_services c
-                             WHERE c.panel_id = o.panel_id AND c.service_id = o.service_id)",
-            ),
+            Grouping::Provider => ("coalesce(o.provider, '')", COVERED),
         }
     }
+
+    /// The same over an hourly aggregate `o` (a missing service is -1 there,
+    /// a missing provider '').
+    fn agg_sql(self) -> (&'static str, &'static str) {
+        match self {
+            Grouping::Service => ("o.service_id", "AND o.service_id <> -1"),
+            Grouping::Provider => ("o.provider", COVERED),
+        }
+    }
+}
+
+const COVERED: &str = "AND EXISTS (SELECT 1 FROM temp.report_services c
+                                   WHERE c.panel_id = o.panel_id AND c.service_id = o.service_id)";
+
+/// A service's slow counts are kept in `agg_slow` for this multiplier and
+/// for the speed the report reads from its name (see `store::aggregates`).
+const RULE_KEPT: &str = "EXISTS (SELECT 1 FROM agg_slow_rules r JOIN temp.report_speeds s
+                                 ON s.panel_id = r.panel_id AND s.service_id = r.service_id
+                                 WHERE r.panel_id = o.panel_id AND r.service_id = o.service_id
+                                   AND r.multiplier = ?4 AND r.amount = s.amount AND r.per_s = s.per_s)";
+
+/// Whether a covered service with a speed has no slow rule kept for this
+/// multiplier and speed (so its slow orders are counted from the orders).
+fn any_rule_missing(conn: &ReadConn, panel_id: i64, multiplier: f64) -> Result<bool> {
+    conn.prepare_cached(&format!(
+        "SELECT EXISTS (SELECT 1 FROM temp.report_speeds o WHERE o.panel_id = ?1 AND NOT {RULE_KEPT})"
+    ))
+    .map_err(CacheConn::err)?
+    .query_row(params![panel_id, rusqlite::types::Null, rusqlite::types::Null, multiplier], |r| r.get(0))
+    .map_err(CacheConn::err)
+}
+
+/// The hours of a window (from, at] the aggregates answer: from the first
+/// hour starting after `from` (an hour starting exactly at `from` misses its
+/// first second) to the hour holding `at`. The partial hour at the start is
+/// counted from the orders; the orders of the last hour after `at` are
+/// counted and taken off. A report runs at "now", when nothing is after `at`
+/// yet, so neither end walks more than the start's partial hour, even when
+/// a panel finishes thousands of orders in the second before the report.
+/// `None` when the window holds no hour start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Hours {
+    first: i64,
+    last: i64,
+}
+
+impl Hours {
+    fn of(from: f64, at: i64) -> Option<Self> {
+        let first = (from / 3600.0).floor() as i64 + 1;
+        let last = at.div_euclid(3600);
+        (first <= last).then_some(Hours { first, last })
+    }
+
+    /// The partial hour at the start, as (after, up to) seconds.
+    fn start(self, from: f64) -> (f64, i64) {
+        (from, self.first * 3600 - 1)
+    }
+
+    /// The window's part the aggregates count, as (after, up to).
+    fn counted(self, at: i64) -> (f64, i64) {
+        ((self.first * 3600 - 1) as f64, at)
+    }
+
+    /// What the last hour holds after `at`, as (after, up to).
+    fn beyond(self, at: i64) -> (f64, i64) {
+        (at as f64, self.last * 3600 + 3599)
+    }
+}
+
+/// Which finished orders a raw count takes.
+#[derive(Clone, Copy)]
+enum Finished {
+    /// Every one created by `at`.
+    All,
+    /// Those the aggregates leave out: finished before they were created.
+    Early,
+    /// The slow ones of services whose rule is not kept (the finished
+    /// count of these comes from the aggregates).
+    SlowUnkept,
+    /// Those the aggregates count (whenever created), the slow ones only
+    /// for services whose rule is kept: what to take off past `at`.
+    Counted,
+}
+
+/// The counts kept per hour.
+#[derive(Clone, Copy)]
+enum Aggregate {
+    Created,
+    Finished,
+    Slow,
 }
 
 /// The rules' counts per group of one panel's orders.
@@ -394,6 +499,27 @@ struct Counts<K> {
     finished: HashMap<K, (i64, i64)>,
 }
 
+/// Takes counts off `from`, pair by pair.
+fn take<K: std::hash::Hash + Eq>(
+    from: &mut HashMap<K, (i64, i64)>,
+    counts: HashMap<K, (i64, i64)>,
+) {
+    for (k, (a, b)) in counts {
+        let e = from.entry(k).or_insert((0, 0));
+        e.0 -= a;
+        e.1 -= b;
+    }
+}
+
+/// Adds counts into `into`, pair by pair.
+fn add<K: std::hash::Hash + Eq>(into: &mut HashMap<K, (i64, i64)>, from: HashMap<K, (i64, i64)>) {
+    for (k, (a, b)) in from {
+        let e = into.entry(k).or_insert((0, 0));
+        e.0 += a;
+        e.1 += b;
+    }
+}
+
 impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
     fn of(
         conn: &ReadConn,
@@ -401,23 +527,71 @@ impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
         p: &ServiceHealthParams,
         from: f64,
         g: Grouping,
+        source: CountFrom,
     ) -> Result<Self> {
+        let mut in_window = HashMap::new();
+        let mut finished = HashMap::new();
+        let hours = match source {
+            CountFrom::Aggregates => Hours::of(from, p.at),
+            CountFrom::Orders => None,
+        };
+        match hours {
+            None => {
+                add(
+                    &mut in_window,
+                    Self::created(conn, panel_id, g, (from, p.at))?,
+                );
+                add(
+                    &mut finished,
+                    Self::finished(conn, panel_id, p, g, (from, p.at), Finished::All)?,
+                );
+            }
+            Some(hours) => {
+                let start = hours.start(from);
+                add(&mut in_window, Self::created(conn, panel_id, g, start)?);
+                add(
+                    &mut finished,
+                    Self::finished(conn, panel_id, p, g, start, Finished::All)?,
+                );
+                for what in [Aggregate::Created, Aggregate::Finished, Aggregate::Slow] {
+                    let counts = Self::aggregated(conn, panel_id, p, g, hours, what)?;
+                    add(
+                        match what {
+                            Aggregate::Created => &mut in_window,
+                            _ => &mut finished,
+                        },
+                        counts,
+                    );
+                }
+                let beyond = hours.beyond(p.at);
+                take(&mut in_window, Self::created(conn, panel_id, g, beyond)?);
+                take(
+                    &mut finished,
+                    Self::finished(conn, panel_id, p, g, beyond, Finished::Counted)?,
+                );
+                let counted = hours.counted(p.at);
+                add(
+                    &mut finished,
+                    Self::finished(conn, panel_id, p, g, counted, Finished::Early)?,
+                );
+                if any_rule_missing(conn, panel_id, p.slow_multiplier)? {
+                    let slow = Self::finished(conn, panel_id, p, g, counted, Finished::SlowUnkept)?;
+                    add(
+                        &mut finished,
+                        slow.into_iter().map(|(k, (_, s))| (k, (0, s))).collect(),
+                    );
+                }
+            }
+        }
+        in_window.retain(|_, c| c.0 > 0);
+        finished.retain(|_, c| c.0 > 0 || c.1 > 0);
         let (key, only) = g.sql();
-        let in_window = counts(
-            conn,
-            &format!(
-                "SELECT {key}, count(*), 0 FROM orders o INDEXED BY orders_created
-                 WHERE o.panel_id = ?1 AND o.created > ?2 AND o.created <= ?3 {only}
-                 GROUP BY 1"
-            ),
-            params![panel_id, from, p.at],
-        )?;
         // Stuck: open, opened more than `stuck_after` hours before now
         // (strictly), something left to deliver; over the whole cache.
         let stuck = counts(
             conn,
             &format!(
-                "SELECT {key}, count(*), 0 FROM orders o INDEXED BY orders_status
+                "SELECT {key}, count(*), 0 FROM orders o INDEXED BY orders_open
                  WHERE o.panel_id = ?1 AND o.status IN {}
                    AND o.created < ?2 AND o.created <= ?3 AND o.remains > 0 {only}
                  GROUP BY 1",
@@ -425,29 +599,122 @@ impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
             ),
             params![panel_id, p.at as f64 - p.stuck_after_h * 3600.0, p.at],
         )?;
-        // Finished in the window, and of those the slow: duration x amount >
-        // quantity x period x multiplier is "duration > quantity / speed x
-        // multiplier" without a division (exact at the limit). An order with
-        // no recorded finish time has a NULL finished_at and is in neither count.
-        let finished = counts(
-            conn,
-            &format!(
-                "SELECT {key}, count(*),
-                        COALESCE(sum((o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4), 0)
-                 FROM orders o
-                 LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
-                 WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3 AND o.created <= ?3
-                   AND o.status IN {} {only}
-                 GROUP BY 1",
-                sql_list(&FINISHED_ORDER_STATUSES)
-            ),
-            params![panel_id, from, p.at, p.slow_multiplier],
-        )?;
         Ok(Counts {
             in_window,
             stuck,
             finished,
         })
+    }
+
+    /// Orders created in (lo, hi], from the orders.
+    fn created(
+        conn: &ReadConn,
+        panel_id: i64,
+        g: Grouping,
+        (lo, hi): (f64, i64),
+    ) -> Result<HashMap<K, (i64, i64)>> {
+        let (key, only) = g.sql();
+        counts(
+            conn,
+            &format!(
+                "SELECT {key}, count(*), 0 FROM orders o INDEXED BY orders_created
+                 WHERE o.panel_id = ?1 AND o.created > ?2 AND o.created <= ?3 {only}
+                 GROUP BY 1"
+            ),
+            params![panel_id, lo, hi],
+        )
+    }
+
+    /// Finished orders with a finish time in (lo, hi], and of those the
+    /// slow, from the orders: duration x amount > quantity x period x
+    /// multiplier is "duration > quantity / speed x multiplier" without a
+    /// division (exact at the limit). An order with no recorded finish time
+    /// has a NULL finished_at and is in neither count.
+    fn finished(
+        conn: &ReadConn,
+        panel_id: i64,
+        p: &ServiceHealthParams,
+        g: Grouping,
+        (lo, hi): (f64, i64),
+        which: Finished,
+    ) -> Result<HashMap<K, (i64, i64)>> {
+        let (key, only) = g.sql();
+        const SLOW: &str = "(o.finished_at - o.created) * s.amount > o.quantity * s.per_s * ?4";
+        let by_at = "AND o.created <= ?5";
+        // The aggregates count an order whenever it was created.
+        let created_by = match which {
+            Finished::Counted => i64::MAX,
+            _ => p.at,
+        };
+        let (index, slow, which) = match which {
+            Finished::All => ("orders_finished", SLOW.to_owned(), by_at.to_owned()),
+            Finished::Early => (
+                "orders_finished_early",
+                SLOW.to_owned(),
+                format!("{by_at} AND o.finished_at IS NOT NULL AND o.finished_at < o.created"),
+            ),
+            Finished::SlowUnkept => (
+                "orders_finished",
+                SLOW.to_owned(),
+                format!("{by_at} AND o.finished_at >= o.created AND s.service_id IS NOT NULL AND NOT {RULE_KEPT}"),
+            ),
+            Finished::Counted => (
+                "orders_finished",
+                format!("CASE WHEN {RULE_KEPT} THEN {SLOW} END"),
+                format!("{by_at} AND o.finished_at >= o.created"),
+            ),
+        };
+        counts(
+            conn,
+            &format!(
+                "SELECT {key}, count(*), COALESCE(sum({slow}), 0)
+                 FROM orders o INDEXED BY {index}
+                 LEFT JOIN temp.report_speeds s ON s.panel_id = o.panel_id AND s.service_id = o.service_id
+                 WHERE o.panel_id = ?1 AND o.finished_at > ?2 AND o.finished_at <= ?3
+                   AND o.status IN {} {only} {which}
+                 GROUP BY 1",
+                sql_list(&FINISHED_ORDER_STATUSES)
+            ),
+            params![panel_id, lo, hi, p.slow_multiplier, created_by],
+        )
+    }
+
+    /// A count kept per hour, over the whole hours.
+    fn aggregated(
+        conn: &ReadConn,
+        panel_id: i64,
+        p: &ServiceHealthParams,
+        g: Grouping,
+        hours: Hours,
+        what: Aggregate,
+    ) -> Result<HashMap<K, (i64, i64)>> {
+        let (key, only) = g.agg_sql();
+        let query = match what {
+            Aggregate::Created => format!(
+                "SELECT {key}, sum(o.orders), 0 FROM agg_created o
+                 WHERE o.panel_id = ?1 AND o.hour BETWEEN ?2 AND ?3 {only}
+                 GROUP BY 1"
+            ),
+            Aggregate::Finished => format!(
+                "SELECT {key}, sum(o.finished), 0 FROM agg_finished o
+                 WHERE o.panel_id = ?1 AND o.hour BETWEEN ?2 AND ?3 {only}
+                 GROUP BY 1"
+            ),
+            Aggregate::Slow => format!(
+                "SELECT {key}, 0, sum(o.slow) FROM agg_slow o
+                 WHERE o.panel_id = ?1 AND o.multiplier = ?4 AND o.hour BETWEEN ?2 AND ?3 {only}
+                   AND {RULE_KEPT}
+                 GROUP BY 1"
+            ),
+        };
+        match what {
+            Aggregate::Slow => counts(
+                conn,
+                &query,
+                params![panel_id, hours.first, hours.last, p.slow_multiplier],
+            ),
+            _ => counts(conn, &query, params![panel_id, hours.first, hours.last]),
+        }
     }
 
     /// (orders in the window, stuck, finished in the window, slow) of a group.
@@ -476,13 +743,14 @@ fn panel_rows(
     panel: &PanelInfo,
     p: &ServiceHealthParams,
     from: f64,
+    source: CountFrom,
 ) -> Result<Vec<ServiceHealthRow>> {
     let services = covered_services(conn, panel, p)?;
     if services.is_empty() {
         return Ok(Vec::new());
     }
 
-    let counts: Counts<i64> = Counts::of(conn, panel.id, p, from, Grouping::Service)?;
+    let counts: Counts<i64> = Counts::of(conn, panel.id, p, from, Grouping::Service, source)?;
 
     Ok(services
         .into_iter()
@@ -571,6 +839,15 @@ pub fn service_health_by_provider(
     conn: &ReadConn,
     p: &ServiceHealthParams,
 ) -> Result<ProviderHealthReport> {
+    service_health_by_provider_from(conn, p, CountFrom::Aggregates)
+}
+
+/// [`service_health_by_provider`], its counts taken from `source`.
+pub fn service_health_by_provider_from(
+    conn: &ReadConn,
+    p: &ServiceHealthParams,
+    source: CountFrom,
+) -> Result<ProviderHealthReport> {
     let from = window_start(p.at, p.window_hours);
     begin_temp(conn)?;
     let mut rows = Vec::new();
@@ -578,7 +855,8 @@ pub fn service_health_by_provider(
         if covered_services(conn, &panel, p)?.is_empty() {
             continue;
         }
-        let counts: Counts<String> = Counts::of(conn, panel.id, p, from, Grouping::Provider)?;
+        let counts: Counts<String> =
+            Counts::of(conn, panel.id, p, from, Grouping::Provider, source)?;
         for provider in counts.keys() {
             let (orders_in_window, stuck, finished, slow) = counts.get(provider);
             let (slow_pct, score, status) =

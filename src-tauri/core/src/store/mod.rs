@@ -3,16 +3,19 @@
 //! - [`rows`]: the panels' rows (upserts, conversations, services, deletions);
 //! - [`cursors`]: where each resource's sync stands (`sync_state`);
 //! - [`retention`]: what ages out of the cache;
-//! - [`lookups`]: the engine's reads (open orders, tickets to fetch, ranges).
+//! - [`lookups`]: the engine's reads (open orders, tickets to fetch, ranges);
+//! - [`aggregates`]: the slow-check rules the hourly aggregates are kept for.
 //!
 //! Every write takes the transaction it runs in: the sync engine commits a
 //! page and its cursor together, so a crash loses nothing and duplicates nothing.
 
+mod aggregates;
 mod cursors;
 mod lookups;
 mod retention;
 mod rows;
 
+pub use aggregates::keep_slow_rules;
 pub use cursors::{load_state, save_state, SyncState};
 pub use lookups::{
     count_rows, ids_created_between, ids_with_status, nth_created, open_order_ids,

@@ -108,6 +108,7 @@ impl PanelSync {
         .await?;
         self.refresh_open_orders(&mut progress).await?;
         self.record_currency().await?;
+        self.keep_slow_rules().await?;
         backfill?;
         Ok(progress.fetched)
     }
@@ -200,6 +201,20 @@ impl PanelSync {
                     Some(c) => panels::set_currency(&w.local, panel_id, &c),
                     None => Ok(()),
                 }
+            })
+            .await
+    }
+
+    /// The slow-check rules of the hourly aggregates, after the orders or
+    /// the services moved (see [`store::keep_slow_rules`]).
+    pub(super) async fn keep_slow_rules(&self) -> Result<()> {
+        let panel_id = self.panel.id;
+        self.inner
+            .writer
+            .run(move |w| {
+                let tx = w.cache.begin()?;
+                store::keep_slow_rules(&tx, &w.local, panel_id)?;
+                tx.commit()
             })
             .await
     }
@@ -441,6 +456,7 @@ impl PanelSync {
                 crate::db::ensure_configured(&w.local, &w.cache, panel_id)?;
                 let tx = w.cache.begin()?;
                 store::replace_services(&tx, panel_id, &services, now())?;
+                store::keep_slow_rules(&tx, &w.local, panel_id)?;
                 let mut state = store::load_state(&tx, panel_id, "services")?;
                 state.last_fetched = Some(now());
                 store::save_state(&tx, panel_id, "services", &state)?;

@@ -1,0 +1,356 @@
+//! The hourly aggregates are exact: service health computed from them
+//! equals the same report computed from the orders alone, on random caches
+//! moved by random writes (inserts, status and finish changes, services and
+//! providers changed, deletions, a service renamed to another speed), at
+//! random windows, "now"s and multipliers. The aggregate tables themselves
+//! are compared with a recount of the orders after every batch of writes.
+
+use paneldesk_core::db::{Db, ReadConn};
+use paneldesk_core::paths::DataDir;
+use paneldesk_core::reports::{self, CountFrom, ServiceHealthParams};
+use paneldesk_core::store;
+use rusqlite::params;
+
+const DAY: i64 = 86_400;
+const T0: i64 = 1_700_000_000 - 6 * DAY;
+
+/// A small deterministic generator (splitmix64): a failing seed replays.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: i64) -> i64 {
+        (self.next() % n as u64) as i64
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as i64) as usize]
+    }
+    fn chance(&mut self, percent: i64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const STATUSES: &[&str] = &[
+    "pending",
+    "in_progress",
+    "processing",
+    "awaiting",
+    "completed",
+    "completed",
+    "completed",
+    "partial",
+    "canceled",
+    "error",
+];
+const PROVIDERS: &[Option<&str>] = &[Some("a.example"), Some("b.example"), None];
+/// Service ids of the orders: 105 is in no catalogue, None is no service.
+const SERVICES: &[Option<i64>] = &[Some(101), Some(102), Some(103), Some(104), Some(105), None];
+
+fn random_order(
+    rng: &mut Rng,
+    panel: i64,
+    id: i64,
+) -> (
+    i64,
+    i64,
+    Option<i64>,
+    Option<&'static str>,
+    &'static str,
+    i64,
+    i64,
+    Option<i64>,
+) {
+    let created = T0 + rng.below(6 * DAY);
+    let status = *rng.pick(STATUSES);
+    let finished = match status {
+        "completed" | "partial" | "canceled" => {
+            if rng.chance(5) {
+                None // first seen finished, with no finish time
+            } else if rng.chance(3) {
+                Some(created - 1 - rng.below(3_600)) // a panel's clock before its creation
+            } else {
+                Some(created + rng.below(2 * DAY))
+            }
+        }
+        _ => None,
+    };
+    let quantity = 100 + rng.below(20_000);
+    (
+        panel,
+        id,
+        *rng.pick(SERVICES),
+        *rng.pick(PROVIDERS),
+        status,
+        created,
+        quantity,
+        finished,
+    )
+}
+
+fn insert(conn: &ReadConn, rng: &mut Rng, panel: i64, id: i64) {
+    let (panel, id, service, provider, status, created, quantity, finished) =
+        random_order(rng, panel, id);
+    let remains = if rng.chance(20) {
+        0
+    } else {
+        rng.below(quantity)
+    };
+    let name = match service {
+        Some(105) => "Retired [100/Min]",
+        _ => "as ordered",
+    };
+    // The sync's upsert: a row seen again is updated in place.
+    conn.execute(
+        "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_id, service_name,
+            status, provider, created, finished_at, synced_at)
+         VALUES (?1, ?2, 'u', 'https://x', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)
+         ON CONFLICT (panel_id, id) DO UPDATE SET quantity = excluded.quantity, remains = excluded.remains,
+            service_id = excluded.service_id, status = excluded.status, provider = excluded.provider,
+            created = excluded.created, finished_at = excluded.finished_at",
+        params![panel, id, quantity, remains, service, name, status, provider, created, finished],
+    )
+    .unwrap();
+}
+
+/// Random writes of every kind the cache sees.
+fn move_orders(conn: &ReadConn, rng: &mut Rng, panel: i64, ids: i64, n: usize) {
+    for _ in 0..n {
+        let id = 1 + rng.below(ids);
+        match rng.below(7) {
+            0 => insert(conn, rng, panel, id),
+            1 => {
+                // Delivered now.
+                let status = *rng.pick(&["completed", "partial"]);
+                conn.execute(
+                    "UPDATE orders SET status = ?3, remains = 0,
+                        finished_at = coalesce(finished_at, created + ?4)
+                     WHERE panel_id = ?1 AND id = ?2",
+                    params![panel, id, status, rng.below(DAY)],
+                )
+                .unwrap();
+            }
+            2 => {
+                // Canceled or refunded after it finished: the finish time stays.
+                conn.execute(
+                    "UPDATE orders SET status = 'canceled' WHERE panel_id = ?1 AND id = ?2",
+                    params![panel, id],
+                )
+                .unwrap();
+            }
+            3 => {
+                conn.execute(
+                    "UPDATE orders SET provider = ?3 WHERE panel_id = ?1 AND id = ?2",
+                    params![panel, id, *rng.pick(PROVIDERS)],
+                )
+                .unwrap();
+            }
+            4 => {
+                conn.execute(
+                    "UPDATE orders SET service_id = ?3, quantity = ?4 WHERE panel_id = ?1 AND id = ?2",
+                    params![panel, id, *rng.pick(SERVICES), 100 + rng.below(20_000)],
+                )
+                .unwrap();
+            }
+            5 => {
+                conn.execute(
+                    "DELETE FROM orders WHERE panel_id = ?1 AND id = ?2",
+                    params![panel, id],
+                )
+                .unwrap();
+            }
+            _ => {
+                // Written again unchanged, as every sync pass does.
+                conn.execute(
+                    "UPDATE orders SET status = status, created = created, synced_at = synced_at + 1
+                     WHERE panel_id = ?1 AND id = ?2",
+                    params![panel, id],
+                )
+                .unwrap();
+            }
+        }
+    }
+}
+
+fn keep_rules(db: &Db, panels: &[i64]) {
+    let mut cache = db.cache().unwrap();
+    let local = db.local().unwrap();
+    let tx = cache.begin().unwrap();
+    for &p in panels {
+        store::keep_slow_rules(&tx, &local, p).unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+/// The aggregate tables hold what a recount of the orders gives.
+fn assert_tables_recount(conn: &ReadConn, seed: u64) {
+    for (what, kept, recount) in [
+        (
+            "agg_created",
+            "SELECT panel_id, hour, service_id, provider, orders FROM agg_created WHERE orders <> 0",
+            "SELECT panel_id, created / 3600, coalesce(service_id, -1), coalesce(provider, ''), count(*)
+             FROM orders GROUP BY 1, 2, 3, 4",
+        ),
+        (
+            "agg_finished",
+            "SELECT panel_id, hour, service_id, provider, finished FROM agg_finished WHERE finished <> 0",
+            "SELECT panel_id, finished_at / 3600, coalesce(service_id, -1), coalesce(provider, ''), count(*)
+             FROM orders WHERE status IN ('completed', 'partial') AND finished_at >= created
+             GROUP BY 1, 2, 3, 4",
+        ),
+        (
+            "agg_slow",
+            "SELECT panel_id, multiplier, hour, service_id, provider, slow FROM agg_slow WHERE slow <> 0",
+            "SELECT o.panel_id, r.multiplier, o.finished_at / 3600, o.service_id, coalesce(o.provider, ''), count(*)
+             FROM orders o JOIN agg_slow_rules r ON r.panel_id = o.panel_id AND r.service_id = o.service_id
+             WHERE o.status IN ('completed', 'partial') AND o.finished_at >= o.created
+               AND (o.finished_at - o.created) * r.amount > o.quantity * r.per_s * r.multiplier
+             GROUP BY 1, 2, 3, 4, 5",
+        ),
+    ] {
+        let differ: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM ({kept} EXCEPT {recount}))
+                          + (SELECT count(*) FROM ({recount} EXCEPT {kept}))"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(differ, 0, "seed {seed}: {what} differs from a recount of the orders");
+    }
+}
+
+/// Service health from the aggregates equals it from the orders, at many
+/// random windows.
+fn assert_reports_equal(conn: &ReadConn, rng: &mut Rng, seed: u64) {
+    let mut with_orders = 0;
+    for _ in 0..30 {
+        let mut at = T0 + rng.below(7 * DAY);
+        match rng.below(4) {
+            0 => at -= at.rem_euclid(3_600),     // on an hour
+            1 => at -= at.rem_euclid(3_600) + 1, // a second before one
+            _ => {}
+        }
+        let mut p = ServiceHealthParams::new(at);
+        p.window_hours = match rng.below(8) {
+            0 => 0.5,
+            1 => 1.0,
+            2 => 1.5,
+            3 => 2.0,
+            4 => 24.0,
+            5 => 72.0,
+            6 => (rng.below(1_000) + 1) as f64 / 7.0,
+            _ => 200.0,
+        };
+        p.slow_multiplier = *rng.pick(&[2.0, 3.5, 1.25]);
+        p.stuck_after_h = *rng.pick(&[0.0, 6.0, 12.0]);
+        p.min_orders = rng.below(6);
+        p.panel = *rng.pick(&[None, Some(1), Some(2)]);
+        let case = format!(
+            "seed {seed}, at {at}, {} h, multiplier {}, panel {:?}",
+            p.window_hours, p.slow_multiplier, p.panel
+        );
+        let from_orders = reports::service_health_from(conn, &p, CountFrom::Orders).unwrap();
+        if from_orders
+            .services
+            .iter()
+            .any(|r| r.orders_in_window > 0 && r.finished_in_window > 0 && r.slow > 0)
+        {
+            with_orders += 1;
+        }
+        assert_eq!(
+            reports::service_health_from(conn, &p, CountFrom::Aggregates).unwrap(),
+            from_orders,
+            "{case}"
+        );
+        assert_eq!(
+            reports::service_health_by_provider_from(conn, &p, CountFrom::Aggregates).unwrap(),
+            reports::service_health_by_provider_from(conn, &p, CountFrom::Orders).unwrap(),
+            "{case}: by provider"
+        );
+    }
+    assert!(
+        with_orders >= 15,
+        "seed {seed}: only {with_orders} of 30 windows held slow orders"
+    );
+}
+
+#[test]
+fn service_health_from_the_hourly_aggregates_equals_it_from_the_orders() {
+    for seed in [1_u64, 2, 3, 4] {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+        let conn = db.read().unwrap();
+        let mut rng = Rng(seed);
+        for (name, currency) in [("Main", "USD"), ("Second", "EUR")] {
+            conn.execute(
+                "INSERT INTO local.panels (name, base_url, created_at, currency) VALUES (?1, ?2, 0, ?3)",
+                params![name, format!("https://{name}.example/adminapi/v2"), currency],
+            )
+            .unwrap();
+        }
+        for (panel, id, name) in [
+            (1, 101, "Likes [Speed: 5-10K/Day]"),
+            (1, 102, "Views 1M/Day"),
+            (1, 103, "Followers Speed: 500/Hour"),
+            (1, 104, "No speed here"),
+            (2, 101, "Likes 2K/Day"),
+            (2, 103, "Followers [50/Min]"),
+        ] {
+            conn.execute(
+                "INSERT INTO services (panel_id, id, name, synced_at) VALUES (?1, ?2, ?3, 0)",
+                params![panel, id, name],
+            )
+            .unwrap();
+        }
+        // A profile's multiplier is kept beside the default.
+        conn.execute(
+            "INSERT INTO local.service_health_profiles (name, slow_multiplier, created_at) VALUES ('Fast', 3.5, 0)",
+            [],
+        )
+        .unwrap();
+        const IDS: i64 = 1_500;
+        // Half the orders counted by the first rules' pass, half by the triggers.
+        for panel in [1, 2] {
+            for id in 1..=IDS / 2 {
+                insert(&conn, &mut rng, panel, id);
+            }
+        }
+        keep_rules(&db, &[1, 2]);
+        let rules: i64 = conn
+            .query_row("SELECT count(*) FROM agg_slow_rules", [], |r| r.get(0))
+            .unwrap();
+        // Panel 1: 101, 102, 103, 105 (from its orders' name); panel 2: 101,
+        // 103, 105; each at the default and the profile's multiplier.
+        assert_eq!(rules, 14, "seed {seed}: the rules kept");
+        for panel in [1, 2] {
+            for id in IDS / 2 + 1..=IDS {
+                insert(&conn, &mut rng, panel, id);
+            }
+            move_orders(&conn, &mut rng, panel, IDS, 800);
+        }
+        assert_tables_recount(&conn, seed);
+        assert_reports_equal(&conn, &mut rng, seed);
+
+        // A service renamed to another speed: until the rules are kept
+        // again, the report counts it from the orders; after, from its new rule.
+        conn.execute(
+            "UPDATE services SET name = 'Followers Speed: 800/Hour' WHERE panel_id = 1 AND id = 103",
+            [],
+        )
+        .unwrap();
+        move_orders(&conn, &mut rng, 1, IDS, 300);
+        assert_reports_equal(&conn, &mut rng, seed);
+        keep_rules(&db, &[1, 2]);
+        move_orders(&conn, &mut rng, 2, IDS, 300);
+        assert_tables_recount(&conn, seed);
+        assert_reports_equal(&conn, &mut rng, seed);
+    }
+}
