@@ -1,19 +1,24 @@
--- Service health's counts per hour, kept exact by triggers on every insert,
+-- Counts of orders per hour, kept exact by triggers on every insert,
 -- change and delete of an order (the sync's upserts, retention, the verify
--- pass, a panel's removal), so the report reads a few rows per service and
--- hour instead of walking every order of the window. The partial hours at
--- a window's two ends are read from the orders themselves.
+-- pass, a panel's removal), so service health and the Orders screen's
+-- counts read a few rows per hour instead of walking every order. The
+-- partial hours at a range's ends are read from the orders themselves.
 --
--- A missing service is -1 and a missing provider '' (keys cannot be NULL).
+-- A missing service is -1, a missing provider, mode or source '' (keys
+-- cannot be NULL; the filters never ask for an empty value).
 
--- Orders created in each hour.
-CREATE TABLE agg_created (
+-- Orders created in each hour, by every filter of the Orders screen but
+-- the free text.
+CREATE TABLE agg_orders (
     panel_id   INTEGER NOT NULL,
     hour       INTEGER NOT NULL,   -- created / 3600
     service_id INTEGER NOT NULL,
     provider   TEXT    NOT NULL,
+    status     TEXT    NOT NULL,
+    mode       TEXT    NOT NULL,
+    source     TEXT    NOT NULL,   -- creation_type
     orders     INTEGER NOT NULL,
-    PRIMARY KEY (panel_id, hour, service_id, provider)
+    PRIMARY KEY (panel_id, hour, service_id, provider, status, mode, source)
 ) STRICT, WITHOUT ROWID;
 
 -- Finished orders (completed or partial, with a finish time no earlier
@@ -67,12 +72,17 @@ CREATE INDEX orders_finished ON orders (panel_id, finished_at, status, created, 
 
 -- Stuck orders are counted over the whole cache; the open ones are few, so
 -- a covering index over them alone answers the count.
+
+-- Sorting the Orders screen by charge pages through this index.
+CREATE INDEX orders_charge ON orders (panel_id, charge, id);
+
 CREATE INDEX orders_open ON orders (panel_id, created, status, remains, service_id, provider)
     WHERE status IN ('pending', 'in_progress', 'processing', 'awaiting');
 
 CREATE TRIGGER orders_agg_insert AFTER INSERT ON orders BEGIN
-    INSERT INTO agg_created VALUES (NEW.panel_id, NEW.created / 3600,
-        coalesce(NEW.service_id, -1), coalesce(NEW.provider, ''), 1)
+    INSERT INTO agg_orders VALUES (NEW.panel_id, NEW.created / 3600,
+        coalesce(NEW.service_id, -1), coalesce(NEW.provider, ''), NEW.status,
+        coalesce(NEW.mode, ''), coalesce(NEW.creation_type, ''), 1)
         ON CONFLICT DO UPDATE SET orders = orders + 1;
     INSERT INTO agg_finished SELECT NEW.panel_id, NEW.finished_at / 3600,
         coalesce(NEW.service_id, -1), coalesce(NEW.provider, ''), 1
@@ -88,9 +98,11 @@ CREATE TRIGGER orders_agg_insert AFTER INSERT ON orders BEGIN
 END;
 
 CREATE TRIGGER orders_agg_delete AFTER DELETE ON orders BEGIN
-    UPDATE agg_created SET orders = orders - 1
+    UPDATE agg_orders SET orders = orders - 1
         WHERE panel_id = OLD.panel_id AND hour = OLD.created / 3600
-          AND service_id = coalesce(OLD.service_id, -1) AND provider = coalesce(OLD.provider, '');
+          AND service_id = coalesce(OLD.service_id, -1) AND provider = coalesce(OLD.provider, '')
+          AND status = OLD.status AND mode = coalesce(OLD.mode, '')
+          AND source = coalesce(OLD.creation_type, '');
     UPDATE agg_finished SET finished = finished - 1
         WHERE OLD.status IN ('completed', 'partial') AND OLD.finished_at >= OLD.created
           AND panel_id = OLD.panel_id AND hour = OLD.finished_at / 3600
@@ -107,15 +119,18 @@ END;
 
 -- A change is the old row taken out and the new one put in; only a change
 -- to a counted column costs anything (the sync rewrites unchanged rows).
-CREATE TRIGGER orders_agg_update AFTER UPDATE OF created, service_id, provider, status, finished_at, quantity
-ON orders
+CREATE TRIGGER orders_agg_update
+AFTER UPDATE OF created, service_id, provider, status, mode, creation_type, finished_at, quantity ON orders
 WHEN OLD.created IS NOT NEW.created OR OLD.service_id IS NOT NEW.service_id
   OR OLD.provider IS NOT NEW.provider OR OLD.status IS NOT NEW.status
+  OR OLD.mode IS NOT NEW.mode OR OLD.creation_type IS NOT NEW.creation_type
   OR OLD.finished_at IS NOT NEW.finished_at OR OLD.quantity IS NOT NEW.quantity
 BEGIN
-    UPDATE agg_created SET orders = orders - 1
+    UPDATE agg_orders SET orders = orders - 1
         WHERE panel_id = OLD.panel_id AND hour = OLD.created / 3600
-          AND service_id = coalesce(OLD.service_id, -1) AND provider = coalesce(OLD.provider, '');
+          AND service_id = coalesce(OLD.service_id, -1) AND provider = coalesce(OLD.provider, '')
+          AND status = OLD.status AND mode = coalesce(OLD.mode, '')
+          AND source = coalesce(OLD.creation_type, '');
     UPDATE agg_finished SET finished = finished - 1
         WHERE OLD.status IN ('completed', 'partial') AND OLD.finished_at >= OLD.created
           AND panel_id = OLD.panel_id AND hour = OLD.finished_at / 3600
@@ -128,8 +143,9 @@ BEGIN
               SELECT r.multiplier FROM agg_slow_rules r
               WHERE r.panel_id = OLD.panel_id AND r.service_id = OLD.service_id
                 AND (OLD.finished_at - OLD.created) * r.amount > OLD.quantity * r.per_s * r.multiplier);
-    INSERT INTO agg_created VALUES (NEW.panel_id, NEW.created / 3600,
-        coalesce(NEW.service_id, -1), coalesce(NEW.provider, ''), 1)
+    INSERT INTO agg_orders VALUES (NEW.panel_id, NEW.created / 3600,
+        coalesce(NEW.service_id, -1), coalesce(NEW.provider, ''), NEW.status,
+        coalesce(NEW.mode, ''), coalesce(NEW.creation_type, ''), 1)
         ON CONFLICT DO UPDATE SET orders = orders + 1;
     INSERT INTO agg_finished SELECT NEW.panel_id, NEW.finished_at / 3600,
         coalesce(NEW.service_id, -1), coalesce(NEW.provider, ''), 1
@@ -145,9 +161,10 @@ BEGIN
 END;
 
 -- The existing orders, counted once.
-INSERT INTO agg_created
-    SELECT panel_id, created / 3600, coalesce(service_id, -1), coalesce(provider, ''), count(*)
-    FROM orders GROUP BY 1, 2, 3, 4;
+INSERT INTO agg_orders
+    SELECT panel_id, created / 3600, coalesce(service_id, -1), coalesce(provider, ''), status,
+           coalesce(mode, ''), coalesce(creation_type, ''), count(*)
+    FROM orders GROUP BY 1, 2, 3, 4, 5, 6, 7;
 INSERT INTO agg_finished
     SELECT panel_id, finished_at / 3600, coalesce(service_id, -1), coalesce(provider, ''), count(*)
     FROM orders WHERE status IN ('completed', 'partial') AND finished_at >= created

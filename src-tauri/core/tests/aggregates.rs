@@ -1,10 +1,12 @@
 //! The hourly aggregates are exact: service health computed from them
-//! equals the same report computed from the orders alone, on random caches
+//! equals the same report computed from the orders alone, and so does the
+//! Orders screen's count of any filter, on random caches
 //! moved by random writes (inserts, status and finish changes, services and
 //! providers changed, deletions, a service renamed to another speed), at
 //! random windows, "now"s and multipliers. The aggregate tables themselves
 //! are compared with a recount of the orders after every batch of writes.
 
+use paneldesk_core::browse::{Filter, OrderFilter};
 use paneldesk_core::db::{Db, ReadConn};
 use paneldesk_core::paths::DataDir;
 use paneldesk_core::reports::{self, CountFrom, ServiceHealthParams};
@@ -108,12 +110,26 @@ fn insert(conn: &ReadConn, rng: &mut Rng, panel: i64, id: i64) {
     // The sync's upsert: a row seen again is updated in place.
     conn.execute(
         "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_id, service_name,
-            status, provider, created, finished_at, synced_at)
-         VALUES (?1, ?2, 'u', 'https://x', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)
+            status, provider, created, finished_at, mode, creation_type, synced_at)
+         VALUES (?1, ?2, 'u', 'https://x', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0)
          ON CONFLICT (panel_id, id) DO UPDATE SET quantity = excluded.quantity, remains = excluded.remains,
             service_id = excluded.service_id, status = excluded.status, provider = excluded.provider,
-            created = excluded.created, finished_at = excluded.finished_at",
-        params![panel, id, quantity, remains, service, name, status, provider, created, finished],
+            created = excluded.created, finished_at = excluded.finished_at, mode = excluded.mode,
+            creation_type = excluded.creation_type",
+        params![
+            panel,
+            id,
+            quantity,
+            remains,
+            service,
+            name,
+            status,
+            provider,
+            created,
+            finished,
+            *rng.pick(&[Some("auto"), Some("manual"), None]),
+            *rng.pick(&[Some("api"), Some("web"), None])
+        ],
     )
     .unwrap();
 }
@@ -191,10 +207,12 @@ fn keep_rules(db: &Db, panels: &[i64]) {
 fn assert_tables_recount(conn: &ReadConn, seed: u64) {
     for (what, kept, recount) in [
         (
-            "agg_created",
-            "SELECT panel_id, hour, service_id, provider, orders FROM agg_created WHERE orders <> 0",
-            "SELECT panel_id, created / 3600, coalesce(service_id, -1), coalesce(provider, ''), count(*)
-             FROM orders GROUP BY 1, 2, 3, 4",
+            "agg_orders",
+            "SELECT panel_id, hour, service_id, provider, status, mode, source, orders
+             FROM agg_orders WHERE orders <> 0",
+            "SELECT panel_id, created / 3600, coalesce(service_id, -1), coalesce(provider, ''), status,
+                    coalesce(mode, ''), coalesce(creation_type, ''), count(*)
+             FROM orders GROUP BY 1, 2, 3, 4, 5, 6, 7",
         ),
         (
             "agg_finished",
@@ -282,8 +300,68 @@ fn assert_reports_equal(conn: &ReadConn, rng: &mut Rng, seed: u64) {
     );
 }
 
+/// The Orders screen's count of a random filter (from the hourly counts
+/// and the range's partial hours) equals a count of the orders.
+fn assert_counts_equal(conn: &ReadConn, rng: &mut Rng, seed: u64) {
+    for _ in 0..40 {
+        let mut f = OrderFilter {
+            panel_id: *rng.pick(&[None, Some(1), Some(2)]),
+            status: rng
+                .pick(&[None, Some("completed"), Some("pending"), Some("canceled")])
+                .map(str::to_owned),
+            mode: rng
+                .pick(&[None, Some("auto"), Some("manual")])
+                .map(str::to_owned),
+            source: rng
+                .pick(&[None, Some("api"), Some("web")])
+                .map(str::to_owned),
+            service_id: *rng.pick(&[None, Some(101), Some(105)]),
+            provider: rng.pick(&[None, Some("a.example")]).map(|p| p.to_string()),
+            ..OrderFilter::default()
+        };
+        let mut edge = || {
+            let t = T0 + rng.below(7 * DAY);
+            match rng.below(3) {
+                0 => t - t.rem_euclid(3_600),
+                1 => t - t.rem_euclid(3_600) + 1,
+                _ => t,
+            }
+        };
+        let (a, b) = (edge(), edge());
+        f.created_from = rng.chance(70).then_some(a.min(b));
+        f.created_to = rng.chance(70).then_some(a.max(b) + rng.below(3) * 1_800);
+        let mut sql = "SELECT count(*) FROM orders WHERE (?1 IS NULL OR panel_id = ?1)
+            AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR mode = ?3) AND (?4 IS NULL OR creation_type = ?4)
+            AND (?5 IS NULL OR service_id = ?5) AND (?6 IS NULL OR provider = ?6)
+            AND (?7 IS NULL OR created >= ?7) AND (?8 IS NULL OR created < ?8)"
+            .to_owned();
+        sql.push_str(" AND panel_id IN (1, 2)");
+        let expected: i64 = conn
+            .query_row(
+                &sql,
+                params![
+                    f.panel_id,
+                    f.status,
+                    f.mode,
+                    f.source,
+                    f.service_id,
+                    f.provider,
+                    f.created_from,
+                    f.created_to
+                ],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            f.count(conn).unwrap(),
+            expected as u64,
+            "seed {seed}: {f:?}"
+        );
+    }
+}
+
 #[test]
-fn service_health_from_the_hourly_aggregates_equals_it_from_the_orders() {
+fn service_health_and_order_counts_from_the_hourly_aggregates_equal_them_from_the_orders() {
     for seed in [1_u64, 2, 3, 4] {
         let tmp = tempfile::tempdir().unwrap();
         let db = Db::open(&DataDir::new(tmp.path())).unwrap();
@@ -338,6 +416,7 @@ fn service_health_from_the_hourly_aggregates_equals_it_from_the_orders() {
         }
         assert_tables_recount(&conn, seed);
         assert_reports_equal(&conn, &mut rng, seed);
+        assert_counts_equal(&conn, &mut rng, seed);
 
         // A service renamed to another speed: until the rules are kept
         // again, the report counts it from the orders; after, from its new rule.

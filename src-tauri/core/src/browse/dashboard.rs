@@ -66,12 +66,12 @@ pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
         };
         panels_out.push(PanelTotals {
             panel_id: p.id,
-            orders: count("SELECT count(*) FROM orders WHERE panel_id = ?1")?,
+            // From the hourly counts (cache migration 0006): a count(*) walks
+            // every order, each page decrypted.
+            orders: count("SELECT coalesce(sum(orders), 0) FROM agg_orders WHERE panel_id = ?1")?,
             open_orders: count(&format!(
-                "SELECT count(*) FROM orders WHERE panel_id = ?1 AND status IN ({})",
-                crate::model::OPEN_ORDER_STATUSES
-                    .map(|st| format!("'{st}'"))
-                    .join(", ")
+                "SELECT coalesce(sum(orders), 0) FROM agg_orders WHERE panel_id = ?1 AND status IN {}",
+                crate::model::sql_list(&crate::model::OPEN_ORDER_STATUSES)
             ))?,
             tickets: count("SELECT count(*) FROM tickets WHERE panel_id = ?1")?,
             open_tickets: count(

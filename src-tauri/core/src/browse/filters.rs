@@ -135,6 +135,73 @@ impl Filter for OrderFilter {
         }
         Ok(w)
     }
+
+    /// Counted from the hourly aggregates (cache migration 0006) when only
+    /// their columns are filtered: the whole hours of the created range are
+    /// summed there, its partial hours at both ends counted from the orders.
+    /// A count over 1,000,000 orders walked them all (0.4 to 1.5 s encrypted).
+    /// Free text and a user's orders are counted from the orders.
+    fn count(&self, cache: &ReadConn) -> Result<u64> {
+        let from_orders = |f: &OrderFilter| -> Result<u64> {
+            let w = f.conditions(cache)?;
+            super::count(cache, Self::TABLE, &super::panel_ids(cache, f.panel())?, &w)
+        };
+        let typed = |v: &Option<String>| v.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if typed(&self.text) || typed(&self.user) {
+            return from_orders(self);
+        }
+        // The whole hours: from the first starting at or after `created_from`
+        // to the last ending by `created_to` (exclusive).
+        let first = self.created_from.map(|f| (f + 3599).div_euclid(3600));
+        let last = self.created_to.map(|t| t.div_euclid(3600) - 1);
+        if let (Some(f), Some(l)) = (first, last) {
+            if f > l {
+                return from_orders(self);
+            }
+        }
+        let mut total = 0;
+        if let (Some(from), Some(f)) = (self.created_from, first) {
+            if from < f * 3600 {
+                total += from_orders(&OrderFilter {
+                    created_to: Some(f * 3600),
+                    ..self.clone()
+                })?;
+            }
+        }
+        if let (Some(to), Some(l)) = (self.created_to, last) {
+            if (l + 1) * 3600 < to {
+                total += from_orders(&OrderFilter {
+                    created_from: Some((l + 1) * 3600),
+                    ..self.clone()
+                })?;
+            }
+        }
+        let mut w = Where::default();
+        w.eq_text("status", &self.status);
+        w.eq_text("mode", &self.mode);
+        w.eq_text("source", &self.source);
+        w.eq_int("service_id", self.service_id);
+        w.eq_text("provider", &self.provider);
+        if let Some(f) = first {
+            w.add("hour >= ?", [Value::Integer(f)]);
+        }
+        if let Some(l) = last {
+            w.add("hour <= ?", [Value::Integer(l)]);
+        }
+        for panel in super::panel_ids(cache, self.panel())? {
+            let mut params = vec![Value::Integer(panel)];
+            params.extend(w.params.iter().cloned());
+            let n: i64 = cache
+                .prepare_cached(&format!(
+                    "SELECT coalesce(sum(orders), 0) FROM agg_orders WHERE panel_id = ?{}",
+                    w.sql()
+                ))
+                .and_then(|mut st| st.query_row(rusqlite::params_from_iter(params), |r| r.get(0)))
+                .map_err(CacheConn::err)?;
+            total += n as u64;
+        }
+        Ok(total)
+    }
 }
 
 /// True when some panel has a customer of exactly this name.
@@ -577,14 +644,21 @@ pub fn facets(cache: &ReadConn) -> Result<Facets> {
         .map_err(CacheConn::err)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(CacheConn::err)?;
-    // Mode, source and provider have no index: one pass over the orders
-    // reads the three (a few values each) instead of three passes.
-    type Combo = (Option<String>, Option<String>, Option<String>);
+    // The orders' statuses, modes, sources and providers from their hourly
+    // counts (a few thousand rows), not from the orders (a pass over all).
+    type Combo = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let mut st = cache
-        .prepare_cached("SELECT DISTINCT mode, creation_type, provider FROM orders")
+        .prepare_cached(
+            "SELECT DISTINCT mode, source, provider, status FROM agg_orders WHERE orders > 0",
+        )
         .map_err(CacheConn::err)?;
     let combos = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .map_err(CacheConn::err)?
         .collect::<rusqlite::Result<Vec<Combo>>>()
         .map_err(CacheConn::err)?;
@@ -597,7 +671,7 @@ pub fn facets(cache: &ReadConn) -> Result<Facets> {
             .collect()
     };
     Ok(Facets {
-        order_statuses: distinct(cache, "orders", "status")?,
+        order_statuses: set(|c| &c.3),
         modes: set(|c| &c.0),
         sources: set(|c| &c.1),
         providers: set(|c| &c.2),

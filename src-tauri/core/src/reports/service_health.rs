@@ -691,7 +691,7 @@ impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
         let (key, only) = g.agg_sql();
         let query = match what {
             Aggregate::Created => format!(
-                "SELECT {key}, sum(o.orders), 0 FROM agg_created o
+                "SELECT {key}, sum(o.orders), 0 FROM agg_orders o
                  WHERE o.panel_id = ?1 AND o.hour BETWEEN ?2 AND ?3 {only}
                  GROUP BY 1"
             ),
