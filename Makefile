@@ -28,7 +28,7 @@ SYSTEM_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev \
 	xvfb xauth dbus-x11 at-spi2-core webkit2gtk-driver gnome-keyring libsecret-tools sqlite3 \
 	python3-dbusmock python3-pip curl
 
-.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e deps-deny bindings bench-start fmt bundle-deb updater-artifacts
+.PHONY: help run test check build ui-build deps deps-system deps-ui deps-e2e deps-deny bindings bench bench-start fmt bundle-deb updater-artifacts
 
 help:
 	@echo "make run    build and start Paneldesk (under Xvfb when there is no display)"
@@ -36,6 +36,7 @@ help:
 	@echo "make check  the static checks alone"
 	@echo "make bindings  regenerate ui/src/lib/backend/bindings.ts from the Rust commands"
 	@echo "make bundle-deb  a release .deb; make updater-artifacts  the same, signed for the updater"
+	@echo "make bench  every benchmark in release, its tables into docs/benchmarks.md and docs/benchmarks.json"
 
 deps: deps-ui
 
@@ -118,8 +119,29 @@ test: check build deps-e2e
 	  APP_FEATURES="$(APP_FEATURES)" tests/run-all
 
 # Start to an interactive dashboard, and memory, with 1,000,000 cached orders (prints figures).
+# Every benchmark, in release, at PANELDESK_BENCH_ORDERS_PER_DAY (default
+# 100,000: a big panel's density): ingest, the full sync beside its floor,
+# the rate-limited sync, every report and console read (cold and warm), and
+# the app's start and memory. Each bench appends its figures (JSON lines) to
+# BENCH_FIGURES; the last step writes them into docs/benchmarks.md's
+# generated section and docs/benchmarks.json. The cache the reports and
+# browse benches read is filled once, in BENCH_DATA. Cold runs drop the OS
+# page cache, which needs root; without it they are left out.
+BENCH_FIGURES := $(CARGO_TARGET_DIR)/bench-figures.jsonl
+BENCH_DATA := $(CARGO_TARGET_DIR)/bench-data
+bench: deps-system deps-ui
+	cargo build --release -p paneldesk-cli
+	rm -rf $(BENCH_FIGURES) $(BENCH_DATA)
+	PANELDESK_BENCH_JSON=$(BENCH_FIGURES) PANELDESK_BENCH_DATA=$(BENCH_DATA) \
+	  PANELDESK_BENCH_CLI=$(CARGO_TARGET_DIR)/release/paneldesk-cli \
+	  cargo bench -p paneldesk-core --bench reports --bench browse --bench sync
+	rm -rf $(BENCH_DATA)
+	$(MAKE) bench-start PANELDESK_BENCH_JSON=$(BENCH_FIGURES)
+	node tests/e2e/bench/table.mjs $(BENCH_FIGURES) docs/benchmarks.md docs/benchmarks.json
+
 bench-start: build deps-e2e
 	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) FAKE_BIN=$(FAKE_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
+	  PANELDESK_BENCH_JSON=$(PANELDESK_BENCH_JSON) \
 	  dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d); echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
 	    exec xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/bench/start.mjs'
 

@@ -73,8 +73,9 @@ CREATE INDEX orders_finished ON orders (panel_id, finished_at, status, created, 
 -- Stuck orders are counted over the whole cache; the open ones are few, so
 -- a covering index over them alone answers the count.
 
--- Sorting the Orders screen by charge pages through this index.
-CREATE INDEX orders_charge ON orders (panel_id, charge, id);
+-- Sorting the Orders screen by charge pages through this index (the sort
+-- key is the expression, so the index is on it).
+CREATE INDEX orders_charge ON orders (panel_id, coalesce(charge, -1), id);
 
 CREATE INDEX orders_open ON orders (panel_id, created, status, remains, service_id, provider)
     WHERE status IN ('pending', 'in_progress', 'processing', 'awaiting');

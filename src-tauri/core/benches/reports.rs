@@ -21,6 +21,9 @@ use common::record;
 const WARM_MS: f64 = 100.0;
 const COLD_MS: f64 = 300.0;
 
+/// A report's run on a read connection.
+type Run = Box<dyn Fn(&paneldesk_core::db::ReadConn)>;
+
 fn percentiles(mut ms: Vec<f64>) -> (f64, f64) {
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
@@ -115,7 +118,7 @@ fn main() {
             window_hours: hours,
             at,
         };
-        let runs: [(&str, &str, Box<dyn Fn(&paneldesk_core::db::ReadConn)>); 5] = [
+        let runs: [(&str, &str, Run); 5] = [
             ("service health", "service-health", {
                 Box::new(move |c| {
                     let mut p = ServiceHealthParams::new(at);

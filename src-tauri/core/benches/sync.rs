@@ -1,4 +1,5 @@
-//! Ingest and full-sync figures: `cargo bench -p paneldesk-core --bench sync`.
+//! Ingest and full-sync figures, the full sync beside the floor (the pages
+//! over HTTP plus the shell's `.import`): `cargo bench -p paneldesk-core --bench sync`.
 //! Needs the `sqlite3` shell (installed by `make`) for the .import baseline.
 
 use std::{process::Command, time::Instant};
@@ -11,10 +12,10 @@ use paneldesk_core::{
     store,
     sync::{Engine, EngineOptions, Resource},
 };
-use paneldesk_fakepanel::{Config, FakePanel, Faults, Quirks, World};
+use paneldesk_fakepanel::{FakePanel, Faults, World};
 
 mod common;
-use common::to_model;
+use common::{record, to_model};
 
 fn rss_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -33,11 +34,11 @@ fn csv_field(v: Option<String>) -> String {
     }
 }
 
-fn ingest(rows: usize) {
-    let world = World::generate(&Config {
-        quirks: Quirks::none(),
-        ..Config::with_orders(rows)
-    });
+/// Our ingest of `rows` parsed orders beside the `sqlite3` shell's
+/// `.import` of the same rows into the same table and indexes: answers the
+/// shell's time (the floor's writing half).
+fn ingest(rows: usize) -> f64 {
+    let world = World::generate(&common::config(rows));
     let orders = to_model(&world);
     let tmp = tempfile::tempdir().unwrap();
     let db = common::open_db(tmp.path());
@@ -124,12 +125,47 @@ fn ingest(rows: usize) {
         "sqlite3 .import failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!(
-        "ingest {rows} orders: ours {:.0} rows/s ({ours:.2} s, 1000-row transactions with upsert); sqlite3 .import {:.0} rows/s ({shell:.2} s); ratio {:.2}",
+    record(
+        &format!(
+            "ingest of {rows} parsed orders, encrypted (1000-row transactions, upsert, triggers)"
+        ),
         rows as f64 / ours,
-        rows as f64 / shell,
-        shell / ours
+        "rows/s",
+        None,
+        false,
     );
+    record(
+        &format!("sqlite3 .import of the same {rows} rows, plain, same indexes"),
+        rows as f64 / shell,
+        "rows/s",
+        None,
+        false,
+    );
+    shell
+}
+
+/// The floor's fetching half: every page of the fake's orders over HTTP,
+/// one after the other, bodies read and not parsed.
+async fn fetch_only(fake: &FakePanel, orders: usize) -> f64 {
+    let http = reqwest::Client::new();
+    let t = Instant::now();
+    for page in 0..orders.div_ceil(1000) {
+        let body = http
+            .get(format!(
+                "{}/orders?limit=1000&offset={}",
+                fake.api_base(),
+                page * 1000
+            ))
+            .header("X-Api-Key", fake.admin_key())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(body.len() > 1000, "{}", String::from_utf8_lossy(&body));
+    }
+    t.elapsed().as_secs_f64()
 }
 
 fn engine_for(fake: &FakePanel, rate: f64) -> (tempfile::TempDir, Engine) {
@@ -167,13 +203,19 @@ fn engine_for(fake: &FakePanel, rate: f64) -> (tempfile::TempDir, Engine) {
     )
 }
 
-async fn full_sync(orders: usize) {
-    let fake = FakePanel::start(Config {
-        quirks: Quirks::none(),
-        ..Config::with_orders(orders)
-    })
-    .await
-    .unwrap();
+/// A full sync beside the floor (issue 20): the pages fetched over HTTP
+/// plus `.import` of the rows, one after the other. `import_s` is the
+/// `.import` of as many rows, when measured.
+async fn full_sync(orders: usize, import_s: Option<f64>) {
+    let fake = FakePanel::start(common::config(orders)).await.unwrap();
+    let fetch_s = fetch_only(&fake, orders).await;
+    record(
+        &format!("fetching the {orders} orders' pages over HTTP, no parsing"),
+        fetch_s,
+        "s",
+        None,
+        true,
+    );
     let (_tmp, engine) = engine_for(&fake, 1e9);
     let rss_before = rss_kb("VmRSS:");
     let t = Instant::now();
@@ -181,20 +223,43 @@ async fn full_sync(orders: usize) {
     let secs = t.elapsed().as_secs_f64();
     assert!(reports[0].error.is_none(), "{:?}", reports[0].error);
     let fetched = reports[0].fetched[0].1;
-    println!(
-        "full sync of {orders} orders, no rate limit: {:.0} orders/s end to end ({secs:.2} s, {fetched} rows incl. open-order refresh); peak memory over the start {} MB (fake panel in the same process)",
+    let _ = fetched;
+    record(
+        &format!("full sync of {orders} orders, no rate limit, to a usable cache"),
+        secs,
+        "s",
+        None,
+        true,
+    );
+    record(
+        &format!("full sync of {orders} orders, per second"),
         orders as f64 / secs,
-        (rss_kb("VmHWM:").saturating_sub(rss_before)) / 1024
+        "orders/s",
+        None,
+        false,
+    );
+    if let Some(import_s) = import_s {
+        let floor = fetch_s + import_s;
+        record(
+            "the floor: HTTP fetch + .import, one after the other",
+            floor,
+            "s",
+            None,
+            true,
+        );
+        record("full sync / the floor", secs / floor, "x", Some(0.8), true);
+    }
+    record(
+        "peak memory over the start during the full sync (fake in the same process)",
+        (rss_kb("VmHWM:").saturating_sub(rss_before)) as f64 / 1024.0,
+        "MB",
+        Some(100.0),
+        true,
     );
 }
 
 async fn rate_limited(orders: usize, rate: f64) {
-    let fake = FakePanel::start(Config {
-        quirks: Quirks::none(),
-        ..Config::with_orders(orders)
-    })
-    .await
-    .unwrap();
+    let fake = FakePanel::start(common::config(orders)).await.unwrap();
     fake.set_faults(Faults {
         rate_limit: Some(rate),
         ..Faults::default()
@@ -208,23 +273,31 @@ async fn rate_limited(orders: usize, rate: f64) {
     let limited = requests.iter().filter(|r| r.status == 429).count();
     let bound = (requests.len() as f64 - rate.floor().max(1.0)) / rate;
     println!(
-        "sync of {orders} orders at {rate} requests/s: {} requests in {secs:.2} s; the limit's bound is {bound:.2} s ({:.1}% over it); {limited} answered 429",
+        "sync of {orders} orders at {rate} requests/s: {} requests in {secs:.2} s; the limit's bound is {bound:.2} s; {limited} answered 429",
         requests.len(),
-        (secs / bound - 1.0) * 100.0
+    );
+    record(
+        &format!("sync of {orders} orders at {rate} requests/s, time over the limit's bound"),
+        (secs / bound - 1.0) * 100.0,
+        "%",
+        Some(5.0),
+        true,
     );
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // PANELDESK_BENCH_INGEST_ROWS measures ingest at another size (default 200,000).
+    // PANELDESK_BENCH_INGEST_ROWS measures ingest at another size (default
+    // 1,000,000, the full sync's, which makes the floor's .import).
+    const ORDERS: usize = 1_000_000;
     let rows = std::env::var("PANELDESK_BENCH_INGEST_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000);
-    ingest(rows);
+        .unwrap_or(ORDERS);
+    let import_s = ingest(rows);
     if std::env::var_os("PANELDESK_BENCH_INGEST_ONLY").is_some() {
         return;
     }
-    full_sync(1_000_000).await;
+    full_sync(ORDERS, (rows == ORDERS).then_some(import_s)).await;
     rate_limited(50_000, 5.0).await;
 }

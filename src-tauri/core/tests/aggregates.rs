@@ -54,20 +54,7 @@ const PROVIDERS: &[Option<&str>] = &[Some("a.example"), Some("b.example"), None]
 /// Service ids of the orders: 105 is in no catalogue, None is no service.
 const SERVICES: &[Option<i64>] = &[Some(101), Some(102), Some(103), Some(104), Some(105), None];
 
-fn random_order(
-    rng: &mut Rng,
-    panel: i64,
-    id: i64,
-) -> (
-    i64,
-    i64,
-    Option<i64>,
-    Option<&'static str>,
-    &'static str,
-    i64,
-    i64,
-    Option<i64>,
-) {
+fn insert(conn: &ReadConn, rng: &mut Rng, panel: i64, id: i64) {
     let created = T0 + rng.below(6 * DAY);
     let status = *rng.pick(STATUSES);
     let finished = match status {
@@ -83,21 +70,8 @@ fn random_order(
         _ => None,
     };
     let quantity = 100 + rng.below(20_000);
-    (
-        panel,
-        id,
-        *rng.pick(SERVICES),
-        *rng.pick(PROVIDERS),
-        status,
-        created,
-        quantity,
-        finished,
-    )
-}
-
-fn insert(conn: &ReadConn, rng: &mut Rng, panel: i64, id: i64) {
-    let (panel, id, service, provider, status, created, quantity, finished) =
-        random_order(rng, panel, id);
+    let service = *rng.pick(SERVICES);
+    let provider = *rng.pick(PROVIDERS);
     let remains = if rng.chance(20) {
         0
     } else {

@@ -199,6 +199,8 @@ pub trait Filter {
 pub struct Where {
     clauses: Vec<String>,
     params: Vec<Value>,
+    /// A substring search: every row is read, whatever the indexes.
+    scans: bool,
 }
 
 impl Where {
@@ -248,6 +250,7 @@ impl Where {
             &format!("({any})"),
             columns.iter().map(|_| Value::Text(pattern.clone())),
         );
+        self.scans = true;
     }
 
     fn sql(&self) -> String {
@@ -412,9 +415,14 @@ fn count<T>(conn: &ReadConn, table: &Table<T>, panels: &[i64], w: &Where) -> Res
     for &panel in panels {
         let mut params: Vec<Value> = vec![Value::Integer(panel)];
         params.extend(w.params.iter().cloned());
+        // A substring search reads every row: SQLite would walk the
+        // smallest index on panel_id and look each row up (16 s over
+        // 1,000,000 encrypted orders) instead of reading the table in order
+        // (0.7 s); `+panel_id` keeps it off the indexes.
         let q = format!(
-            "SELECT count(*) FROM {} WHERE panel_id = ?{}",
+            "SELECT count(*) FROM {} WHERE {}panel_id = ?{}",
             table.name,
+            if w.scans { "+" } else { "" },
             w.sql()
         );
         let n: i64 = conn
