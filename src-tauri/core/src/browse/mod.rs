@@ -341,8 +341,13 @@ fn page<T>(
                     SortDir::Asc => panel > c.panel_id,
                 };
                 if panel == c.panel_id {
+                    // `key <= ? AND (key < ? OR id < ?)` rather than the row
+                    // value `(key, id) < (?, ?)`, which SQLite does not turn
+                    // into a range of an index on an expression (each page
+                    // by charge walked the index from its top: 15 s deep down).
+                    params.push(key_value(&c.key));
                     params.push(Value::Integer(c.id));
-                    format!(" AND ({}, id) {op} (?, ?)", col.expr)
+                    format!(" AND {e} {op}= ? AND ({e} {op} ? OR id {op} ?)", e = col.expr)
                 } else if before_cursor_panel {
                     format!(" AND {} {op}= ?", col.expr)
                 } else {
