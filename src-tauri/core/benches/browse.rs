@@ -174,7 +174,7 @@ fn main() {
         ("by ID, newest first", "id", SortDir::Desc),
         ("by created, oldest first", "created", SortDir::Asc),
         (
-            "by charge, largest first (no index)",
+            "by charge, largest first",
             "charge",
             SortDir::Desc,
         ),
