@@ -173,11 +173,7 @@ fn main() {
     for (name, column, dir) in [
         ("by ID, newest first", "id", SortDir::Desc),
         ("by created, oldest first", "created", SortDir::Asc),
-        (
-            "by charge, largest first",
-            "charge",
-            SortDir::Desc,
-        ),
+        ("by charge, largest first", "charge", SortDir::Desc),
     ] {
         let sort = Sort {
             column: column.into(),

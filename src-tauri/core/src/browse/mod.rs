@@ -347,7 +347,10 @@ fn page<T>(
                     // by charge walked the index from its top: 15 s deep down).
                     params.push(key_value(&c.key));
                     params.push(Value::Integer(c.id));
-                    format!(" AND {e} {op}= ? AND ({e} {op} ? OR id {op} ?)", e = col.expr)
+                    format!(
+                        " AND {e} {op}= ? AND ({e} {op} ? OR id {op} ?)",
+                        e = col.expr
+                    )
                 } else if before_cursor_panel {
                     format!(" AND {} {op}= ?", col.expr)
                 } else {
