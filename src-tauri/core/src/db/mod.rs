@@ -24,7 +24,7 @@ pub use changes::CacheChanges;
 pub use conn::{CacheConn, CacheTx, LocalConn, LocalTx, ReadConn};
 use connection::open_connection;
 pub use migrations::{migrate, migrate_to, Schema};
-pub use panel_rows::{ensure_configured, forget_panel};
+pub use panel_rows::{ensure_configured, forget_panel, latest_order_name, order_service_ids};
 pub use readers::Readers;
 pub(crate) use sql_enum::sql_text_enum;
 pub use writer::{WriteConns, Writer};

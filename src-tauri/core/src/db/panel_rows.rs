@@ -124,3 +124,44 @@ fn panel_ids(conn: &CacheConn, table: &str) -> Result<Vec<i64>> {
     let ids = st.query_map([], |r| r.get(0)).map_err(CacheConn::err)?;
     ids.collect::<rusqlite::Result<_>>().map_err(CacheConn::err)
 }
+
+/// The distinct service ids of a panel's orders created by `at` (service
+/// health's services, and the slow rules the sync keeps for them): a skip scan
+/// of the (panel_id, service_id, created) index, one seek per service.
+pub fn order_service_ids(conn: &CacheConn, panel_id: i64, at: i64) -> Result<Vec<i64>> {
+    let mut st = conn
+        .prepare_cached(
+            "WITH RECURSIVE s(id) AS (
+                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1)
+                 UNION ALL
+                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1 AND service_id > s.id)
+                 FROM s WHERE s.id IS NOT NULL
+             )
+             SELECT id FROM s WHERE id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM orders WHERE panel_id = ?1 AND service_id = s.id AND created <= ?2)",
+        )
+        .map_err(CacheConn::err)?;
+    let rows = st
+        .query_map(params![panel_id, at], |r| r.get(0))
+        .map_err(CacheConn::err)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(CacheConn::err)
+}
+
+/// The service's name on its latest order created by `at`: its name when
+/// the catalogue has none.
+pub fn latest_order_name(
+    conn: &CacheConn,
+    panel_id: i64,
+    service_id: i64,
+    at: i64,
+) -> Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT service_name FROM orders WHERE panel_id = ?1 AND service_id = ?2 AND created <= ?3
+         ORDER BY created DESC, id DESC LIMIT 1",
+    )
+    .map_err(CacheConn::err)?
+    .query_row(params![panel_id, service_id, at], |r| r.get(0))
+    .optional()
+    .map_err(CacheConn::err)
+}

@@ -307,7 +307,7 @@ fn covered_services(
             .collect(),
         None => {
             let mut all: BTreeSet<i64> = names.keys().copied().collect();
-            all.extend(order_service_ids(conn, panel.id, p.at)?);
+            all.extend(crate::db::order_service_ids(conn, panel.id, p.at)?);
             all
         }
     };
@@ -328,7 +328,9 @@ fn covered_services(
         .map(|&sid| {
             let name = match names.get(&sid) {
                 Some(name) => name.clone(),
-                None => latest_order_name(conn, panel.id, sid, p.at)?.unwrap_or_default(),
+                None => {
+                    crate::db::latest_order_name(conn, panel.id, sid, p.at)?.unwrap_or_default()
+                }
             };
             Ok((sid, name))
         })
@@ -414,21 +416,27 @@ impl Grouping {
 const COVERED: &str = "AND EXISTS (SELECT 1 FROM temp.report_services c
                                    WHERE c.panel_id = o.panel_id AND c.service_id = o.service_id)";
 
-/// A service's slow counts are kept in `agg_slow` for this multiplier and
-/// for the speed the report reads from its name (see `store::aggregates`).
-const RULE_KEPT: &str = "EXISTS (SELECT 1 FROM agg_slow_rules r JOIN temp.report_speeds s
-                                 ON s.panel_id = r.panel_id AND s.service_id = r.service_id
-                                 WHERE r.panel_id = o.panel_id AND r.service_id = o.service_id
-                                   AND r.multiplier = ?4 AND r.amount = s.amount AND r.per_s = s.per_s)";
+/// A service's slow counts are kept in `agg_slow` for the multiplier (the
+/// parameter `multiplier` names) and for the speed the report reads from its
+/// name (see `store::aggregates`): SQL over `o`, a row naming the service.
+fn rule_kept(multiplier: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM agg_slow_rules r JOIN temp.report_speeds s
+                 ON s.panel_id = r.panel_id AND s.service_id = r.service_id
+                 WHERE r.panel_id = o.panel_id AND r.service_id = o.service_id
+                   AND r.multiplier = {multiplier} AND r.amount = s.amount AND r.per_s = s.per_s)"
+    )
+}
 
 /// Whether a covered service with a speed has no slow rule kept for this
 /// multiplier and speed (so its slow orders are counted from the orders).
 fn any_rule_missing(conn: &ReadConn, panel_id: i64, multiplier: f64) -> Result<bool> {
     conn.prepare_cached(&format!(
-        "SELECT EXISTS (SELECT 1 FROM temp.report_speeds o WHERE o.panel_id = ?1 AND NOT {RULE_KEPT})"
+        "SELECT EXISTS (SELECT 1 FROM temp.report_speeds o WHERE o.panel_id = ?1 AND NOT {})",
+        rule_kept("?2")
     ))
     .map_err(CacheConn::err)?
-    .query_row(params![panel_id, rusqlite::types::Null, rusqlite::types::Null, multiplier], |r| r.get(0))
+    .query_row(params![panel_id, multiplier], |r| r.get(0))
     .map_err(CacheConn::err)
 }
 
@@ -499,24 +507,16 @@ struct Counts<K> {
     finished: HashMap<K, (i64, i64)>,
 }
 
-/// Takes counts off `from`, pair by pair.
-fn take<K: std::hash::Hash + Eq>(
-    from: &mut HashMap<K, (i64, i64)>,
+/// Adds counts into `into` (`sign` 1), or takes them off (-1), pair by pair.
+fn add<K: std::hash::Hash + Eq>(
+    into: &mut HashMap<K, (i64, i64)>,
     counts: HashMap<K, (i64, i64)>,
+    sign: i64,
 ) {
     for (k, (a, b)) in counts {
-        let e = from.entry(k).or_insert((0, 0));
-        e.0 -= a;
-        e.1 -= b;
-    }
-}
-
-/// Adds counts into `into`, pair by pair.
-fn add<K: std::hash::Hash + Eq>(into: &mut HashMap<K, (i64, i64)>, from: HashMap<K, (i64, i64)>) {
-    for (k, (a, b)) in from {
         let e = into.entry(k).or_insert((0, 0));
-        e.0 += a;
-        e.1 += b;
+        e.0 += sign * a;
+        e.1 += sign * b;
     }
 }
 
@@ -537,48 +537,49 @@ impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
         };
         match hours {
             None => {
-                add(
-                    &mut in_window,
-                    Self::created(conn, panel_id, g, (from, p.at))?,
-                );
+                let all = (from, p.at);
+                add(&mut in_window, Self::created(conn, panel_id, g, all)?, 1);
                 add(
                     &mut finished,
-                    Self::finished(conn, panel_id, p, g, (from, p.at), Finished::All)?,
+                    Self::finished(conn, panel_id, p, g, all, Finished::All)?,
+                    1,
                 );
             }
             Some(hours) => {
                 let start = hours.start(from);
-                add(&mut in_window, Self::created(conn, panel_id, g, start)?);
+                add(&mut in_window, Self::created(conn, panel_id, g, start)?, 1);
                 add(
                     &mut finished,
                     Self::finished(conn, panel_id, p, g, start, Finished::All)?,
+                    1,
                 );
-                for what in [Aggregate::Created, Aggregate::Finished, Aggregate::Slow] {
-                    let counts = Self::aggregated(conn, panel_id, p, g, hours, what)?;
-                    add(
-                        match what {
-                            Aggregate::Created => &mut in_window,
-                            _ => &mut finished,
-                        },
-                        counts,
-                    );
-                }
+                let kept = |what| Self::aggregated(conn, panel_id, p, g, hours, what);
+                add(&mut in_window, kept(Aggregate::Created)?, 1);
+                add(&mut finished, kept(Aggregate::Finished)?, 1);
+                add(&mut finished, kept(Aggregate::Slow)?, 1);
                 let beyond = hours.beyond(p.at);
-                take(&mut in_window, Self::created(conn, panel_id, g, beyond)?);
-                take(
+                add(
+                    &mut in_window,
+                    Self::created(conn, panel_id, g, beyond)?,
+                    -1,
+                );
+                add(
                     &mut finished,
                     Self::finished(conn, panel_id, p, g, beyond, Finished::Counted)?,
+                    -1,
                 );
                 let counted = hours.counted(p.at);
                 add(
                     &mut finished,
                     Self::finished(conn, panel_id, p, g, counted, Finished::Early)?,
+                    1,
                 );
                 if any_rule_missing(conn, panel_id, p.slow_multiplier)? {
                     let slow = Self::finished(conn, panel_id, p, g, counted, Finished::SlowUnkept)?;
                     add(
                         &mut finished,
                         slow.into_iter().map(|(k, (_, s))| (k, (0, s))).collect(),
+                        1,
                     );
                 }
             }
@@ -656,11 +657,11 @@ impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
             Finished::SlowUnkept => (
                 "orders_finished",
                 SLOW.to_owned(),
-                format!("{by_at} AND o.finished_at >= o.created AND s.service_id IS NOT NULL AND NOT {RULE_KEPT}"),
+                format!("{by_at} AND o.finished_at >= o.created AND s.service_id IS NOT NULL AND NOT {}", rule_kept("?4")),
             ),
             Finished::Counted => (
                 "orders_finished",
-                format!("CASE WHEN {RULE_KEPT} THEN {SLOW} END"),
+                format!("CASE WHEN {} THEN {SLOW} END", rule_kept("?4")),
                 format!("{by_at} AND o.finished_at >= o.created"),
             ),
         };
@@ -703,8 +704,9 @@ impl<K: rusqlite::types::FromSql + std::hash::Hash + Eq + Ord> Counts<K> {
             Aggregate::Slow => format!(
                 "SELECT {key}, 0, sum(o.slow) FROM agg_slow o
                  WHERE o.panel_id = ?1 AND o.multiplier = ?4 AND o.hour BETWEEN ?2 AND ?3 {only}
-                   AND {RULE_KEPT}
-                 GROUP BY 1"
+                   AND {}
+                 GROUP BY 1",
+                rule_kept("?4")
             ),
         };
         match what {
@@ -885,43 +887,4 @@ pub fn service_health_by_provider_from(
         at: p.at,
         providers: rows,
     })
-}
-
-/// The distinct service ids of a panel's orders created by `at`: a skip scan
-/// of the (panel_id, service_id, created) index, one seek per service.
-fn order_service_ids(conn: &ReadConn, panel_id: i64, at: i64) -> Result<Vec<i64>> {
-    let mut st = conn
-        .prepare_cached(
-            "WITH RECURSIVE s(id) AS (
-                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1)
-                 UNION ALL
-                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1 AND service_id > s.id)
-                 FROM s WHERE s.id IS NOT NULL
-             )
-             SELECT id FROM s WHERE id IS NOT NULL
-               AND EXISTS (SELECT 1 FROM orders WHERE panel_id = ?1 AND service_id = s.id AND created <= ?2)",
-        )
-        .map_err(CacheConn::err)?;
-    let rows = st
-        .query_map(params![panel_id, at], |r| r.get(0))
-        .map_err(CacheConn::err)?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(CacheConn::err)
-}
-
-fn latest_order_name(
-    conn: &ReadConn,
-    panel_id: i64,
-    service_id: i64,
-    at: i64,
-) -> Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    conn.prepare_cached(
-        "SELECT service_name FROM orders WHERE panel_id = ?1 AND service_id = ?2 AND created <= ?3
-         ORDER BY created DESC, id DESC LIMIT 1",
-    )
-    .map_err(CacheConn::err)?
-    .query_row(params![panel_id, service_id, at], |r| r.get(0))
-    .optional()
-    .map_err(CacheConn::err)
 }

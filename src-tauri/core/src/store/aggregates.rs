@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::params;
 
 use crate::{
-    db::{CacheConn, CacheTx, LocalConn},
+    db::{self, CacheConn, CacheTx, LocalConn},
     text::parse_speed,
     Result,
 };
@@ -85,31 +85,15 @@ fn multipliers_in_use(local: &LocalConn) -> Result<BTreeSet<u64>> {
     Ok(out)
 }
 
-/// Each service the panel's orders or catalogue name, with the name the
-/// report reads its speed from: the catalogue's, else its latest order's.
+/// Each service of the panel's catalogue or orders, with the name the
+/// report reads its speed from: the catalogue's, else its latest order's
+/// (the same lookups as the report's).
 fn service_names(tx: &CacheTx, panel_id: i64) -> Result<BTreeMap<i64, String>> {
     let mut names = BTreeMap::new();
-    let mut st = tx
-        .prepare_cached(
-            "WITH RECURSIVE s(id) AS (
-                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1)
-                 UNION ALL
-                 SELECT (SELECT min(service_id) FROM orders WHERE panel_id = ?1 AND service_id > s.id)
-                 FROM s WHERE s.id IS NOT NULL
-             )
-             SELECT id, (SELECT service_name FROM orders INDEXED BY orders_service
-                         WHERE panel_id = ?1 AND service_id = s.id ORDER BY created DESC, id DESC LIMIT 1)
-             FROM s WHERE id IS NOT NULL",
-        )
-        .map_err(CacheConn::err)?;
-    let rows = st
-        .query_map([panel_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })
-        .map_err(CacheConn::err)?;
-    for row in rows {
-        let (id, name) = row.map_err(CacheConn::err)?;
-        names.insert(id, name);
+    for id in db::order_service_ids(tx, panel_id, i64::MAX)? {
+        if let Some(name) = db::latest_order_name(tx, panel_id, id, i64::MAX)? {
+            names.insert(id, name);
+        }
     }
     let mut st = tx
         .prepare_cached("SELECT id, name FROM services WHERE panel_id = ?1")
@@ -141,8 +125,8 @@ fn drop_rule(tx: &CacheTx, panel_id: i64, (service_id, m): RuleKey) -> Result<()
     Ok(())
 }
 
-/// Adds a rule and counts its slow orders once, by the same comparison the
-/// triggers make for every later write.
+/// Adds a rule (a changed one was dropped first) and counts its slow orders
+/// once, by the same comparison the triggers make for every later write.
 fn count_rule(
     tx: &CacheTx,
     panel_id: i64,
@@ -150,7 +134,6 @@ fn count_rule(
     (amount, per_s): (f64, i64),
 ) -> Result<()> {
     let m = f64::from_bits(m);
-    drop_rule(tx, panel_id, (service_id, m.to_bits()))?;
     tx.execute(
         "INSERT INTO agg_slow_rules (panel_id, service_id, multiplier, amount, per_s) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![panel_id, service_id, m, amount, per_s],
