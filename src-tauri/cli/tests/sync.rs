@@ -463,6 +463,18 @@ fn a_sync_killed_at_ten_moments_resumes_without_loss_or_duplicates() {
     }
     sync_ok(&dir, &env, &["--per-fetch", "100"]);
     fake.with_world(|w| assert_equal_to_truth(&dir.cache(), w, true));
+    // The first backfill's upkeep, set aside and killed with it, is whole
+    // again: the orders' indexes and triggers are a fresh cache's.
+    let schema = |c: &Connection| -> Vec<String> {
+        let mut st = c
+            .prepare("SELECT sql FROM sqlite_schema WHERE tbl_name = 'orders' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(schema(&dir.cache()), schema(&DataDir::new().cache()));
 }
 
 #[test]

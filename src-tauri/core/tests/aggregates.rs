@@ -5,13 +5,19 @@
 //! providers changed, deletions, a service renamed to another speed), at
 //! random windows, "now"s and multipliers. The aggregate tables themselves
 //! are compared with a recount of the orders after every batch of writes.
+//! A first backfill sets the upkeep aside and ends with it whole and exact.
 
-use paneldesk_core::browse::{Filter, OrderFilter};
-use paneldesk_core::db::{Db, ReadConn};
+use paneldesk_core::browse::{self, Filter, OrderFilter};
+use paneldesk_core::db::{self, Db, ReadConn};
 use paneldesk_core::paths::DataDir;
 use paneldesk_core::reports::{self, CountFrom, ServiceHealthParams};
+use paneldesk_core::settings::set_per_fetch_everywhere;
 use paneldesk_core::store;
+use paneldesk_core::sync::Resource;
+use paneldesk_fakepanel::{Config, FakePanel, Faults};
 use rusqlite::params;
+
+mod common;
 
 const DAY: i64 = 86_400;
 const T0: i64 = 1_700_000_000 - 6 * DAY;
@@ -404,4 +410,174 @@ fn service_health_and_order_counts_from_the_hourly_aggregates_equal_them_from_th
         assert_tables_recount(&conn, seed);
         assert_reports_equal(&conn, &mut rng, seed);
     }
+}
+
+/// What a reader sees equals what the orders alone give: the dashboard's
+/// totals, the Orders screen's counts and filter choices, service health
+/// at 24 and 72 hours. True whether the aggregates are kept or set aside.
+fn assert_reads_exact(conn: &ReadConn, at: i64, when: &str) {
+    let count =
+        |sql: &str| -> u64 { conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as u64 };
+    let orders = count("SELECT count(*) FROM orders");
+    assert!(orders > 0, "{when}: no order cached");
+    let dash = browse::dashboard(conn, at).unwrap();
+    assert_eq!(
+        dash.panels.iter().map(|p| p.orders).sum::<u64>(),
+        orders,
+        "{when}: the dashboard's orders"
+    );
+    assert_eq!(
+        OrderFilter::default().count(conn).unwrap(),
+        orders,
+        "{when}: the Orders screen's count"
+    );
+    let completed = OrderFilter {
+        status: Some("completed".into()),
+        ..OrderFilter::default()
+    };
+    assert_eq!(
+        completed.count(conn).unwrap(),
+        count("SELECT count(*) FROM orders WHERE status = 'completed'"),
+        "{when}: completed orders"
+    );
+    let statuses: Vec<String> = {
+        let mut st = conn
+            .prepare("SELECT DISTINCT status FROM orders ORDER BY 1")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(
+        browse::facets(conn).unwrap().order_statuses,
+        statuses,
+        "{when}: the status choices"
+    );
+    for hours in [24.0, 72.0] {
+        let mut p = ServiceHealthParams::new(at);
+        p.window_hours = hours;
+        let report = reports::service_health(conn, &p).unwrap();
+        assert!(
+            report.services.iter().any(|r| r.orders_in_window > 0),
+            "{when}: {hours} h is empty"
+        );
+        assert_eq!(
+            report,
+            reports::service_health_from(conn, &p, CountFrom::Orders).unwrap(),
+            "{when}: {hours} h"
+        );
+        assert_eq!(
+            reports::service_health_by_provider(conn, &p).unwrap(),
+            reports::service_health_by_provider_from(conn, &p, CountFrom::Orders).unwrap(),
+            "{when}: {hours} h by provider"
+        );
+    }
+}
+
+/// The orders' indexes and triggers, by name and statement.
+fn orders_schema(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    let mut st = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE tbl_name = 'orders' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_first_backfill_sets_its_upkeep_aside_and_ends_with_it_whole_and_exact() {
+    let now = chrono::Utc::now().timestamp();
+    let fake = FakePanel::spawn(Config {
+        now,
+        order_days: 3,
+        ..Config::with_orders(6_000)
+    })
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let fresh = {
+        let t = tempfile::tempdir().unwrap();
+        orders_schema(&Db::open(&DataDir::new(t.path())).unwrap().cache().unwrap())
+    };
+    common::env_panel(&db, "First", &fake, 1_000.0);
+    let actor = paneldesk_core::activity::Actor::cli();
+    set_per_fetch_everywhere(&db.local().unwrap(), db.install_id(), &actor, 500).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let engine = common::engine(&db);
+    let sync = || {
+        rt.block_on(engine.sync_once(None, &[Resource::Orders]))
+            .unwrap()
+            .remove(0)
+            .error
+    };
+
+    // Halfway through, the panel fails: the upkeep stays set aside, and
+    // every read still answers exactly, from the orders.
+    fake.set_faults(Faults {
+        fail_from_offset: Some(3_000),
+        ..Faults::default()
+    });
+    assert!(sync().is_some(), "the backfill was to fail halfway");
+    let conn = db.read().unwrap();
+    assert!(
+        !db::aggregates_kept(&conn).unwrap(),
+        "the upkeep was not set aside"
+    );
+    let names: Vec<String> = orders_schema(&conn).into_iter().map(|(n, _)| n).collect();
+    for gone in ["orders_user", "orders_charge", "orders_agg_insert"] {
+        assert!(
+            !names.iter().any(|n| n == gone),
+            "{gone} is still there during the first backfill"
+        );
+    }
+    assert_reads_exact(&conn, now, "halfway");
+
+    // The next run ends the backfill: the indexes and triggers are a fresh
+    // cache's, and every aggregate equals a recount of the orders.
+    fake.set_faults(Faults::default());
+    assert_eq!(sync().map(|e| e.to_string()), None);
+    assert!(db::aggregates_kept(&conn).unwrap());
+    assert_eq!(
+        orders_schema(&conn),
+        fresh,
+        "the orders' indexes and triggers after the backfill"
+    );
+    assert_tables_recount(&conn, 0);
+    let rules: i64 = conn
+        .query_row("SELECT count(*) FROM agg_slow_rules", [], |r| r.get(0))
+        .unwrap();
+    assert!(rules > 0, "the slow rules were not counted again");
+    assert_reads_exact(&conn, now, "after the backfill");
+    let all = fake.with_world(|w| w.orders.len()) as u64;
+    assert_eq!(
+        OrderFilter::default().count(&conn).unwrap(),
+        all,
+        "the cache holds every order"
+    );
+
+    // A second panel's first backfill finds orders in the cache: the
+    // upkeep stays, so the first panel's reads stay fast and exact.
+    let second = FakePanel::spawn(Config {
+        now,
+        order_days: 3,
+        seed: 2,
+        ..Config::with_orders(2_000)
+    })
+    .unwrap();
+    common::env_panel(&db, "Second", &second, 1_000.0);
+    set_per_fetch_everywhere(&db.local().unwrap(), db.install_id(), &actor, 500).unwrap();
+    second.set_faults(Faults {
+        fail_from_offset: Some(1_000),
+        ..Faults::default()
+    });
+    rt.block_on(engine.sync_once(None, &[Resource::Orders]))
+        .unwrap();
+    assert!(
+        db::aggregates_kept(&conn).unwrap(),
+        "a backfill beside cached orders set the upkeep aside"
+    );
+    assert_eq!(orders_schema(&conn), fresh);
+    assert_tables_recount(&conn, 0);
 }

@@ -7,7 +7,7 @@ use super::{
     filters::{ticket_row, TICKET_COLUMNS},
     TicketRow,
 };
-use crate::db::{CacheConn, ReadConn};
+use crate::db::{self, CacheConn, ReadConn};
 use crate::{
     model::{Resource, SyncStatus},
     panels,
@@ -57,6 +57,11 @@ const WAITING: i64 = 10;
 
 /// `conn` is the cache with local.sqlite3 attached (`reports::open`).
 pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
+    let (total, table) = if db::aggregates_kept(conn)? {
+        ("coalesce(sum(orders), 0)", "agg_orders")
+    } else {
+        ("count(*)", "orders")
+    };
     let mut panels_out = Vec::new();
     for p in panels::list(conn.local())? {
         let count = |q: &str| -> Result<u64> {
@@ -68,9 +73,9 @@ pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
             panel_id: p.id,
             // From the hourly counts (cache migration 0006): a count(*) walks
             // every order, each page decrypted.
-            orders: count("SELECT coalesce(sum(orders), 0) FROM agg_orders WHERE panel_id = ?1")?,
+            orders: count(&format!("SELECT {total} FROM {table} WHERE panel_id = ?1"))?,
             open_orders: count(&format!(
-                "SELECT coalesce(sum(orders), 0) FROM agg_orders WHERE panel_id = ?1 AND status IN {}",
+                "SELECT {total} FROM {table} WHERE panel_id = ?1 AND status IN {}",
                 crate::model::sql_list(&crate::model::OPEN_ORDER_STATUSES)
             ))?,
             tickets: count("SELECT count(*) FROM tickets WHERE panel_id = ?1")?,

@@ -4,7 +4,7 @@ use rusqlite::{types::Value, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{Filter, KeyKind, SortColumn, Table, Where};
-use crate::db::{CacheConn, ReadConn};
+use crate::db::{self, CacheConn, ReadConn};
 use crate::{model::Resource, Result};
 
 macro_rules! sort {
@@ -147,7 +147,7 @@ impl Filter for OrderFilter {
             super::count(cache, Self::TABLE, &super::panel_ids(cache, f.panel())?, &w)
         };
         let typed = |v: &Option<String>| v.as_deref().is_some_and(|t| !t.trim().is_empty());
-        if typed(&self.text) || typed(&self.user) {
+        if typed(&self.text) || typed(&self.user) || !db::aggregates_kept(cache)? {
             return from_orders(self);
         }
         // The whole hours: from the first starting at or after `created_from`
@@ -610,10 +610,17 @@ pub struct Facets {
 }
 
 fn distinct(cache: &ReadConn, table: &str, column: &str) -> Result<Vec<String>> {
-    // Through `GROUP BY` on an index where there is one; a few thousand
-    // distinct values at most, never the rows.
+    // From each value to the next through the column's index (cache
+    // migration 0008): a seek per value, where `DISTINCT` walks every row
+    // (60 to 90 ms a column at 1,000,000 orders' worth of payments and
+    // users). Ascending, without NULL or ''.
     let q = format!(
-        "SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> '' ORDER BY 1"
+        "WITH RECURSIVE seen(v) AS (
+             SELECT min({column}) FROM {table} WHERE {column} > ''
+             UNION ALL
+             SELECT (SELECT min({column}) FROM {table} WHERE {column} > seen.v) FROM seen
+             WHERE seen.v IS NOT NULL)
+         SELECT v FROM seen WHERE v IS NOT NULL"
     );
     let mut st = cache.prepare_cached(&q).map_err(CacheConn::err)?;
     let v = st
@@ -653,9 +660,11 @@ pub fn facets(cache: &ReadConn) -> Result<Facets> {
         Option<String>,
     );
     let mut st = cache
-        .prepare_cached(
-            "SELECT DISTINCT mode, source, provider, status FROM agg_orders WHERE orders > 0",
-        )
+        .prepare_cached(if db::aggregates_kept(cache)? {
+            "SELECT DISTINCT mode, source, provider, status FROM agg_orders WHERE orders > 0"
+        } else {
+            "SELECT DISTINCT mode, creation_type, provider, status FROM orders"
+        })
         .map_err(CacheConn::err)?;
     let combos = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))

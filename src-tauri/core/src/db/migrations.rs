@@ -26,6 +26,12 @@ const CACHE: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/cache/0006_hourly_aggregates.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/cache/0007_deferred_upkeep.sql"
+    )),
+    M::up(include_str!(
+        "../../../../migrations/cache/0008_read_indexes.sql"
+    )),
 ];
 
 const LOCAL: &[M<'static>] = &[

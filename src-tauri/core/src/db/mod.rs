@@ -13,6 +13,7 @@ mod migrations;
 mod panel_rows;
 mod readers;
 mod sql_enum;
+mod upkeep;
 mod writer;
 
 use rusqlite::Connection;
@@ -27,6 +28,7 @@ pub use migrations::{migrate, migrate_to, Schema};
 pub use panel_rows::{ensure_configured, forget_panel, latest_order_name, order_service_ids};
 pub use readers::Readers;
 pub(crate) use sql_enum::sql_text_enum;
+pub use upkeep::aggregates_kept;
 pub use writer::{WriteConns, Writer};
 
 use crate::{paths::DataDir, Error, ErrorCode, Result};

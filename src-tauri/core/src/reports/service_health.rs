@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::{csv_text, opt, panels, window_start, PanelInfo};
-use crate::db::{CacheConn, LocalConn, ReadConn};
+use crate::db::{self, CacheConn, LocalConn, ReadConn};
 use crate::{
     model::{sql_list, FINISHED_ORDER_STATUSES, OPEN_ORDER_STATUSES},
     text::parse_speed,
@@ -198,13 +198,25 @@ pub enum CountFrom {
     /// The hourly aggregates for the whole hours, the orders for the
     /// partial hours at both ends: what the reports use.
     Aggregates,
-    /// The orders alone: the yardstick the aggregates are tested against.
+    /// The orders alone: the yardstick the aggregates are tested against,
+    /// and the source while a first backfill has them set aside.
     Orders,
+}
+
+impl CountFrom {
+    /// The aggregates when they are kept, else the orders.
+    fn kept(conn: &ReadConn) -> Result<CountFrom> {
+        Ok(if db::aggregates_kept(conn)? {
+            CountFrom::Aggregates
+        } else {
+            CountFrom::Orders
+        })
+    }
 }
 
 /// The service health report by the rules (see [`super::help::SERVICE_HEALTH`]).
 pub fn service_health(conn: &ReadConn, p: &ServiceHealthParams) -> Result<ServiceHealthReport> {
-    service_health_from(conn, p, CountFrom::Aggregates)
+    service_health_from(conn, p, CountFrom::kept(conn)?)
 }
 
 /// [`service_health`], its counts taken from `source`.
@@ -841,7 +853,7 @@ pub fn service_health_by_provider(
     conn: &ReadConn,
     p: &ServiceHealthParams,
 ) -> Result<ProviderHealthReport> {
-    service_health_by_provider_from(conn, p, CountFrom::Aggregates)
+    service_health_by_provider_from(conn, p, CountFrom::kept(conn)?)
 }
 
 /// [`service_health_by_provider`], its counts taken from `source`.

@@ -24,8 +24,11 @@ const DEFAULT_MULTIPLIER: f64 = 2.0;
 /// A rule's key, with the multiplier's bits (f64 is not `Ord`).
 type RuleKey = (i64, u64);
 
-/// Brings the panel's rules up to date; answers how many were (re)counted.
+/// Brings the panel's rules up to date; answers how many were (re)added.
+/// While a first backfill has the upkeep set aside, a rule is added but not
+/// counted: the upkeep's return counts every rule in one pass.
 pub fn keep_slow_rules(tx: &CacheTx, local: &LocalConn, panel_id: i64) -> Result<usize> {
+    let count_now = db::aggregates_kept(tx)?;
     let multipliers = multipliers_in_use(local)?;
     let mut wanted: BTreeMap<RuleKey, (f64, i64)> = BTreeMap::new();
     for (service_id, name) in service_names(tx, panel_id)? {
@@ -60,7 +63,10 @@ pub fn keep_slow_rules(tx: &CacheTx, local: &LocalConn, panel_id: i64) -> Result
     let mut counted = 0;
     for (key, speed) in &wanted {
         if kept.get(key) != Some(speed) {
-            count_rule(tx, panel_id, *key, *speed)?;
+            add_rule(tx, panel_id, *key, *speed)?;
+            if count_now {
+                count_rule(tx, panel_id, *key, *speed)?;
+            }
             counted += 1;
         }
     }
@@ -125,8 +131,23 @@ fn drop_rule(tx: &CacheTx, panel_id: i64, (service_id, m): RuleKey) -> Result<()
     Ok(())
 }
 
-/// Adds a rule (a changed one was dropped first) and counts its slow orders
-/// once, by the same comparison the triggers make for every later write.
+/// Adds a rule (a changed one was dropped first).
+fn add_rule(
+    tx: &CacheTx,
+    panel_id: i64,
+    (service_id, m): RuleKey,
+    (amount, per_s): (f64, i64),
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO agg_slow_rules (panel_id, service_id, multiplier, amount, per_s) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![panel_id, service_id, f64::from_bits(m), amount, per_s],
+    )
+    .map_err(CacheConn::err)?;
+    Ok(())
+}
+
+/// Counts a new rule's slow orders once, by the same comparison the
+/// triggers make for every later write.
 fn count_rule(
     tx: &CacheTx,
     panel_id: i64,
@@ -134,11 +155,6 @@ fn count_rule(
     (amount, per_s): (f64, i64),
 ) -> Result<()> {
     let m = f64::from_bits(m);
-    tx.execute(
-        "INSERT INTO agg_slow_rules (panel_id, service_id, multiplier, amount, per_s) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![panel_id, service_id, m, amount, per_s],
-    )
-    .map_err(CacheConn::err)?;
     tx.execute(
         "INSERT INTO agg_slow (panel_id, multiplier, hour, service_id, provider, slow)
          SELECT ?1, ?3, finished_at / 3600, ?2, coalesce(provider, ''), count(*)

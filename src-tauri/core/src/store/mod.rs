@@ -4,19 +4,22 @@
 //! - [`cursors`]: where each resource's sync stands (`sync_state`);
 //! - [`retention`]: what ages out of the cache;
 //! - [`lookups`]: the engine's reads (open orders, tickets to fetch, ranges);
-//! - [`aggregates`]: the slow-check rules the hourly aggregates are kept for.
+//! - [`aggregates`]: the slow-check rules the hourly aggregates are kept for;
+//! - [`deferred`]: a first backfill's upkeep, set aside and built at its end.
 //!
 //! Every write takes the transaction it runs in: the sync engine commits a
 //! page and its cursor together, so a crash loses nothing and duplicates nothing.
 
 mod aggregates;
 mod cursors;
+mod deferred;
 mod lookups;
 mod retention;
 mod rows;
 
 pub use aggregates::keep_slow_rules;
 pub use cursors::{load_state, save_state, SyncState};
+pub use deferred::{defer_order_upkeep, restore_order_upkeep};
 pub use lookups::{
     count_rows, ids_created_between, ids_with_status, nth_created, open_order_ids,
     open_ticket_statuses, tickets_needing_messages, users_active_since,

@@ -95,10 +95,10 @@ impl PanelSync {
     pub(super) async fn orders(&self) -> Result<u64> {
         let mut progress = self.progress(Resource::Orders);
         let backfill = self.backfill_orders(&mut progress).await;
-        if let Err(e) = &backfill {
-            if panel_wide(e) {
-                return Err(backfill.unwrap_err());
-            }
+        match &backfill {
+            Err(e) if panel_wide(e) => return Err(backfill.unwrap_err()),
+            Err(_) => {}
+            Ok(()) => self.restore_order_upkeep().await?,
         }
         let head_from = self.state(Resource::Orders)?.head_from;
         self.head::<Order>(
@@ -123,6 +123,14 @@ impl PanelSync {
         let bound = match state.backfill_to {
             Some(to) => Some(to),
             None => {
+                self.inner
+                    .writer
+                    .run(|w| {
+                        let tx = w.cache.begin()?;
+                        store::defer_order_upkeep(&tx)?;
+                        tx.commit()
+                    })
+                    .await?;
                 // The newest page first: it starts the head cursor at its
                 // newest row, and the backfill takes what is older than
                 // that row. Orders arriving meanwhile are at least that new:
@@ -201,6 +209,19 @@ impl PanelSync {
                     Some(c) => panels::set_currency(&w.local, panel_id, &c),
                     None => Ok(()),
                 }
+            })
+            .await
+    }
+
+    /// After a backfill: the upkeep a first one set aside, built (see
+    /// [`store::restore_order_upkeep`]); nothing when none was.
+    pub(super) async fn restore_order_upkeep(&self) -> Result<()> {
+        self.inner
+            .writer
+            .run(|w| {
+                let tx = w.cache.begin()?;
+                store::restore_order_upkeep(&tx, &w.local)?;
+                tx.commit()
             })
             .await
     }
