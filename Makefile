@@ -130,10 +130,11 @@ test: check build deps-e2e
 BENCH_FIGURES := $(CARGO_TARGET_DIR)/bench-figures.jsonl
 BENCH_DATA := $(CARGO_TARGET_DIR)/bench-data
 bench: deps-system deps-ui
-	cargo build --release -p paneldesk-cli
+	cargo build --release -p paneldesk-cli -p paneldesk-fakepanel
 	rm -rf $(BENCH_FIGURES) $(BENCH_DATA)
 	PANELDESK_BENCH_JSON=$(BENCH_FIGURES) PANELDESK_BENCH_DATA=$(BENCH_DATA) \
 	  PANELDESK_BENCH_CLI=$(CARGO_TARGET_DIR)/release/paneldesk-cli \
+	  PANELDESK_BENCH_FAKE=$(CARGO_TARGET_DIR)/release/paneldesk-fakepanel \
 	  cargo bench -p paneldesk-core --bench reports --bench browse --bench sync
 	rm -rf $(BENCH_DATA)
 	$(MAKE) bench-start PANELDESK_BENCH_JSON=$(BENCH_FIGURES)

@@ -2,9 +2,9 @@
 //! upkeep and given it once at the end (cache migration 0007).
 //!
 //! A backfill pages newest first, so an index keyed by time takes each
-//! insert at its edge, but one keyed by user, charge or status takes it
-//! anywhere in the index: a page read, decrypted, changed and encrypted
-//! again per row. The aggregates' triggers cost an upsert per order into
+//! insert at its edge, but one keyed by user, charge, status or service
+//! takes it anywhere in the index: a page read, decrypted, changed and
+//! encrypted again per row. The aggregates' triggers cost an upsert per order into
 //! each table. Built once from the finished table instead (a sort per
 //! index, a `GROUP BY` per day), the same cache is usable sooner.
 //!
@@ -21,13 +21,15 @@ use crate::{
     Result,
 };
 
-/// What a first backfill sets aside. No query names these indexes
-/// (`INDEXED BY`), so every read still runs while they are away; the ones
-/// keyed by time stay, as the reports name them and they cost little.
-const SET_ASIDE: [&str; 6] = [
+/// What a first backfill sets aside. No read names these indexes
+/// (`INDEXED BY`; the slow rules' count does, and waits for the upkeep), so
+/// every read still runs while they are away; the ones keyed by time stay,
+/// as the reports name them and they cost little.
+const SET_ASIDE: [&str; 7] = [
     "orders_user",
     "orders_charge",
     "orders_status",
+    "orders_service",
     "orders_agg_insert",
     "orders_agg_update",
     "orders_agg_delete",
@@ -83,16 +85,17 @@ pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
     if set_aside.is_empty() {
         return Ok(false);
     }
+    // The indexes first: the rules look up each service's orders.
+    for sql in set_aside {
+        tx.execute_batch(&sql).map_err(CacheConn::err)?;
+    }
     tx.execute_batch("DELETE FROM agg_orders; DELETE FROM agg_finished; DELETE FROM agg_slow;")
         .map_err(CacheConn::err)?;
     for panel_id in column::<i64>(tx, "SELECT id FROM cache_panels", [])? {
-        // Rules are added, not counted, while the upkeep is away: all of
-        // them are counted below with the other aggregates.
+        // Until the marker goes, rules are added, not counted: all of
+        // them are counted here with the other aggregates.
         keep_slow_rules(tx, local, panel_id)?;
         recount(tx, panel_id)?;
-    }
-    for sql in set_aside {
-        tx.execute_batch(&sql).map_err(CacheConn::err)?;
     }
     tx.execute("DELETE FROM orders_upkeep_deferred", [])
         .map_err(CacheConn::err)?;
