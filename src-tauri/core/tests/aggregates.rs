@@ -581,3 +581,138 @@ fn a_first_backfill_sets_its_upkeep_aside_and_ends_with_it_whole_and_exact() {
     assert_eq!(orders_schema(&conn), fresh);
     assert_tables_recount(&conn, 0);
 }
+
+/// The dashboard's users, payments, tickets and open tickets, kept by
+/// triggers (cache migration 0009), equal counts of the tables after random
+/// writes through the sync's own functions: new rows, rows written again
+/// (users and payments by INSERT OR REPLACE, tickets by an upsert), ticket
+/// statuses moving in and out of 'closed' in any case, deletions, and a
+/// panel forgotten.
+#[test]
+fn the_dashboards_kept_totals_equal_counts_of_the_tables_after_random_writes() {
+    use paneldesk_core::model::{Payment, Ticket, User};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Db::open(&DataDir::new(tmp.path())).unwrap();
+    let conn = db.read().unwrap();
+    for name in ["Main", "Second"] {
+        conn.execute(
+            "INSERT INTO local.panels (name, base_url, created_at) VALUES (?1, ?2, 0)",
+            params![name, format!("https://{name}.example/adminapi/v2")],
+        )
+        .unwrap();
+    }
+    let mut rng = Rng(20);
+    let mut cache = db.cache().unwrap();
+    let assert_totals = |step: &str| {
+        let dash = browse::dashboard(&conn, T0).unwrap();
+        for p in &dash.panels {
+            let count = |sql: &str| -> u64 {
+                conn.query_row(sql, [p.panel_id], |r| r.get::<_, i64>(0))
+                    .unwrap() as u64
+            };
+            let case = format!("{step}, panel {}", p.panel_id);
+            assert_eq!(
+                p.users,
+                count("SELECT count(*) FROM users WHERE panel_id = ?1"),
+                "{case}: users"
+            );
+            assert_eq!(
+                p.payments,
+                count("SELECT count(*) FROM payments WHERE panel_id = ?1"),
+                "{case}: payments"
+            );
+            assert_eq!(
+                p.tickets,
+                count("SELECT count(*) FROM tickets WHERE panel_id = ?1"),
+                "{case}: tickets"
+            );
+            assert_eq!(
+                p.open_tickets,
+                count("SELECT count(*) FROM tickets WHERE panel_id = ?1 AND lower(status) <> 'closed'"),
+                "{case}: open tickets"
+            );
+        }
+    };
+    for step in 0..5 {
+        let tx = cache.begin().unwrap();
+        for _ in 0..400 {
+            let panel = *rng.pick(&[1, 2]);
+            let id = rng.below(300);
+            let status = rng
+                .pick(&["open", "closed", "Closed", "answered", "pending"])
+                .to_string();
+            match rng.below(6) {
+                0 => store::upsert_users(
+                    &tx,
+                    panel,
+                    &[User {
+                        id,
+                        username: format!("u{id}"),
+                        email: None,
+                        balance: None,
+                        spent: None,
+                        status,
+                        created: Some(T0),
+                        last_auth: None,
+                        discount: None,
+                    }],
+                    T0,
+                )
+                .unwrap(),
+                1 => store::upsert_payments(
+                    &tx,
+                    panel,
+                    &[Payment {
+                        id,
+                        user: format!("u{id}"),
+                        balance: None,
+                        amount: None,
+                        method: "card".into(),
+                        status,
+                        fraud_risk: None,
+                        memo: String::new(),
+                        mode: None,
+                        created: Some(T0 + id),
+                        updated: None,
+                    }],
+                    T0,
+                )
+                .unwrap(),
+                2 | 3 => store::upsert_tickets(
+                    &tx,
+                    panel,
+                    &[Ticket {
+                        id,
+                        user_id: None,
+                        username: format!("u{id}"),
+                        subject: "s".into(),
+                        status,
+                        assignee: None,
+                        created: Some(T0 + id),
+                        last_update: Some(T0 + id),
+                    }],
+                    T0,
+                )
+                .unwrap(),
+                _ => {
+                    let table = *rng.pick(&["users", "payments", "tickets"]);
+                    store::delete_rows(&tx, table, panel, &[id]).unwrap();
+                }
+            }
+        }
+        tx.commit().unwrap();
+        assert_totals(&format!("step {step}"));
+    }
+    let tx = cache.begin().unwrap();
+    db::forget_panel(&tx, 2).unwrap();
+    tx.commit().unwrap();
+    assert_totals("panel 2 forgotten");
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM row_counts WHERE panel_id = 2",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "the forgotten panel's totals stayed");
+}

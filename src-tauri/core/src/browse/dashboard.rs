@@ -69,6 +69,14 @@ pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
                 .map(|n| n as u64)
                 .map_err(CacheConn::err)
         };
+        let kept = |what: &str| -> Result<u64> {
+            conn.prepare_cached(
+                "SELECT coalesce(sum(n), 0) FROM row_counts WHERE panel_id = ?1 AND what = ?2",
+            )
+            .and_then(|mut st| st.query_row(params![p.id, what], |r| r.get::<_, i64>(0)))
+            .map(|n| n as u64)
+            .map_err(CacheConn::err)
+        };
         panels_out.push(PanelTotals {
             panel_id: p.id,
             // From the hourly counts (cache migration 0006): a count(*) walks
@@ -78,12 +86,11 @@ pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
                 "SELECT {total} FROM {table} WHERE panel_id = ?1 AND status IN {}",
                 crate::model::sql_list(&crate::model::OPEN_ORDER_STATUSES)
             ))?,
-            tickets: count("SELECT count(*) FROM tickets WHERE panel_id = ?1")?,
-            open_tickets: count(
-                "SELECT count(*) FROM tickets WHERE panel_id = ?1 AND lower(status) <> 'closed'",
-            )?,
-            users: count("SELECT count(*) FROM users WHERE panel_id = ?1")?,
-            payments: count("SELECT count(*) FROM payments WHERE panel_id = ?1")?,
+            // Kept by triggers (cache migration 0009).
+            tickets: kept("tickets")?,
+            open_tickets: kept("open_tickets")?,
+            users: kept("users")?,
+            payments: kept("payments")?,
             last_synced: conn
                 .query_row(
                     "SELECT max(last_fetched) FROM sync_state WHERE panel_id = ?1",

@@ -32,6 +32,9 @@ const CACHE: &[M<'static>] = &[
     M::up(include_str!(
         "../../../../migrations/cache/0008_read_indexes.sql"
     )),
+    M::up(include_str!(
+        "../../../../migrations/cache/0009_row_counts.sql"
+    )),
 ];
 
 const LOCAL: &[M<'static>] = &[

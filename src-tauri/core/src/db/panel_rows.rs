@@ -25,11 +25,12 @@ pub fn ensure_configured(local: &LocalConn, cache: &CacheConn, panel_id: i64) ->
     Ok(())
 }
 
-const PANEL_TABLES: [&str; 8] = [
+const PANEL_TABLES: [&str; 9] = [
     "orders",
     "users",
     "payments",
     "tickets",
+    "row_counts", // after the rows its triggers count down
     "ticket_messages",
     "services",
     "sync_state",
