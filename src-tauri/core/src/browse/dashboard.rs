@@ -80,7 +80,8 @@ pub fn dashboard(conn: &ReadConn, at: i64) -> Result<Dashboard> {
         panels_out.push(PanelTotals {
             panel_id: p.id,
             // From the hourly counts (cache migration 0006): a count(*) walks
-            // every order, each page decrypted.
+            // every order, each page decrypted. From the orders only while a
+            // first backfill has the counts set aside.
             orders: count(&format!("SELECT {total} FROM {table} WHERE panel_id = ?1"))?,
             open_orders: count(&format!(
                 "SELECT {total} FROM {table} WHERE panel_id = ?1 AND status IN {}",
