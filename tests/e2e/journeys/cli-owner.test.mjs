@@ -5,6 +5,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, configuredDataDir, launchApp, navigate, screenshot, startFake, texts, typeInto } from "../harness.mjs";
 
@@ -18,13 +19,23 @@ before(async () => {
   dataDir = configured.dataDir;
   watcher = spawn(process.env.CLI_BIN, ["--data-dir", dataDir, "sync", "--watch"], {
     env: { ...process.env, ...configured.env },
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
   });
-  // Until the CLI holds the sync lock (a lock attempt of our own then fails).
+  // What the CLI says, so a failure to start names its cause.
+  let stderr = "";
+  watcher.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  // Until the CLI holds the sync lock: its owner writes its pid in the
+  // file once it holds it. (Probing with a lock attempt of our own raced
+  // the CLI's single attempt: taken at that instant, the CLI gave up.)
   const lock = join(dataDir, "sync.lock");
-  const deadline = Date.now() + 20_000;
-  while (spawnSync("flock", ["-n", lock, "true"]).status === 0) {
-    if (Date.now() > deadline) throw new Error("the CLI never took the sync lock");
+  const owned = () => existsSync(lock) && readFileSync(lock, "utf8").includes(`(pid ${watcher.pid})`);
+  const deadline = Date.now() + 30_000;
+  while (!owned()) {
+    if (watcher.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`the CLI never took the sync lock (exit ${watcher.exitCode}): ${stderr}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   app = await launchApp({ dataDir, env: configured.env });
