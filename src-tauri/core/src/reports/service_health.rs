@@ -319,7 +319,7 @@ fn covered_services(
             .collect(),
         None => {
             let mut all: BTreeSet<i64> = names.keys().copied().collect();
-            all.extend(crate::db::order_service_ids(conn, panel.id, p.at)?);
+            all.extend(db::order_service_ids(conn, panel.id, p.at)?);
             all
         }
     };
@@ -340,9 +340,7 @@ fn covered_services(
         .map(|&sid| {
             let name = match names.get(&sid) {
                 Some(name) => name.clone(),
-                None => {
-                    crate::db::latest_order_name(conn, panel.id, sid, p.at)?.unwrap_or_default()
-                }
+                None => db::latest_order_name(conn, panel.id, sid, p.at)?.unwrap_or_default(),
             };
             Ok((sid, name))
         })
