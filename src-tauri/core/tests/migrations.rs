@@ -316,3 +316,55 @@ fn migration_11_adds_the_competitors_watch_and_keeps_the_report_history() {
         assert_eq!(n, 0, "{table} exists, empty");
     }
 }
+
+#[test]
+fn migration_10_finds_the_orders_quoted_by_messages_cached_before_it() {
+    use paneldesk_core::db::migrate_to;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    configured_panel_1(&dir);
+    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    migrate_to(&mut cache, Schema::Cache, 9).unwrap();
+    cache
+        .execute_batch(
+            "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_name, status, created, synced_at)
+                 VALUES (1, 5500391, 'ann', 'https://x.example/p', 100, 0, 'Likes', 'completed', 50, 0);
+             INSERT INTO tickets (panel_id, id, username, subject, status, created, messages_at, synced_at)
+                 VALUES (1, 9, 'ann', 'Orders - Refill', 'pending', 60, 0, 0);
+             -- a message from before migration 3 (no plain text), and one after
+             INSERT INTO ticket_messages (panel_id, ticket_id, seq, message, is_staff, created)
+                 VALUES (1, 9, 0, '<p>Order <b>5500391</b> and 77001234</p>', 0, 100);
+             INSERT INTO ticket_messages (panel_id, ticket_id, seq, message, is_staff, created, plain)
+                 VALUES (1, 9, 1, '<p>still 5500391</p>', 0, 200, 'still 5500391');",
+        )
+        .unwrap();
+    drop(cache);
+    let db = Db::open(&dir).unwrap();
+    let quoted: Vec<(i64, i64, i64)> = db
+        .cache()
+        .unwrap()
+        .prepare(
+            "SELECT seq, pos, order_id FROM quoted_orders WHERE ticket_id = 9 ORDER BY seq, pos",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(quoted, [(0, 0, 5500391), (0, 1, 77001234), (1, 0, 5500391)]);
+    // The order's view finds the ticket, dated by its first quoting message.
+    let detail = paneldesk_core::browse::order_detail(&db.read().unwrap(), 1, 5500391).unwrap();
+    assert_eq!(detail.mentions.len(), 1);
+    assert_eq!(detail.mentions[0].quoted_at, Some(100));
+    // A message replaced or deleted takes its quoted IDs with it.
+    db.cache()
+        .unwrap()
+        .execute("DELETE FROM ticket_messages WHERE seq = 0", [])
+        .unwrap();
+    let left: i64 = db
+        .cache()
+        .unwrap()
+        .query_row("SELECT count(*) FROM quoted_orders", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 1);
+}

@@ -102,14 +102,26 @@ impl Fx {
     }
 
     /// The ticket's next message; `staff` is the staff name of a staff message.
+    /// Written as a message cached before migration 3 (no plain text), with
+    /// the order IDs it quotes as migration 10 finds them.
     fn msg(&self, panel: i64, ticket: i64, staff: Option<&str>, created: Option<i64>, html: &str) {
+        let seq: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2",
+                params![panel, ticket],
+                |r| r.get(0),
+            )
+            .unwrap();
         self.conn
             .execute(
                 "INSERT INTO ticket_messages (panel_id, ticket_id, seq, message, is_staff, staff_name, created)
-                 VALUES (?1, ?2, (SELECT count(*) FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2),
-                         ?3, ?4, ?5, ?6)",
-                params![panel, ticket, html, staff.is_some(), staff, created],
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![panel, ticket, seq, html, staff.is_some(), staff, created],
             )
+            .unwrap();
+        let plain = paneldesk_core::text::strip_html(html);
+        paneldesk_core::db::quoted_orders::write(&self.conn, panel, ticket, seq, created, &plain)
             .unwrap();
     }
 
@@ -1155,6 +1167,63 @@ fn flagged_replies_by_service_by_the_rules() {
     };
     let r = reports::flagged_by_service(&fx.conn, &only_beta).unwrap();
     assert_eq!((r.unresolved, r.not_fetched, r.services.len()), (1, 0, 0));
+}
+
+/// The quoted orders' services are kept beside the messages: an order
+/// cached after the ticket quoting it, moved to another service, or
+/// deleted is seen by the next run as if it had been looked up then.
+#[test]
+fn flagged_replies_by_service_follow_the_quoted_orders_as_they_come_and_go() {
+    let fx = fx();
+    let main = fx.panel("Main", "USD");
+    fx.ticket(main, 1, "Orders - Refill", AT - 100, true);
+    fx.customer(main, 1, AT - 100, "order 660001 is stuck");
+    let p = WindowParams {
+        panel: None,
+        window_hours: 24.0,
+        at: AT,
+    };
+    let run = || {
+        let r = reports::flagged_by_service(&fx.conn, &p).unwrap();
+        (
+            r.unresolved,
+            r.services
+                .iter()
+                .map(|s| (s.service_id, s.service_name.clone(), s.tickets))
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(run(), (1, vec![]), "the order is not cached yet");
+
+    let order = O {
+        id: 660001,
+        service: Some(700),
+        name: "TT Views",
+        created: AT - 2 * D,
+        ..O::default()
+    };
+    fx.order(main, order.clone());
+    assert_eq!(run(), (0, vec![(700, "TT Views".to_owned(), 1)]));
+
+    fx.conn
+        .execute("UPDATE orders SET service_id = 701 WHERE id = 660001", [])
+        .unwrap();
+    assert_eq!(run(), (0, vec![(701, "TT Views".to_owned(), 1)]));
+
+    fx.conn
+        .execute("DELETE FROM orders WHERE id = 660001", [])
+        .unwrap();
+    assert_eq!(run(), (1, vec![]), "the order left the cache");
+
+    // Created after `at`: as if not cached.
+    fx.order(
+        main,
+        O {
+            created: AT + 10,
+            ..order
+        },
+    );
+    assert_eq!(run(), (1, vec![]));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use super::{
     BrowseError, OrderRow, PaymentRow, TicketRow, UserRow,
 };
 use crate::db::{CacheConn, LocalConn, ReadConn};
-use crate::{text::order_ids, Error, Result};
+use crate::{Error, Result};
 
 /// A ticket that quotes an order's ID.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,31 +90,23 @@ pub fn order_detail(cache: &ReadConn, panel_id: i64, id: i64) -> Result<OrderDet
         .map_err(CacheConn::err)?
         .ok_or_else(|| not_found("order", id))?;
     let user = user_by_name(cache, panel_id, &order.user)?;
-    // LIKE narrows to messages holding the digits; the extractor then keeps
-    // only those quoting the ID itself (not a longer number containing it),
-    // and the first such message of each ticket dates the mention.
+    // The messages quoting the ID (kept per message at write time), newest
+    // ticket first; the first such message of each ticket dates the mention.
     let mut st = cache
         .prepare_cached(
-            "SELECT ticket_id, created, coalesce(plain, message) FROM ticket_messages
-             WHERE panel_id = ?1 AND coalesce(plain, message) LIKE ?2
+            "SELECT ticket_id, created FROM quoted_orders
+             WHERE panel_id = ?1 AND order_id = ?2
              ORDER BY ticket_id DESC, seq",
         )
         .map_err(CacheConn::err)?;
     let mut quoted: Vec<(i64, Option<i64>)> = Vec::new();
     let rows = st
-        .query_map(params![panel_id, format!("%{id}%")], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, String>(2)?,
-            ))
+        .query_map(params![panel_id, id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
         })
         .map_err(CacheConn::err)?;
     for row in rows {
-        let (ticket, at, text) = row.map_err(CacheConn::err)?;
-        if !order_ids(&text).contains(&id) {
-            continue;
-        }
+        let (ticket, at) = row.map_err(CacheConn::err)?;
         match quoted.last_mut() {
             Some((t, first)) if *t == ticket => {
                 *first = match (*first, at) {

@@ -3,39 +3,49 @@
 //! All pending migrations of a file run in one transaction; a file whose
 //! `user_version` is newer than this build knows is refused, not touched.
 
+use std::sync::LazyLock;
+
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 use super::{user_version, DbError};
 use crate::Result;
 
-const CACHE: &[M<'static>] = &[
-    M::up(include_str!("../../../../migrations/cache/0001_init.sql")),
-    M::up(include_str!(
-        "../../../../migrations/cache/0002_panel_data.sql"
-    )),
-    M::up(include_str!(
-        "../../../../migrations/cache/0003_message_text.sql"
-    )),
-    M::up(include_str!(
-        "../../../../migrations/cache/0004_orders_created_covering.sql"
-    )),
-    M::up(include_str!(
-        "../../../../migrations/cache/0005_cache_stays_true.sql"
-    )),
-    M::up(include_str!(
-        "../../../../migrations/cache/0006_hourly_aggregates.sql"
-    )),
-    M::up(include_str!(
-        "../../../../migrations/cache/0007_deferred_upkeep.sql"
-    )),
-    M::up(include_str!(
-        "../../../../migrations/cache/0008_read_indexes.sql"
-    )),
-    M::up(include_str!(
-        "../../../../migrations/cache/0009_row_counts.sql"
-    )),
-];
+/// The cache's steps. A `static` built on first use, not a `const`: a step
+/// with a hook (Rust run inside the migration's transaction) is not const.
+static CACHE: LazyLock<Vec<M<'static>>> = LazyLock::new(|| {
+    vec![
+        M::up(include_str!("../../../../migrations/cache/0001_init.sql")),
+        M::up(include_str!(
+            "../../../../migrations/cache/0002_panel_data.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0003_message_text.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0004_orders_created_covering.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0005_cache_stays_true.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0006_hourly_aggregates.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0007_deferred_upkeep.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0008_read_indexes.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0009_row_counts.sql"
+        )),
+        M::up_with_hook(
+            include_str!("../../../../migrations/cache/0010_quoted_orders.sql"),
+            |tx: &rusqlite::Transaction| Ok(super::quoted_orders::fill(tx)?),
+        ),
+    ]
+});
 
 const LOCAL: &[M<'static>] = &[
     M::up(include_str!("../../../../migrations/local/0001_init.sql")),
@@ -90,7 +100,7 @@ impl Schema {
 
     fn steps(self) -> &'static [M<'static>] {
         match self {
-            Schema::Cache => CACHE,
+            Schema::Cache => CACHE.as_slice(),
             Schema::Local => LOCAL,
         }
     }

@@ -11,6 +11,7 @@ mod connection;
 mod install_id;
 mod migrations;
 mod panel_rows;
+pub mod quoted_orders;
 mod readers;
 mod sql_enum;
 mod upkeep;

@@ -25,12 +25,13 @@ pub fn ensure_configured(local: &LocalConn, cache: &CacheConn, panel_id: i64) ->
     Ok(())
 }
 
-const PANEL_TABLES: [&str; 9] = [
+const PANEL_TABLES: [&str; 10] = [
     "orders",
     "users",
     "payments",
     "tickets",
-    "row_counts", // after the rows its triggers count down
+    "row_counts",    // after the rows its triggers count down
+    "quoted_orders", // before the messages: their trigger then finds none
     "ticket_messages",
     "services",
     "sync_state",

@@ -1,16 +1,13 @@
 //! Flagged replies by service: the services the window's tickets complain about.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::{csv_text, panels, window_start, PanelInfo, WindowParams};
 use crate::db::{CacheConn, ReadConn};
-use crate::{
-    text::{complaint, order_ids, strip_html},
-    Result,
-};
+use crate::{text::complaint, Result};
 
 /// At most this many tickets without cached messages are fetched per report run.
 pub const MAX_TICKET_FETCHES: usize = 80;
@@ -153,12 +150,15 @@ pub fn flagged_by_service(conn: &ReadConn, p: &WindowParams) -> Result<FlaggedSe
 struct Ticket {
     id: i64,
     subject: String,
-    order_ids: Vec<i64>,
+    /// Each quoted order once, in the order quoted: (order id, its service
+    /// when the order is cached and created by `at`).
+    orders: Vec<(i64, Option<Option<i64>>)>,
 }
 
 #[derive(Default)]
 struct Acc {
-    name: Option<String>,
+    /// The first order quoted of the service (its name when the catalogue has none).
+    first_order: i64,
     /// Ticket id -> its cut subject.
     tickets: BTreeMap<i64, String>,
     orders: BTreeSet<i64>,
@@ -180,16 +180,19 @@ fn panel_rows(
         .query_row(params![panel.id, from, at], |r| r.get::<_, i64>(0))
         .map_err(CacheConn::err)?;
 
-    // The window's tickets with their messages' order IDs, message by message.
+    // The window's tickets with the orders their messages quote, in the
+    // order quoted, each with its service: kept per message at write time
+    // (quoted_orders), so no order is looked up here.
     let mut tickets: Vec<Ticket> = Vec::new();
     {
         let mut st = conn
             .prepare_cached(
-                "SELECT t.id, t.subject, tm.message, tm.plain FROM tickets t INDEXED BY tickets_created
-                 LEFT JOIN ticket_messages tm ON tm.panel_id = t.panel_id AND tm.ticket_id = t.id
-                      AND (tm.created IS NULL OR tm.created <= ?3)
+                "SELECT t.id, t.subject, q.order_id, q.order_created, q.service_id
+                 FROM tickets t INDEXED BY tickets_created
+                 LEFT JOIN quoted_orders q ON q.panel_id = t.panel_id AND q.ticket_id = t.id
+                      AND (q.created IS NULL OR q.created <= ?3)
                  WHERE t.panel_id = ?1 AND t.created > ?2 AND t.created <= ?3 AND t.messages_at IS NOT NULL
-                 ORDER BY t.id, tm.seq",
+                 ORDER BY t.id, q.seq, q.pos",
             )
             .map_err(CacheConn::err)?;
         let mut rows = st
@@ -201,66 +204,43 @@ fn panel_rows(
                 tickets.push(Ticket {
                     id,
                     subject: r.get(1).map_err(CacheConn::err)?,
-                    order_ids: Vec::new(),
+                    orders: Vec::new(),
                 });
             }
             let ticket = tickets.last_mut().expect("pushed above");
-            let plain: Option<String> = r.get(3).map_err(CacheConn::err)?;
-            let text = match (
-                plain,
-                r.get::<_, Option<String>>(2).map_err(CacheConn::err)?,
-            ) {
-                (Some(p), _) => Some(p),
-                (None, Some(html)) => Some(strip_html(&html)),
-                (None, None) => None,
+            let Some(order) = r.get::<_, Option<i64>>(2).map_err(CacheConn::err)? else {
+                continue;
             };
-            if let Some(text) = text {
-                for id in order_ids(&text) {
-                    if !ticket.order_ids.contains(&id) {
-                        ticket.order_ids.push(id);
-                    }
-                }
+            let cached = r
+                .get::<_, Option<i64>>(3)
+                .map_err(CacheConn::err)?
+                .is_some_and(|created| created <= at);
+            let service: Option<i64> = r.get(4).map_err(CacheConn::err)?;
+            if ticket.orders.iter().all(|(o, _)| *o != order) {
+                ticket.orders.push((order, cached.then_some(service)));
             }
         }
     }
 
-    let mut lookup = conn
-        .prepare_cached(
-            "SELECT o.service_id, COALESCE(s.name, o.service_name) FROM orders o
-             LEFT JOIN services s ON s.panel_id = o.panel_id AND s.id = o.service_id
-             WHERE o.panel_id = ?1 AND o.id = ?2 AND o.created <= ?3",
-        )
-        .map_err(CacheConn::err)?;
-    // Order id -> (service id, service name), or None when not cached.
-    let mut found: HashMap<i64, Option<(Option<i64>, String)>> = HashMap::new();
     let mut services: BTreeMap<i64, Acc> = BTreeMap::new();
     let mut samples: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for ticket in &tickets {
         let mut resolved = false;
-        for &order in &ticket.order_ids {
-            let hit = match found.get(&order) {
-                Some(hit) => hit.clone(),
-                None => {
-                    let hit = lookup
-                        .query_row(params![panel.id, order, at], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()
-                        .map_err(CacheConn::err)?;
-                    found.insert(order, hit.clone());
-                    hit
-                }
-            };
-            let Some((service, name)) = hit else { continue };
+        for &(order, hit) in &ticket.orders {
+            let Some(service) = hit else { continue };
             resolved = true;
             let Some(service) = service else { continue };
-            let acc = services.entry(service).or_default();
-            acc.name.get_or_insert(name);
+            let acc = services.entry(service).or_insert_with(|| Acc {
+                first_order: order,
+                ..Acc::default()
+            });
             acc.tickets
                 .entry(ticket.id)
                 .or_insert_with(|| complaint(&ticket.subject));
             acc.orders.insert(order);
             samples.insert(
                 ticket.id,
-                ticket.order_ids.iter().take(3).copied().collect(),
+                ticket.orders.iter().take(3).map(|(o, _)| *o).collect(),
             );
         }
         if !resolved {
@@ -268,6 +248,13 @@ fn panel_rows(
         }
     }
 
+    // The catalogue's name, else the name on the service's first quoted order.
+    let mut name = conn
+        .prepare_cached(
+            "SELECT COALESCE((SELECT name FROM services WHERE panel_id = ?1 AND id = ?2),
+                             (SELECT service_name FROM orders WHERE panel_id = ?1 AND id = ?3))",
+        )
+        .map_err(CacheConn::err)?;
     for (service_id, acc) in services {
         let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
         for subject in acc.tickets.values() {
@@ -283,7 +270,12 @@ fn panel_rows(
             panel_id: panel.id,
             panel: panel.name.clone(),
             service_id,
-            service_name: acc.name.unwrap_or_default(),
+            service_name: name
+                .query_row(params![panel.id, service_id, acc.first_order], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .map_err(CacheConn::err)?
+                .unwrap_or_default(),
             tickets: acc.tickets.len() as i64,
             orders: acc.orders.len() as i64,
             top_complaint,

@@ -185,6 +185,7 @@ pub fn replace_messages(
         )
         .map_err(CacheConn::err)?;
     for (seq, m) in messages.iter().enumerate() {
+        let plain = crate::text::strip_html(&m.message);
         st.execute(params![
             panel_id,
             ticket.id,
@@ -194,9 +195,11 @@ pub fn replace_messages(
             m.is_staff,
             m.staff_name,
             m.created,
-            crate::text::strip_html(&m.message)
+            plain
         ])
         .map_err(CacheConn::err)?;
+        crate::db::quoted_orders::write(tx, panel_id, ticket.id, seq as i64, m.created, &plain)
+            .map_err(CacheConn::err)?;
     }
     // A ticket with no time of its own still counts as fetched.
     tx.execute(
