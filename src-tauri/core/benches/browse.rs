@@ -101,6 +101,28 @@ fn main() {
         .unwrap()
         .to_owned();
     let service = world.orders[77].service_id;
+    // Not a whole username (that is an equality through its index): its
+    // end, as a customer half-remembered ("fox1234" of "happy_fox1234").
+    let user_part: String = user.chars().skip(3).collect();
+    {
+        // What the trigram index of links and usernames takes (cache
+        // migration 0011): its blocks' bytes, without SQLite's page slack.
+        let conn = db.read().unwrap();
+        let bytes: i64 = conn
+            .query_row(
+                "SELECT sum(length(block)) + (SELECT count(*) * 16 FROM orders_text_idx) FROM orders_text_data",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        record(
+            "the search index of links and usernames, on disk",
+            bytes as f64 / 1e6,
+            "MB",
+            None,
+            true,
+        );
+    }
 
     println!("\nA filter change: the first page of {PAGE} rows, then the row count");
     let filters: Vec<(&str, OrderFilter)> = vec![
@@ -155,6 +177,22 @@ fn main() {
             "text: part of one link (rare)",
             OrderFilter {
                 text: Some(link_part),
+                ..OrderFilter::default()
+            },
+        ),
+        (
+            "text: the end of a username",
+            OrderFilter {
+                text: Some(user_part),
+                ..OrderFilter::default()
+            },
+        ),
+        // In every link: the trigram index cannot narrow it, so it reads
+        // every order (the index gives up past 5,000 candidates).
+        (
+            "text: a fragment of every link (scans)",
+            OrderFilter {
+                text: Some("panel.example".into()),
                 ..OrderFilter::default()
             },
         ),

@@ -7,7 +7,7 @@
 //! are compared with a recount of the orders after every batch of writes.
 //! A first backfill sets the upkeep aside and ends with it whole and exact.
 
-use paneldesk_core::browse::{self, Filter, OrderFilter};
+use paneldesk_core::browse::{self, Filter, OrderFilter, PageRequest};
 use paneldesk_core::db::{self, Db, ReadConn};
 use paneldesk_core::paths::DataDir;
 use paneldesk_core::reports::{self, CountFrom, ServiceHealthParams};
@@ -91,8 +91,9 @@ fn insert(conn: &ReadConn, rng: &mut Rng, panel: i64, id: i64) {
     conn.execute(
         "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_id, service_name,
             status, provider, created, finished_at, mode, creation_type, synced_at)
-         VALUES (?1, ?2, 'u', 'https://x', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0)
-         ON CONFLICT (panel_id, id) DO UPDATE SET quantity = excluded.quantity, remains = excluded.remains,
+         VALUES (?1, ?2, ?13, ?14, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0)
+         ON CONFLICT (panel_id, id) DO UPDATE SET user = excluded.user, link = excluded.link,
+            quantity = excluded.quantity, remains = excluded.remains,
             service_id = excluded.service_id, status = excluded.status, provider = excluded.provider,
             created = excluded.created, finished_at = excluded.finished_at, mode = excluded.mode,
             creation_type = excluded.creation_type",
@@ -108,10 +109,31 @@ fn insert(conn: &ReadConn, rng: &mut Rng, panel: i64, id: i64) {
             created,
             finished,
             *rng.pick(&[Some("auto"), Some("manual"), None]),
-            *rng.pick(&[Some("api"), Some("web"), None])
+            *rng.pick(&[Some("api"), Some("web"), None]),
+            *rng.pick(USERS),
+            link(rng)
         ],
     )
     .unwrap();
+}
+
+/// Customers, some names beyond ASCII (the index folds their case, LIKE does not).
+const USERS: &[&str] = &[
+    "annabelle",
+    "bobby_k",
+    "Ömer.yılmaz",
+    "carla99",
+    "DENIZ_shop",
+];
+
+fn link(rng: &mut Rng) -> String {
+    let host = rng.pick(&[
+        "https://insta.example/p/",
+        "http://tt.example/@",
+        "https://yt.example/watch?v=",
+    ]);
+    let word = rng.pick(&["Reel", "post", "VIDEO", "Çiçek", "100%_real"]);
+    format!("{host}{word}{}", rng.below(400))
 }
 
 /// Random writes of every kind the cache sees.
@@ -157,6 +179,14 @@ fn move_orders(conn: &ReadConn, rng: &mut Rng, panel: i64, ids: i64, n: usize) {
                 conn.execute(
                     "DELETE FROM orders WHERE panel_id = ?1 AND id = ?2",
                     params![panel, id],
+                )
+                .unwrap();
+            }
+            6 if rng.chance(50) => {
+                // The customer corrected the link.
+                conn.execute(
+                    "UPDATE orders SET link = ?3 WHERE panel_id = ?1 AND id = ?2",
+                    params![panel, id, link(rng)],
                 )
                 .unwrap();
             }
@@ -338,6 +368,92 @@ fn assert_counts_equal(conn: &ReadConn, rng: &mut Rng, seed: u64) {
     }
 }
 
+/// A search for part of a link or username finds what LIKE over every
+/// order finds, whether the trigram index narrows it or not (too short,
+/// too common): counts, and the first page's orders.
+fn assert_searches_equal(conn: &ReadConn, rng: &mut Rng, seed: u64) {
+    let texts: Vec<String> = {
+        let mut st = conn
+            .prepare("SELECT link, user FROM orders ORDER BY random() LIMIT 30")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .flat_map(|(link, user)| [link, user])
+            .collect()
+    };
+    let mut searches: Vec<String> =
+        vec!["zzzq".into(), "ab".into(), "example".into(), "%_r".into()];
+    for text in texts {
+        let chars: Vec<char> = text.chars().collect();
+        let len = 3 + rng.below(5) as usize;
+        if chars.len() <= len {
+            continue;
+        }
+        let at = rng.below((chars.len() - len) as i64) as usize;
+        let part: String = chars[at..at + len].iter().collect();
+        // Half in another case: LIKE folds ASCII only, and so must the answer.
+        searches.push(if rng.chance(50) {
+            part.to_uppercase()
+        } else {
+            part
+        });
+    }
+    for text in searches {
+        let f = OrderFilter {
+            panel_id: *rng.pick(&[None, Some(1), Some(2)]),
+            text: Some(text.clone()),
+            ..OrderFilter::default()
+        };
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let matches: Vec<(i64, i64)> = {
+            let mut st = conn
+                .prepare(
+                    "SELECT panel_id, id FROM orders WHERE (?1 IS NULL OR panel_id = ?1)
+                     AND (link LIKE ?2 ESCAPE '\\' OR user LIKE ?2 ESCAPE '\\')",
+                )
+                .unwrap();
+            st.query_map(params![f.panel_id, format!("%{escaped}%")], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        assert_eq!(
+            f.count(conn).unwrap(),
+            matches.len() as u64,
+            "seed {seed}: {text:?}"
+        );
+        let page = f
+            .list(
+                conn,
+                &PageRequest {
+                    sort: None,
+                    after: None,
+                    limit: Some(50),
+                },
+            )
+            .unwrap();
+        let mut got: Vec<(i64, i64)> = page.rows.iter().map(|o| (o.panel_id, o.id)).collect();
+        got.sort_unstable();
+        if matches.len() <= 50 {
+            let mut want = matches;
+            want.sort_unstable();
+            assert_eq!(got, want, "seed {seed}: the page for {text:?}");
+        } else {
+            assert_eq!(got.len(), 50, "seed {seed}: the page for {text:?}");
+            assert!(
+                got.iter().all(|o| matches.contains(o)),
+                "seed {seed}: {text:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn service_health_and_order_counts_from_the_hourly_aggregates_equal_them_from_the_orders() {
     for seed in [1_u64, 2, 3, 4] {
@@ -395,6 +511,7 @@ fn service_health_and_order_counts_from_the_hourly_aggregates_equal_them_from_th
         assert_tables_recount(&conn, seed);
         assert_reports_equal(&conn, &mut rng, seed);
         assert_counts_equal(&conn, &mut rng, seed);
+        assert_searches_equal(&conn, &mut rng, seed);
 
         // A service renamed to another speed: until the rules are kept
         // again, the report counts it from the orders; after, from its new rule.
@@ -439,6 +556,39 @@ fn assert_reads_exact(conn: &ReadConn, at: i64, when: &str) {
         completed.count(conn).unwrap(),
         count("SELECT count(*) FROM orders WHERE status = 'completed'"),
         "{when}: completed orders"
+    );
+    // Part of a link: through the search index once it is whole, by a scan before.
+    let link: String = conn
+        .query_row(
+            "SELECT link FROM orders ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let part: String = link
+        .chars()
+        .rev()
+        .take(7)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let searched = OrderFilter {
+        text: Some(part.clone()),
+        ..OrderFilter::default()
+    };
+    let like: u64 = conn
+        .query_row(
+            "SELECT count(*) FROM orders WHERE link LIKE ?1 OR user LIKE ?1",
+            [format!("%{part}%")],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as u64;
+    assert!(like > 0);
+    assert_eq!(
+        searched.count(conn).unwrap(),
+        like,
+        "{when}: a search for {part:?}"
     );
     let statuses: Vec<String> = {
         let mut st = conn

@@ -131,7 +131,17 @@ impl Filter for OrderFilter {
             // orders, through the (panel, user) index instead of a scan of
             // every link.
             Some(t) if is_username(cache, t)? => w.eq_text("user", &Some(t.to_owned())),
-            _ => w.text(&self.text, &["link", "user"]),
+            Some(t) => {
+                w.text(&self.text, &["link", "user"]);
+                // Part of a link or username: only the orders the trigram
+                // index says may hold it are read (an order ID is none).
+                if t.trim_start_matches('#').parse::<i64>().is_err() {
+                    if let Some(ids) = super::text_index::candidates(cache, t)? {
+                        w.among_ids(&ids);
+                    }
+                }
+            }
+            None => {}
         }
         Ok(w)
     }

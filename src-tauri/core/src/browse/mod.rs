@@ -14,6 +14,7 @@ mod dashboard;
 mod detail;
 mod filters;
 mod search;
+mod text_index;
 mod ticket;
 
 use std::cmp::Ordering;
@@ -251,6 +252,19 @@ impl Where {
             columns.iter().map(|_| Value::Text(pattern.clone())),
         );
         self.scans = true;
+    }
+
+    /// Only these ids (a substring search narrowed by the trigram index):
+    /// the rows are looked up by key instead of read in full.
+    /// One parameter, a JSON array, whatever their number (SQLite takes at
+    /// most 32,766 parameters).
+    fn among_ids(&mut self, ids: &[i64]) {
+        let list = serde_json::to_string(ids).expect("integers serialize");
+        self.add(
+            "id IN (SELECT value FROM json_each(?))",
+            [Value::Text(list)],
+        );
+        self.scans = false;
     }
 
     fn sql(&self) -> String {

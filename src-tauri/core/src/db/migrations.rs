@@ -44,6 +44,9 @@ static CACHE: LazyLock<Vec<M<'static>>> = LazyLock::new(|| {
             include_str!("../../../../migrations/cache/0010_quoted_orders.sql"),
             |tx: &rusqlite::Transaction| Ok(super::quoted_orders::fill(tx)?),
         ),
+        M::up(include_str!(
+            "../../../../migrations/cache/0011_orders_text.sql"
+        )),
     ]
 });
 

@@ -25,14 +25,18 @@ use crate::{
 /// (`INDEXED BY`), and none needs them more than once a query (one pass
 /// over the orders while they are away). The ones keyed by time stay, as
 /// the reports name them; so does the service index, which service health
-/// and the slow rules walk once per service.
-const SET_ASIDE: [&str; 6] = [
+/// and the slow rules walk once per service. The search index's triggers
+/// too: a search scans the orders meanwhile (`browse::text_index`).
+const SET_ASIDE: [&str; 9] = [
     "orders_user",
     "orders_charge",
     "orders_status",
     "orders_agg_insert",
     "orders_agg_update",
     "orders_agg_delete",
+    "orders_text_insert",
+    "orders_text_update",
+    "orders_text_delete",
 ];
 
 /// The aggregates are rebuilt a day of orders at a time: each `GROUP BY`
@@ -74,7 +78,7 @@ pub fn defer_order_upkeep(tx: &CacheTx) -> Result<bool> {
 
 /// After a backfill ends (any panel's: the rebuild counts every order, so
 /// it is exact whoever wrote meanwhile): keeps the slow rules, recounts
-/// the aggregates, puts the indexes and triggers back. Answers whether
+/// the aggregates, fills the search index, puts the indexes and triggers back. Answers whether
 /// anything was set aside.
 pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
     let set_aside: Vec<String> = column(
@@ -91,6 +95,12 @@ pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
     }
     tx.execute_batch("DELETE FROM agg_orders; DELETE FROM agg_finished; DELETE FROM agg_slow;")
         .map_err(CacheConn::err)?;
+    // The search index, whole: every order, none of them indexed meanwhile.
+    tx.execute_batch(
+        "INSERT INTO orders_text (orders_text) VALUES ('delete-all');
+         INSERT INTO orders_text (rowid, link, user) SELECT (panel_id << 40) | id, link, user FROM orders;",
+    )
+    .map_err(CacheConn::err)?;
     for panel_id in column::<i64>(tx, "SELECT id FROM cache_panels", [])? {
         // Until the marker goes, rules are added, not counted: all of
         // them are counted here with the other aggregates.
