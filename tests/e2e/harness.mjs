@@ -51,8 +51,7 @@ async function waitForDriver(port, driver, timeoutMs = 20_000) {
  * `{ browser, dataDir, close }`. Each app gets its own tauri-driver so its
  * environment (data dir) is its own.
  */
-export async function launchApp({ dataDir, env = {}, ipcSecrets = [] } = {}) {
-  const app = required("APP_BIN");
+export async function launchApp({ dataDir, env = {}, ipcSecrets = [], app = required("APP_BIN") } = {}) {
   const driverBin = required("TAURI_DRIVER");
   dataDir ??= mkdtempSync(join(tmpdir(), "paneldesk-e2e-"));
   const port = await freePort();

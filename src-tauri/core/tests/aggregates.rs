@@ -698,16 +698,44 @@ fn a_first_backfill_sets_its_upkeep_aside_and_ends_with_it_whole_and_exact() {
     assert_reads_exact(&conn, now, "halfway");
 
     // The next run ends the backfill: the indexes and triggers are a fresh
-    // cache's, and every aggregate equals a recount of the orders.
+    // cache's but the search index's, and every aggregate equals a recount
+    // of the orders.
     fake.set_faults(Faults::default());
     assert_eq!(sync().map(|e| e.to_string()), None);
     assert!(db::aggregates_kept(&conn).unwrap());
+    let text_triggers = |schema: &[(String, String)]| {
+        schema
+            .iter()
+            .filter(|(n, _)| n.starts_with("orders_text_"))
+            .count()
+    };
+    let without_search: Vec<_> = fresh
+        .iter()
+        .filter(|(n, _)| !n.starts_with("orders_text_"))
+        .cloned()
+        .collect();
+    assert_eq!(text_triggers(&fresh), 3);
+    assert_eq!(
+        orders_schema(&conn),
+        without_search,
+        "the orders' indexes and triggers after the backfill"
+    );
+    assert!(!db::search_index_whole(&conn).unwrap());
+    assert_tables_recount(&conn, 0);
+    assert_reads_exact(
+        &conn,
+        now,
+        "after the backfill, the search index not filled",
+    );
+
+    // The pass after it fills the search index and puts its triggers back.
+    assert_eq!(sync().map(|e| e.to_string()), None);
+    assert!(db::search_index_whole(&conn).unwrap());
     assert_eq!(
         orders_schema(&conn),
         fresh,
-        "the orders' indexes and triggers after the backfill"
+        "the orders' indexes and triggers after the next pass"
     );
-    assert_tables_recount(&conn, 0);
     let rules: i64 = conn
         .query_row("SELECT count(*) FROM agg_slow_rules", [], |r| r.get(0))
         .unwrap();

@@ -9,7 +9,9 @@
 // Memory is the resident set of the app and its WebKit processes.
 
 import { execFileSync } from "node:child_process";
-import { appendFileSync, readFileSync, readdirSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { cli, configuredDataDir, launchApp, navigate, startFake } from "../harness.mjs";
 
 const ORDERS = Number(process.env.PANELDESK_BENCH_ORDERS ?? 1_000_000);
@@ -61,7 +63,7 @@ function treeRssMb(rootPid) {
   return kb / 1024;
 }
 
-function appPid(dataDir) {
+function appPid(dataDir, bin = process.env.APP_BIN) {
   // The app is the process whose environment names this data dir; the
   // newest one (an earlier run's app may still be exiting).
   let newest = null;
@@ -69,7 +71,7 @@ function appPid(dataDir) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const exe = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (!exe.startsWith(process.env.APP_BIN)) continue;
+      if (!exe.startsWith(bin)) continue;
       if (!readFileSync(`/proc/${entry}/environ`, "utf8").includes(`PANELDESK_DATA_DIR=${dataDir}`)) continue;
       const started = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ")[19]);
       if (!newest || started > newest.started) newest = { pid: Number(entry), started };
@@ -159,6 +161,31 @@ for (let run = 0; run < RUNS; run++) {
   }
 }
 
+// The yardstick: a blank Tauri 2 app built the same way (BLANK_BIN, made
+// by `make bench-start`), from the session request to its one line of
+// text, and its memory there; the same runs, one after the other.
+const blankWall = [];
+let blankMemory = null;
+if (process.env.BLANK_BIN) {
+  const blankDir = mkdtempSync(join(tmpdir(), "paneldesk-blank-"));
+  for (let run = 0; run < RUNS; run++) {
+    t = performance.now();
+    const app = await launchApp({ dataDir: blankDir, app: process.env.BLANK_BIN });
+    try {
+      const text = await app.browser.$("#blank");
+      await text.waitUntil(async () => (await text.getText()) === "Blank", { timeout: 60_000, interval: 20 });
+      blankWall.push(performance.now() - t);
+      if (run === RUNS - 1) {
+        const pid = appPid(blankDir, process.env.BLANK_BIN);
+        blankMemory = pid ? treeRssMb(pid) : null;
+      }
+    } finally {
+      await app.close();
+    }
+  }
+  execFileSync("rm", ["-rf", blankDir]);
+}
+
 console.log(`start to the dashboard showing ${expected} orders, ${RUNS} runs:`);
 console.log(`  from the session request (process start, webview, data): median ${median(wall).toFixed(0)} ms, min ${Math.min(...wall).toFixed(0)} ms, max ${Math.max(...wall).toFixed(0)} ms`);
 console.log(`  inside the page (page load to the dashboard's data):      median ${median(page).toFixed(0)} ms`);
@@ -174,6 +201,18 @@ record("of which inside the page", median(page), "ms");
 if (memory) {
   record("memory of the app and its WebKit processes at the dashboard", memory.atDashboard, "MB");
   record(`the same after scrolling ${memory.rows.toLocaleString("en-US")} orders down`, memory.afterScroll, "MB");
+}
+if (blankWall.length) {
+  const ratio = median(wall) / median(blankWall);
+  console.log(`a blank Tauri 2 app to its first text: median ${median(blankWall).toFixed(0)} ms; the app's start is ${ratio.toFixed(2)}x it (budget 1.3x)`);
+  record(`a blank Tauri 2 app built the same way, start to its text, median of ${RUNS}`, median(blankWall), "ms");
+  record("the app's start over the blank app's", ratio, "x", 1.3);
+  if (blankMemory && memory) {
+    console.log(`memory of the blank app and its WebKit processes: ${blankMemory.toFixed(0)} MB; the app's at the dashboard is ${(memory.atDashboard - blankMemory).toFixed(0)} MB more, after scrolling ${(memory.afterScroll - blankMemory).toFixed(0)} MB (budget 100 MB)`);
+    record("memory of the blank app and its WebKit processes", blankMemory, "MB");
+    record("the app's memory at the dashboard over the blank app's", memory.atDashboard - blankMemory, "MB", 100);
+    record("the app's memory after scrolling over the blank app's", memory.afterScroll - blankMemory, "MB", 100);
+  }
 }
 for (const r of reportScreens) {
   record(`${r.label} screen, from the click to its first rows`, r.screenMs, "ms");

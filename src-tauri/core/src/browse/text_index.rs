@@ -16,12 +16,13 @@ const MOST: usize = 50_000;
 
 /// The ids of the orders (of any panel) that may hold `text`, or `None`
 /// when the index cannot narrow it: fewer than 3 characters, too common,
-/// or a first backfill still under way (its index is filled at its end).
+/// or not whole yet (a first backfill's index is filled by the sync pass
+/// after it: `store::fill_search_index`).
 pub(super) fn candidates(cache: &ReadConn, text: &str) -> Result<Option<Vec<i64>>> {
     let Some(query) = trigrams_query(text) else {
         return Ok(None);
     };
-    if !db::aggregates_kept(cache)? {
+    if !db::search_index_whole(cache)? {
         return Ok(None);
     }
     let mut st = cache

@@ -26,7 +26,8 @@ use crate::{
 /// over the orders while they are away). The ones keyed by time stay, as
 /// the reports name them; so does the service index, which service health
 /// and the slow rules walk once per service. The search index's triggers
-/// too: a search scans the orders meanwhile (`browse::text_index`).
+/// too: searches read the orders until the pass after the backfill's has
+/// filled it (`browse::text_index`).
 const SET_ASIDE: [&str; 9] = [
     "orders_user",
     "orders_charge",
@@ -78,12 +79,13 @@ pub fn defer_order_upkeep(tx: &CacheTx) -> Result<bool> {
 
 /// After a backfill ends (any panel's: the rebuild counts every order, so
 /// it is exact whoever wrote meanwhile): keeps the slow rules, recounts
-/// the aggregates, fills the search index, puts the indexes and triggers back. Answers whether
+/// the aggregates, puts the indexes and triggers back, all but the search
+/// index's ([`fill_search_index`]). Answers whether
 /// anything was set aside.
 pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
     let set_aside: Vec<String> = column(
         tx,
-        "SELECT sql FROM orders_upkeep_deferred ORDER BY type, name",
+        "SELECT sql FROM orders_upkeep_deferred WHERE name NOT GLOB 'orders_text_*' ORDER BY type, name",
         [],
     )?;
     if set_aside.is_empty() {
@@ -95,20 +97,52 @@ pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
     }
     tx.execute_batch("DELETE FROM agg_orders; DELETE FROM agg_finished; DELETE FROM agg_slow;")
         .map_err(CacheConn::err)?;
-    // The search index, whole: every order, none of them indexed meanwhile.
-    tx.execute_batch(
-        "INSERT INTO orders_text (orders_text) VALUES ('delete-all');
-         INSERT INTO orders_text (rowid, link, user) SELECT (panel_id << 40) | id, link, user FROM orders;",
-    )
-    .map_err(CacheConn::err)?;
     for panel_id in column::<i64>(tx, "SELECT id FROM cache_panels", [])? {
         // Until the marker goes, rules are added, not counted: all of
         // them are counted here with the other aggregates.
         keep_slow_rules(tx, local, panel_id)?;
         recount(tx, panel_id)?;
     }
-    tx.execute("DELETE FROM orders_upkeep_deferred", [])
-        .map_err(CacheConn::err)?;
+    tx.execute(
+        "DELETE FROM orders_upkeep_deferred WHERE name NOT GLOB 'orders_text_*'",
+        [],
+    )
+    .map_err(CacheConn::err)?;
+    Ok(true)
+}
+
+/// The search index of links and usernames (cache migration 0011), filled
+/// whole and its triggers put back, when a first backfill set them aside
+/// and has ended. The sync pass after the backfill's calls it, not the
+/// backfill's own: the cache is usable without it (searches read the
+/// orders meanwhile), and filling it takes about 10 s a million orders.
+/// Answers whether it did.
+pub fn fill_search_index(tx: &CacheTx) -> Result<bool> {
+    if !db::aggregates_kept(tx)? {
+        return Ok(false);
+    }
+    let triggers: Vec<String> = column(
+        tx,
+        "SELECT sql FROM orders_upkeep_deferred WHERE name GLOB 'orders_text_*' ORDER BY name",
+        [],
+    )?;
+    if triggers.is_empty() {
+        return Ok(false);
+    }
+    // No order is in it: none was indexed while its triggers were away.
+    tx.execute_batch(
+        "INSERT INTO orders_text (orders_text) VALUES ('delete-all');
+         INSERT INTO orders_text (rowid, link, user) SELECT (panel_id << 40) | id, link, user FROM orders;",
+    )
+    .map_err(CacheConn::err)?;
+    for sql in triggers {
+        tx.execute_batch(&sql).map_err(CacheConn::err)?;
+    }
+    tx.execute(
+        "DELETE FROM orders_upkeep_deferred WHERE name GLOB 'orders_text_*'",
+        [],
+    )
+    .map_err(CacheConn::err)?;
     Ok(true)
 }
 

@@ -98,7 +98,13 @@ impl PanelSync {
         match &backfill {
             Err(e) if panel_wide(e) => return Err(backfill.unwrap_err()),
             Err(_) => {}
-            Ok(()) => self.restore_order_upkeep().await?,
+            // The search index waits for the pass after the one that
+            // ended a first backfill: that one's cache is usable sooner.
+            Ok(()) => {
+                if !self.restore_order_upkeep().await? {
+                    self.fill_search_index().await?;
+                }
+            }
         }
         let head_from = self.state(Resource::Orders)?.head_from;
         self.head::<Order>(
@@ -214,13 +220,28 @@ impl PanelSync {
     }
 
     /// After a backfill: the upkeep a first one set aside, built (see
-    /// [`store::restore_order_upkeep`]); nothing when none was.
-    pub(super) async fn restore_order_upkeep(&self) -> Result<()> {
+    /// [`store::restore_order_upkeep`]); nothing when none was. Answers
+    /// whether it built it.
+    pub(super) async fn restore_order_upkeep(&self) -> Result<bool> {
         self.inner
             .writer
             .run(|w| {
                 let tx = w.cache.begin()?;
-                store::restore_order_upkeep(&tx, &w.local)?;
+                let restored = store::restore_order_upkeep(&tx, &w.local)?;
+                tx.commit()?;
+                Ok(restored)
+            })
+            .await
+    }
+
+    /// The search index a first backfill set aside, filled (see
+    /// [`store::fill_search_index`]); nothing when it is whole.
+    pub(super) async fn fill_search_index(&self) -> Result<()> {
+        self.inner
+            .writer
+            .run(|w| {
+                let tx = w.cache.begin()?;
+                store::fill_search_index(&tx)?;
                 tx.commit()
             })
             .await
