@@ -140,13 +140,16 @@ bench: deps-system deps-ui
 	$(MAKE) bench-start PANELDESK_BENCH_JSON=$(BENCH_FIGURES)
 	node tests/e2e/bench/table.mjs $(BENCH_FIGURES) docs/benchmarks.md docs/benchmarks.json
 
-# The blank Tauri app beside it (tests/e2e/bench/blank) is built with the
-# app's Cargo.lock, so with the app's versions and compiled crates.
-bench-start: build deps-e2e
+# In release, as users run it, beside a blank Tauri 2 app
+# (tests/e2e/bench/blank) built with the app's Cargo.lock and release
+# profile, so with the app's versions.
+REL := $(CARGO_TARGET_DIR)/release
+bench-start: ui-build deps-e2e
+	cargo build --release -p paneldesk -p paneldesk-cli -p paneldesk-fakepanel $(APP_FEATURES)
 	cp Cargo.lock tests/e2e/bench/blank/Cargo.lock
-	cargo build --manifest-path tests/e2e/bench/blank/Cargo.toml
-	BLANK_BIN=$(CARGO_TARGET_DIR)/debug/paneldesk-blank \
-	APP_BIN=$(APP_BIN) CLI_BIN=$(CLI_BIN) FAKE_BIN=$(FAKE_BIN) TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
+	cargo build --release --manifest-path tests/e2e/bench/blank/Cargo.toml
+	BLANK_BIN=$(REL)/paneldesk-blank \
+	APP_BIN=$(REL)/paneldesk CLI_BIN=$(REL)/paneldesk-cli FAKE_BIN=$(REL)/paneldesk-fakepanel TAURI_DRIVER=$(TOOLS_DIR)/bin/tauri-driver \
 	  PANELDESK_BENCH_JSON=$(PANELDESK_BENCH_JSON) \
 	  dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d); echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
 	    exec xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/bench/start.mjs'

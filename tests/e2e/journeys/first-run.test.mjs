@@ -870,10 +870,15 @@ test("competitors: a second fake panel watched as a rival, its clock ticked, the
   // The first poll is the baseline.
   const notice = await browser.$('[data-testid="poll-notice"]');
   await (await browser.$('[data-testid="rival-poll"]')).click();
-  await notice.waitUntil(async () => /^Rival SMM: First look: \d+ services kept as the baseline\.$/.test(await notice.getText()), {
-    timeout: 20_000,
-    timeoutMsg: "the first poll did not land",
-  });
+  // Says what the notice said instead, if the poll does not land.
+  let said = "";
+  await notice
+    .waitUntil(async () => /^Rival SMM: First look: \d+ services kept as the baseline\.$/.test((said = await notice.getText())), {
+      timeout: 20_000,
+    })
+    .catch(() => {
+      throw new Error(`the first poll did not land; the notice said ${JSON.stringify(said)}`);
+    });
   await (await browser.$('[data-testid="no-changes"]')).waitForDisplayed({ timeout: 10_000 });
 
   // The rival's clock moves: one withdrawn, one new, +25 %, +2 %, one renamed.
