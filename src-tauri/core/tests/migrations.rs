@@ -368,3 +368,47 @@ fn migration_10_finds_the_orders_quoted_by_messages_cached_before_it() {
         .unwrap();
     assert_eq!(left, 1);
 }
+
+#[test]
+fn migration_11_indexes_the_orders_cached_before_it_for_searches() {
+    use paneldesk_core::browse::{Filter, OrderFilter};
+    use paneldesk_core::db::migrate_to;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    configured_panel_1(&dir);
+    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    migrate_to(&mut cache, Schema::Cache, 10).unwrap();
+    cache
+        .execute_batch(
+            "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_name, status, created, synced_at)
+                 VALUES (1, 7001, 'happy_fox12', 'https://insta.example/p/ReelXy9', 100, 0, 'Likes', 'completed', 50, 0),
+                        (1, 7002, 'calm_owl7', 'https://insta.example/p/PostQq1', 100, 0, 'Likes', 'completed', 60, 0);",
+        )
+        .unwrap();
+    drop(cache);
+    let db = Db::open(&dir).unwrap();
+    let read = db.read().unwrap();
+    let indexed: i64 = read
+        .query_row(
+            "SELECT count(*) FROM orders_text WHERE orders_text MATCH '\"lxy\" AND \"xy9\"'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed, 1, "the migration indexed the cached orders");
+    let found = |text: &str| {
+        OrderFilter {
+            text: Some(text.into()),
+            ..OrderFilter::default()
+        }
+        .list(&read, &Default::default())
+        .unwrap()
+        .rows
+        .iter()
+        .map(|o| o.id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(found("reelxy"), [7001]);
+    assert_eq!(found("owl7"), [7002]);
+    assert!(found("zzz9").is_empty());
+}

@@ -133,9 +133,9 @@ impl Filter for OrderFilter {
             Some(t) if is_username(cache, t)? => w.eq_text("user", &Some(t.to_owned())),
             Some(t) => {
                 w.text(&self.text, &["link", "user"]);
-                // Part of a link or username: only the orders the trigram
-                // index says may hold it are read (an order ID is none).
-                if t.trim_start_matches('#').parse::<i64>().is_err() {
+                // Part of a link or username (not an order ID): only the
+                // orders the trigram index says may hold it are read.
+                if w.scans {
                     if let Some(ids) = super::text_index::candidates(cache, t)? {
                         w.among_ids(&ids);
                     }

@@ -17,7 +17,7 @@ const MOST: usize = 50_000;
 /// The ids of the orders (of any panel) that may hold `text`, or `None`
 /// when the index cannot narrow it: fewer than 3 characters, too common,
 /// or not whole yet (a first backfill's index is filled by the sync pass
-/// after it: `store::fill_search_index`).
+/// after it: `store::end_backfill`).
 pub(super) fn candidates(cache: &ReadConn, text: &str) -> Result<Option<Vec<i64>>> {
     let Some(query) = trigrams_query(text) else {
         return Ok(None);

@@ -29,6 +29,7 @@ pub use migrations::{migrate, migrate_to, Schema};
 pub use panel_rows::{ensure_configured, forget_panel, latest_order_name, order_service_ids};
 pub use readers::Readers;
 pub(crate) use sql_enum::sql_text_enum;
+pub(crate) use upkeep::SEARCH_INDEX_TRIGGERS;
 pub use upkeep::{aggregates_kept, search_index_whole};
 pub use writer::{WriteConns, Writer};
 

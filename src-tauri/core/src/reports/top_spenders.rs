@@ -217,11 +217,7 @@ fn activity_in_window(
         .query(params![panel_id, from, at])
         .map_err(CacheConn::err)?;
     while let Some(r) = rows.next().map_err(CacheConn::err)? {
-        let user = r
-            .get_ref(0)
-            .and_then(|v| Ok(v.as_str()?))
-            .map_err(CacheConn::err)?;
-        let activity = by_user.entry_ref(user).or_default();
+        let activity = by_user.entry_ref(text_at(r, 0)?).or_default();
         if let Some(service) = r.get::<_, Option<i64>>(1).map_err(CacheConn::err)? {
             activity.count(service);
         }
@@ -241,15 +237,19 @@ fn activity_in_window(
         .query(params![panel_id, from, at])
         .map_err(CacheConn::err)?;
     while let Some(r) = rows.next().map_err(CacheConn::err)? {
-        let user = r
-            .get_ref(0)
-            .and_then(|v| Ok(v.as_str()?))
-            .map_err(CacheConn::err)?;
-        let activity = by_user.entry_ref(user).or_default();
+        let activity = by_user.entry_ref(text_at(r, 0)?).or_default();
         activity.payments_count = r.get(1).map_err(CacheConn::err)?;
         activity.payments_total = r.get(2).map_err(CacheConn::err)?;
     }
     Ok(by_user)
+}
+
+/// A text column, borrowed from the row: no String made for a name that
+/// is only looked up.
+fn text_at<'r>(r: &'r rusqlite::Row, i: usize) -> Result<&'r str> {
+    r.get_ref(i)
+        .and_then(|v| Ok(v.as_str()?))
+        .map_err(CacheConn::err)
 }
 
 fn panel_rows(
@@ -338,11 +338,7 @@ fn users_named<'a>(
         let mut rows = st.query(params![panel_id, at]).map_err(CacheConn::err)?;
         while let Some(r) = rows.next().map_err(CacheConn::err)? {
             // The name first: only the users asked for are read whole.
-            let name = r
-                .get_ref(1)
-                .and_then(|v| Ok(v.as_str()?))
-                .map_err(CacheConn::err)?;
-            if let Some(activity) = names.get(name) {
+            if let Some(activity) = names.get(text_at(r, 1)?) {
                 out.push((row(r).map_err(CacheConn::err)?, activity));
             }
         }

@@ -77,16 +77,27 @@ pub fn defer_order_upkeep(tx: &CacheTx) -> Result<bool> {
     Ok(true)
 }
 
-/// After a backfill ends (any panel's: the rebuild counts every order, so
-/// it is exact whoever wrote meanwhile): keeps the slow rules, recounts
-/// the aggregates, puts the indexes and triggers back, all but the search
-/// index's ([`fill_search_index`]). Answers whether
+/// After a backfill ends (any panel's): the upkeep a first one set aside
+/// is built again ([`restore_order_upkeep`]); on a later pass, the search
+/// index is filled ([`fill_search_index`]). One transaction either way.
+pub fn end_backfill(tx: &CacheTx, local: &LocalConn) -> Result<()> {
+    // The search index waits for the pass after the one that ended a
+    // first backfill: that one's cache is usable sooner.
+    if !restore_order_upkeep(tx, local)? {
+        fill_search_index(tx)?;
+    }
+    Ok(())
+}
+
+/// Keeps the slow rules, recounts the aggregates, puts the indexes and
+/// triggers back, all but the search index's (the rebuild counts every
+/// order, so it is exact whoever wrote meanwhile). Answers whether
 /// anything was set aside.
-pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
+fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
     let set_aside: Vec<String> = column(
         tx,
-        "SELECT sql FROM orders_upkeep_deferred WHERE name NOT GLOB 'orders_text_*' ORDER BY type, name",
-        [],
+        "SELECT sql FROM orders_upkeep_deferred WHERE name NOT GLOB ?1 ORDER BY type, name",
+        [db::SEARCH_INDEX_TRIGGERS],
     )?;
     if set_aside.is_empty() {
         return Ok(false);
@@ -104,8 +115,8 @@ pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
         recount(tx, panel_id)?;
     }
     tx.execute(
-        "DELETE FROM orders_upkeep_deferred WHERE name NOT GLOB 'orders_text_*'",
-        [],
+        "DELETE FROM orders_upkeep_deferred WHERE name NOT GLOB ?1",
+        [db::SEARCH_INDEX_TRIGGERS],
     )
     .map_err(CacheConn::err)?;
     Ok(true)
@@ -113,21 +124,20 @@ pub fn restore_order_upkeep(tx: &CacheTx, local: &LocalConn) -> Result<bool> {
 
 /// The search index of links and usernames (cache migration 0011), filled
 /// whole and its triggers put back, when a first backfill set them aside
-/// and has ended. The sync pass after the backfill's calls it, not the
-/// backfill's own: the cache is usable without it (searches read the
-/// orders meanwhile), and filling it takes about 10 s a million orders.
-/// Answers whether it did.
-pub fn fill_search_index(tx: &CacheTx) -> Result<bool> {
+/// and has ended. Not at the backfill's own end: the cache is usable
+/// without it (searches read the orders meanwhile), and filling it takes
+/// about 10 s a million orders.
+fn fill_search_index(tx: &CacheTx) -> Result<()> {
     if !db::aggregates_kept(tx)? {
-        return Ok(false);
+        return Ok(());
     }
     let triggers: Vec<String> = column(
         tx,
-        "SELECT sql FROM orders_upkeep_deferred WHERE name GLOB 'orders_text_*' ORDER BY name",
-        [],
+        "SELECT sql FROM orders_upkeep_deferred WHERE name GLOB ?1 ORDER BY name",
+        [db::SEARCH_INDEX_TRIGGERS],
     )?;
     if triggers.is_empty() {
-        return Ok(false);
+        return Ok(());
     }
     // No order is in it: none was indexed while its triggers were away.
     tx.execute_batch(
@@ -139,11 +149,11 @@ pub fn fill_search_index(tx: &CacheTx) -> Result<bool> {
         tx.execute_batch(&sql).map_err(CacheConn::err)?;
     }
     tx.execute(
-        "DELETE FROM orders_upkeep_deferred WHERE name GLOB 'orders_text_*'",
-        [],
+        "DELETE FROM orders_upkeep_deferred WHERE name GLOB ?1",
+        [db::SEARCH_INDEX_TRIGGERS],
     )
     .map_err(CacheConn::err)?;
-    Ok(true)
+    Ok(())
 }
 
 /// The panel's aggregates from its orders, a day at a time: the same

@@ -19,7 +19,7 @@ mod rows;
 
 pub use aggregates::keep_slow_rules;
 pub use cursors::{load_state, save_state, SyncState};
-pub use deferred::{defer_order_upkeep, fill_search_index, restore_order_upkeep};
+pub use deferred::{defer_order_upkeep, end_backfill};
 pub use lookups::{
     count_rows, ids_created_between, ids_with_status, nth_created, open_order_ids,
     open_ticket_statuses, tickets_needing_messages, users_active_since,

@@ -98,13 +98,7 @@ impl PanelSync {
         match &backfill {
             Err(e) if panel_wide(e) => return Err(backfill.unwrap_err()),
             Err(_) => {}
-            // The search index waits for the pass after the one that
-            // ended a first backfill: that one's cache is usable sooner.
-            Ok(()) => {
-                if !self.restore_order_upkeep().await? {
-                    self.fill_search_index().await?;
-                }
-            }
+            Ok(()) => self.end_backfill().await?,
         }
         let head_from = self.state(Resource::Orders)?.head_from;
         self.head::<Order>(
@@ -219,29 +213,14 @@ impl PanelSync {
             .await
     }
 
-    /// After a backfill: the upkeep a first one set aside, built (see
-    /// [`store::restore_order_upkeep`]); nothing when none was. Answers
-    /// whether it built it.
-    pub(super) async fn restore_order_upkeep(&self) -> Result<bool> {
+    /// After a backfill: the upkeep a first one set aside, built, or on a
+    /// later pass its search index (see [`store::end_backfill`]).
+    pub(super) async fn end_backfill(&self) -> Result<()> {
         self.inner
             .writer
             .run(|w| {
                 let tx = w.cache.begin()?;
-                let restored = store::restore_order_upkeep(&tx, &w.local)?;
-                tx.commit()?;
-                Ok(restored)
-            })
-            .await
-    }
-
-    /// The search index a first backfill set aside, filled (see
-    /// [`store::fill_search_index`]); nothing when it is whole.
-    pub(super) async fn fill_search_index(&self) -> Result<()> {
-        self.inner
-            .writer
-            .run(|w| {
-                let tx = w.cache.begin()?;
-                store::fill_search_index(&tx)?;
+                store::end_backfill(&tx, &w.local)?;
                 tx.commit()
             })
             .await
