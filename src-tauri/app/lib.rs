@@ -66,6 +66,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
         .commands(collect_commands![
             commands::app_info,
             commands::dashboard,
+            commands::critical_services,
             commands::facets,
             commands::search,
             commands::orders_list,

@@ -2,8 +2,8 @@
 
 use paneldesk_core::{
     browse::{
-        self, Dashboard, Facets, Filter, Note, OrderDetail, OrderFilter, OrderRow, Page,
-        PageRequest, PaymentDetail, PaymentFilter, PaymentRow, SearchHit, ServiceFilter,
+        self, CriticalService, Dashboard, Facets, Filter, Note, OrderDetail, OrderFilter, OrderRow,
+        Page, PageRequest, PaymentDetail, PaymentFilter, PaymentRow, SearchHit, ServiceFilter,
         ServiceRow, TicketFilter, TicketRow, UserDetail, UserFilter, UserRow,
     },
     export, panels, Error,
@@ -21,7 +21,16 @@ fn now() -> i64 {
 #[tauri::command]
 #[specta::specta]
 pub async fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, AppError> {
-    state.read(|c| browse::dashboard(c, now())).await
+    state.read(browse::dashboard).await
+}
+
+/// The dashboard's red bar, read after its totals (a service health report).
+#[tauri::command]
+#[specta::specta]
+pub async fn critical_services(
+    state: State<'_, AppState>,
+) -> Result<Vec<CriticalService>, AppError> {
+    state.read(|c| browse::critical_services(c, now())).await
 }
 
 #[tauri::command]

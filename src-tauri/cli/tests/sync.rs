@@ -12,7 +12,7 @@ use std::{
 use paneldesk_core::db::{CacheConn, Db};
 use paneldesk_fakepanel::{Config, FakePanel, Faults, RequestRecord, World};
 use rand::{Rng, SeedableRng};
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
 
 const BIN: &str = env!("CARGO_BIN_EXE_paneldesk-cli");
 
@@ -539,20 +539,24 @@ fn a_wrong_key_is_a_clear_error_on_its_panel_and_the_others_still_sync() {
 
 #[test]
 fn lowering_the_retention_deletes_exactly_the_old_finished_rows_and_they_stay_gone() {
+    // Two panels: each one's old rows go, and only those (the deletes run
+    // panel by panel).
     let fake = FakePanel::spawn(Config::with_orders(5_000)).unwrap();
+    let other = FakePanel::spawn(Config::with_orders(2_000)).unwrap();
     let dir = DataDir::new();
     dir.add("Main", &fake, "100000");
-    let env = [key_env("Main", &fake)];
+    dir.add("Other", &other, "100000");
+    let env = [key_env("Main", &fake), key_env("Other", &other)];
     sync_ok(&dir, &env, &[]);
     // The fake's orders are 36 to 96 days old; keep 60 days.
     let horizon_before = chrono_now() - 60 * 86_400;
     let out = dir.ok(&["retention", "--days", "60"], &[]);
     let horizon_after = chrono_now() - 60 * 86_400;
     assert!(out.contains("removed"), "{out}");
-    let check = |cache: &Connection| {
+    let check = |cache: &Connection, panel: i64, fake: &FakePanel| {
         fake.with_world(|w| {
             for o in &w.orders {
-                let kept: bool = cache.query_row("SELECT count(*) FROM orders WHERE panel_id = 1 AND id = ?1", [o.id], |r| r.get(0)).unwrap();
+                let kept: bool = cache.query_row("SELECT count(*) FROM orders WHERE panel_id = ?1 AND id = ?2", params![panel, o.id], |r| r.get(0)).unwrap();
                 let open = matches!(o.status.as_str(), "pending" | "in_progress" | "processing" | "awaiting");
                 if open || o.created >= horizon_after {
                     assert!(kept, "order {} ({}) should stay", o.id, o.status);
@@ -561,7 +565,7 @@ fn lowering_the_retention_deletes_exactly_the_old_finished_rows_and_they_stay_go
                 }
             }
             for p in &w.payments {
-                let kept: bool = cache.query_row("SELECT count(*) FROM payments WHERE panel_id = 1 AND id = ?1", [p.id], |r| r.get(0)).unwrap();
+                let kept: bool = cache.query_row("SELECT count(*) FROM payments WHERE panel_id = ?1 AND id = ?2", params![panel, p.id], |r| r.get(0)).unwrap();
                 if p.created >= horizon_after {
                     assert!(kept, "payment {}", p.id);
                 } else if p.created < horizon_before {
@@ -569,29 +573,40 @@ fn lowering_the_retention_deletes_exactly_the_old_finished_rows_and_they_stay_go
                 }
             }
             for t in &w.tickets {
-                let kept: bool = cache.query_row("SELECT count(*) FROM tickets WHERE panel_id = 1 AND id = ?1", [t.id], |r| r.get(0)).unwrap();
+                let kept: bool = cache.query_row("SELECT count(*) FROM tickets WHERE panel_id = ?1 AND id = ?2", params![panel, t.id], |r| r.get(0)).unwrap();
                 if t.status != "closed" || t.last_update >= horizon_after {
                     assert!(kept, "ticket {}", t.id);
                 } else if t.last_update < horizon_before {
                     assert!(!kept, "ticket {}", t.id);
-                    let msgs: i64 = cache.query_row("SELECT count(*) FROM ticket_messages WHERE panel_id = 1 AND ticket_id = ?1", [t.id], |r| r.get(0)).unwrap();
+                    let msgs: i64 = cache.query_row("SELECT count(*) FROM ticket_messages WHERE panel_id = ?1 AND ticket_id = ?2", params![panel, t.id], |r| r.get(0)).unwrap();
                     assert_eq!(msgs, 0);
                 }
             }
-            let users: i64 = cache.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).unwrap();
+            let users: i64 = cache.query_row("SELECT count(*) FROM users WHERE panel_id = ?1", [panel], |r| r.get(0)).unwrap();
             assert_eq!(users as usize, w.users.len(), "users are never deleted");
         })
     };
-    let removed: i64 = dir
-        .cache()
-        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
-        .unwrap();
-    assert!((removed as usize) < 5_000, "nothing was deleted");
-    check(&dir.cache());
+    for (panel, fake, orders) in [(1, &fake, 5_000), (2, &other, 2_000)] {
+        let left: i64 = dir
+            .cache()
+            .query_row(
+                "SELECT count(*) FROM orders WHERE panel_id = ?1",
+                [panel],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            (left as usize) < orders,
+            "nothing was deleted on panel {panel}"
+        );
+        check(&dir.cache(), panel, fake);
+    }
     // The next sync does not bring them back.
     fake.clear_records();
+    other.clear_records();
     sync_ok(&dir, &env, &[]);
-    check(&dir.cache());
+    check(&dir.cache(), 1, &fake);
+    check(&dir.cache(), 2, &other);
 }
 
 fn chrono_now() -> i64 {

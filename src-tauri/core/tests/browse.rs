@@ -564,7 +564,7 @@ fn the_palette_finds_ids_and_names_across_panels() {
 fn the_dashboard_and_sync_table_count_what_the_panels_hold() {
     let fx = fx();
     let c = conn();
-    let d = browse::dashboard(&c, chrono::Utc::now().timestamp()).unwrap();
+    let d = browse::dashboard(&c).unwrap();
     assert_eq!(d.panels.len(), 2);
     for (id, fake) in [(fx.alpha_id, &fx.alpha), (fx.beta_id, &fx.beta)] {
         let t = d.panels.iter().find(|p| p.panel_id == id).unwrap();

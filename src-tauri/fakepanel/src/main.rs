@@ -21,6 +21,10 @@ struct Args {
     /// The days the orders are spread over (the data's density).
     #[arg(long, default_value_t = 60)]
     order_days: i64,
+    /// The data's "now" (unix seconds): the newest orders are just before
+    /// it. Default: a fixed time, so the data is the same every run.
+    #[arg(long)]
+    now: Option<i64>,
     /// Default: orders / 20.
     #[arg(long)]
     users: Option<usize>,
@@ -59,6 +63,9 @@ fn main() {
     let mut config = Config::with_orders(args.orders);
     config.port = args.port;
     config.order_days = args.order_days;
+    if let Some(now) = args.now {
+        config.now = now;
+    }
     config.seed = args.seed;
     config.quirks = quirks;
     config.catalogue_moves = args.catalogue_moves;

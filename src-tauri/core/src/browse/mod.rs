@@ -23,7 +23,8 @@ use rusqlite::{types::Value, Row};
 use serde::{Deserialize, Serialize};
 
 pub use dashboard::{
-    dashboard, last_synced, sync_status, CriticalService, Dashboard, PanelTotals, ResourceStatus,
+    critical_services, dashboard, last_synced, sync_status, CriticalService, Dashboard,
+    PanelTotals, ResourceStatus,
 };
 pub use detail::{
     add_note, delete_note, notes, order_detail, payment_detail, user_detail, Note, OrderDetail,

@@ -22,6 +22,17 @@ async dashboard() : Promise<Result<Dashboard, AppError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The dashboard's red bar, read after its totals (a service health report).
+ */
+async criticalServices() : Promise<Result<CriticalService[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("critical_services") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async facets() : Promise<Result<Facets, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("facets") };
@@ -1507,11 +1518,16 @@ export type DailyUsage = { day: string; provider: string; calls: number; input_t
  * Calls whose provider reported no usage (counted as unknown, not 0).
  */
 unknown_calls: number }
+/**
+ * The dashboard's totals and waiting tickets: kept counts, so it answers
+ * at once. Its red bar is [`critical_services`], read after it (a service
+ * health report over the last 24 hours).
+ */
 export type Dashboard = { panels: PanelTotals[]; 
 /**
  * Open tickets whose customer waits for an answer, longest first.
  */
-waiting: TicketRow[]; critical: CriticalService[] }
+waiting: TicketRow[] }
 /**
  * Where the download of the update offered stands.
  */

@@ -437,8 +437,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		waiting: data.tickets
 			.filter((t) => t.waiting_since !== null)
 			.sort((a, b) => (a.waiting_since ?? 0) - (b.waiting_since ?? 0))
-			.slice(0, 10),
-		critical: []
+			.slice(0, 10)
 	});
 	const facets = (): Facets => ({
 		order_statuses: distinct(data.orders.map((o) => o.status)),
@@ -614,6 +613,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 		},
 		appInfo: () => answer('appInfo', [], () => options.appInfo ?? SAMPLE_APP_INFO),
 		dashboard: () => answer('dashboard', [], dashboard),
+		criticalServices: () => answer('criticalServices', [], () => []),
 		facets: () => answer('facets', [], facets),
 		search: (q) => answer('search', [q], () => search(q)),
 		ordersList: (f, p) => answer('ordersList', [f, p], () => pageOf(data.orders.filter(matchOrder(f)), p)),

@@ -80,8 +80,7 @@ describe('Dashboard', () => {
 		const writeText = vi.fn(async () => {});
 		Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
 		const backend = twoPanels();
-		const dashboard = backend.dashboard;
-		backend.dashboard = async () => ({ ...(await dashboard()), critical: CRITICAL });
+		backend.criticalServices = async () => CRITICAL;
 		await renderDashboard(backend);
 
 		const bar = await screen.findByTestId('critical-bar');
@@ -95,6 +94,18 @@ describe('Dashboard', () => {
 		expect(writeText).toHaveBeenCalledTimes(1);
 		expect(writeText).toHaveBeenCalledWith('101\n205');
 		await waitFor(() => expect(copy.textContent?.trim()).toBe('Copied'));
+	});
+
+	it('shows the totals while the red bar is still being computed, then the bar', async () => {
+		const backend = twoPanels();
+		let computed: (c: CriticalService[]) => void = () => {};
+		backend.criticalServices = () => new Promise((resolve) => (computed = resolve));
+		await renderDashboard(backend);
+		expect(total('orders')).toBe('31');
+		expect(screen.queryByTestId('critical-bar')).toBeNull();
+		computed(CRITICAL);
+		expect((await screen.findByTestId('critical-bar')).textContent).toContain('2 critical services');
+		expect(total('orders')).toBe('31');
 	});
 
 	it('lists the tickets whose customers have waited longest first', async () => {

@@ -907,6 +907,10 @@ export const en = {
 			chartUser: (user: string) => `Chart ${user}'s spend per day`,
 			perDay: (currency: string | null) => (currency ? `Spend per day, ${currency}` : 'Spend per day'),
 			isNew: 'New',
+			/** `shown` and `total` come formatted. */
+			showing: (shown: string, total: string) =>
+				`The first ${shown} of ${total} users, by spend. Export CSV for every one.`,
+			showMore: (n: string) => `Show ${n} more`,
 			empty: 'Nobody ordered or paid in this window. Pick a longer window, another panel or another profile.',
 			editProfiles: 'Profiles…',
 			newProfile: 'New profile',

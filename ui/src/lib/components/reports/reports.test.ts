@@ -127,6 +127,28 @@ describe('Top spenders', () => {
 	});
 });
 
+describe('Top spenders on a big panel', () => {
+	it('lists 200 rows at a time, says how many there are, and shows more on demand', async () => {
+		const b = backend();
+		const users = Array.from({ length: 450 }, (_, i) => ({
+			panel: 'Main', user_id: i + 1, username: `user${i + 1}`, joined: null, is_new: false, payments_count: 0,
+			payments_total: 0, spend: 5_000 - i, lifetime: null, currency: 'USD', top_services: []
+		}));
+		b.reportRun = async () => ({ kind: 'top_spenders', report: { window_hours: 24, at: MOCK_NOW, users } });
+		render(TopSpenders, { context: await context(b) });
+		await waitFor(() => expect(screen.getAllByTestId('spender-row')).toHaveLength(200));
+		expect(screen.getAllByTestId('spender-row')[0].textContent).toContain('user1');
+		const more = screen.getByTestId('spenders-more');
+		expect(more.textContent).toContain('The first 200 of 450 users, by spend');
+		await userEvent.click(screen.getByTestId('spenders-show-more'));
+		expect(screen.getAllByTestId('spender-row')).toHaveLength(400);
+		expect(screen.getByTestId('spenders-show-more').textContent?.trim()).toBe('Show 50 more');
+		await userEvent.click(screen.getByTestId('spenders-show-more'));
+		expect(screen.getAllByTestId('spender-row')).toHaveLength(450);
+		expect(screen.queryByTestId('spenders-more')).toBeNull();
+	});
+});
+
 describe('Flagged replies', () => {
 	it('drills down from a staff member to their flagged tickets, and from a service to its samples', async () => {
 		const b = backend();
