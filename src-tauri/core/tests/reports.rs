@@ -789,6 +789,30 @@ fn top_spenders_by_the_rules() {
             AT - 50 * D
         )
     );
+
+    // A screen's page: the first rows, and how many there are in all. The
+    // whole report (the CLI's JSON, a CSV) says nothing of a total.
+    assert!(v.get("users_total").is_none(), "{v}");
+    let paged = |rows| {
+        let req = reports::ReportRequest {
+            at: Some(AT),
+            rows,
+            ..Default::default()
+        };
+        match reports::run(&fx.conn, reports::ReportKind::TopSpenders, &req).unwrap() {
+            reports::Report::TopSpenders(r) => r,
+            other => panic!("{other:?}"),
+        }
+    };
+    let first = paged(Some(2));
+    assert_eq!(first.users, report.users[..2]);
+    assert_eq!(first.users_total, Some(5));
+    assert_eq!(
+        serde_json::to_value(&first).unwrap()["users_total"],
+        json!(5)
+    );
+    assert_eq!(paged(Some(50)).users, report.users);
+    assert_eq!(paged(None), report);
 }
 
 #[test]

@@ -39,6 +39,11 @@ pub struct ReportRequest {
     /// "Now", unix seconds; None is the clock. An export passes the shown
     /// report's, so the file holds exactly what the screen shows.
     pub at: Option<i64>,
+    /// Top spenders: the first this many users, and how many there are in
+    /// all (a screen's page; 50,000 rows a day on a big panel are megabytes
+    /// across the IPC). None: every user, as the CLI and a CSV export give.
+    #[serde(default)]
+    pub rows: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -140,7 +145,12 @@ pub fn run(conn: &ReadConn, kind: ReportKind, req: &ReportRequest) -> Result<Rep
                 },
             };
             params.validate().map_err(ReportError::Invalid)?;
-            Report::TopSpenders(top_spenders(conn, &params)?)
+            let mut report = top_spenders(conn, &params)?;
+            if let Some(rows) = req.rows {
+                report.users_total = Some(report.users.len() as u64);
+                report.users.truncate(rows as usize);
+            }
+            Report::TopSpenders(report)
         }
         ReportKind::FlaggedByStaff => {
             Report::FlaggedByStaff(flagged_by_staff(conn, &window(req)?)?)

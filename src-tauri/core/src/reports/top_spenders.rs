@@ -89,6 +89,10 @@ pub struct TopSpendersReport {
     pub window_hours: f64,
     pub at: i64,
     pub users: Vec<TopSpenderRow>,
+    /// How many users the report has in all, when `users` holds only the
+    /// first of them (a request's `rows`); absent when it holds every one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users_total: Option<u64>,
 }
 
 impl TopSpendersReport {
@@ -159,6 +163,7 @@ pub fn top_spenders(conn: &ReadConn, p: &TopSpendersParams) -> Result<TopSpender
         window_hours: p.window_hours,
         at: p.at,
         users: rows,
+        users_total: None,
     })
 }
 

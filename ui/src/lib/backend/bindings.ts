@@ -2096,7 +2096,13 @@ profile: string | null;
  * "Now", unix seconds; None is the clock. An export passes the shown
  * report's, so the file holds exactly what the screen shows.
  */
-at: number | null }
+at: number | null; 
+/**
+ * Top spenders: the first this many users, and how many there are in
+ * all (a screen's page; 50,000 rows a day on a big panel are megabytes
+ * across the IPC). None: every user, as the CLI and a CSV export give.
+ */
+rows?: number | null }
 export type ReportSource = "order" | "service" | "ticket"
 /**
  * A service reported as a problem, from where and why.
@@ -2442,7 +2448,12 @@ lifetime: number | null;
  * The currency of every money field of the row (the panel's).
  */
 currency: string | null; top_services: number[] }
-export type TopSpendersReport = { window_hours: number; at: number; users: TopSpenderRow[] }
+export type TopSpendersReport = { window_hours: number; at: number; users: TopSpenderRow[]; 
+/**
+ * How many users the report has in all, when `users` holds only the
+ * first of them (a request's `rows`); absent when it holds every one.
+ */
+users_total?: number | null }
 /**
  * A day of a service's trend: its score, or None for a gap (the app did not
  * run) or a day without enough data.

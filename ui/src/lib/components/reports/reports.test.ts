@@ -44,7 +44,7 @@ describe('Service health', () => {
 		const b = backend();
 		render(ServiceHealth, { context: await context(b) });
 		await screen.findAllByTestId('health-row');
-		expect(runs(b)[0]).toEqual({ panel_id: null, window_hours: 24, profile: null, at: null });
+		expect(runs(b)[0]).toEqual({ panel_id: null, window_hours: 24, profile: null, at: null, rows: null });
 		await userEvent.click(screen.getByTestId('report-window-72'));
 		await waitFor(() => expect(runs(b).at(-1)?.window_hours).toBe(72));
 		await userEvent.click(screen.getByTestId('report-window-custom'));
@@ -54,7 +54,7 @@ describe('Service health', () => {
 		await waitFor(() => expect(screen.getByTestId('report-export-note').textContent).toContain('written to'));
 		// The shown report's "now": the file holds exactly what the screen shows.
 		const exported = b.calls.find((c) => c.method === 'reportExport');
-		expect(exported?.args).toEqual(['service_health', { panel_id: null, window_hours: 5, profile: null, at: MOCK_NOW }]);
+		expect(exported?.args).toEqual(['service_health', { panel_id: null, window_hours: 5, profile: null, at: MOCK_NOW, rows: null }]);
 	});
 
 	it('says what to do when nothing is in the window, and shows an error with its fix', async () => {
@@ -128,24 +128,34 @@ describe('Top spenders', () => {
 });
 
 describe('Top spenders on a big panel', () => {
-	it('lists 200 rows at a time, says how many there are, and shows more on demand', async () => {
+	it('asks for 200 rows at a time, says how many there are, shows more on demand, and exports them all', async () => {
 		const b = backend();
 		const users = Array.from({ length: 450 }, (_, i) => ({
 			panel: 'Main', user_id: i + 1, username: `user${i + 1}`, joined: null, is_new: false, payments_count: 0,
 			payments_total: 0, spend: 5_000 - i, lifetime: null, currency: 'USD', top_services: []
 		}));
-		b.reportRun = async () => ({ kind: 'top_spenders', report: { window_hours: 24, at: MOCK_NOW, users } });
+		const asked: (number | null)[] = [];
+		b.reportRun = async (_kind, req) => {
+			asked.push(req.rows ?? null);
+			const report = { window_hours: 24, at: MOCK_NOW, users: users.slice(0, req.rows ?? users.length) };
+			return { kind: 'top_spenders', report: req.rows == null ? report : { ...report, users_total: users.length } };
+		};
 		render(TopSpenders, { context: await context(b) });
 		await waitFor(() => expect(screen.getAllByTestId('spender-row')).toHaveLength(200));
+		expect(asked).toEqual([200]);
 		expect(screen.getAllByTestId('spender-row')[0].textContent).toContain('user1');
-		const more = screen.getByTestId('spenders-more');
-		expect(more.textContent).toContain('The first 200 of 450 users, by spend');
+		expect(screen.getByTestId('spenders-more').textContent).toContain('The first 200 of 450 users, by spend');
 		await userEvent.click(screen.getByTestId('spenders-show-more'));
-		expect(screen.getAllByTestId('spender-row')).toHaveLength(400);
+		await waitFor(() => expect(screen.getAllByTestId('spender-row')).toHaveLength(400));
 		expect(screen.getByTestId('spenders-show-more').textContent?.trim()).toBe('Show 50 more');
 		await userEvent.click(screen.getByTestId('spenders-show-more'));
-		expect(screen.getAllByTestId('spender-row')).toHaveLength(450);
+		await waitFor(() => expect(screen.getAllByTestId('spender-row')).toHaveLength(450));
 		expect(screen.queryByTestId('spenders-more')).toBeNull();
+		expect(asked).toEqual([200, 400, 600]);
+
+		await userEvent.click(screen.getByTestId('report-export'));
+		await waitFor(() => expect(b.calls.some((c) => c.method === 'reportExport')).toBe(true));
+		expect((b.calls.find((c) => c.method === 'reportExport')?.args[1] as ReportRequest).rows).toBeNull();
 	});
 });
 
@@ -177,7 +187,7 @@ describe('Staff statistics', () => {
 		// 11-30, 12-01 (none: 0) and 12-02: three points of one series.
 		expect([chart.dataset.series, chart.dataset.points]).toEqual(['1', '3']);
 		// The same request as the report, at the report's own "now".
-		expect(b.calls.find((c) => c.method === 'staffDays')?.args).toEqual([{ panel_id: null, window_hours: 24, profile: null, at: MOCK_NOW }]);
+		expect(b.calls.find((c) => c.method === 'staffDays')?.args).toEqual([{ panel_id: null, window_hours: 24, profile: null, at: MOCK_NOW, rows: null }]);
 	});
 });
 
