@@ -8,8 +8,8 @@
 -- (browse::text_index). A row's id is its panel's id and the order's id
 -- in one integer, (panel_id << 40) | id: order IDs are at most 10 digits,
 -- under 2^34. Kept by the triggers below; a first backfill sets them aside
--- with the other upkeep and fills the index once at its end
--- (store::deferred).
+-- with the other upkeep, and the sync pass after the one that ends it fills
+-- the index whole (store::end_backfill).
 CREATE VIRTUAL TABLE orders_text USING fts5(
     link, user,
     content = '', contentless_delete = 1, detail = none, tokenize = 'trigram'

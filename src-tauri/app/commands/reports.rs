@@ -31,11 +31,6 @@ pub async fn report_export(
     request: ReportRequest,
 ) -> Result<super::Exported, AppError> {
     let name: &'static str = kind.into();
-    // The file has every row, whatever page the screen shows.
-    let request = ReportRequest {
-        rows: None,
-        ..request
-    };
     let exported = state
         .read(move |c| {
             let report = reports::run(c, kind, &request)?;

@@ -188,7 +188,7 @@ fn main() {
             },
         ),
         // In every link: the trigram index cannot narrow it, so it reads
-        // every order (the index gives up past 5,000 candidates).
+        // every order (the index gives up past 50,000 candidates).
         (
             "text: a fragment of every link (scans)",
             OrderFilter {

@@ -70,7 +70,7 @@ pub fn dashboard(conn: &ReadConn) -> Result<Dashboard> {
         ("1", "orders")
     };
     let mut orders = conn
-        .prepare(&format!(
+        .prepare_cached(&format!(
             "SELECT coalesce(sum({n}), 0), coalesce(sum({n}) FILTER (WHERE status IN {}), 0)
              FROM {table} WHERE panel_id = ?1",
             crate::model::sql_list(&crate::model::OPEN_ORDER_STATUSES)
