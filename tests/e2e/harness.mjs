@@ -60,13 +60,13 @@ export async function launchApp({ dataDir, env = {}, ipcSecrets = [], app = requ
     env: {
       // Exports (CSV, backups) go beside the data dir, never to the runner's home.
       PANELDESK_EXPORT_DIR: join(dataDir, "exports"),
-      // Under Xvfb, WebKit composites with Mesa's software GL (llvmpipe),
-      // whose compositor thread crashes now and then (a general protection
-      // fault in swrast_dri.so, always at the same place, in the kernel
-      // log): the web process dies and the WebDriver session with it, while
-      // the app lives on. llvmpipe then rasterises in the calling thread,
-      // with none of its worker threads. (Turning compositing off instead
-      // makes WebKit's first screenshot hang.)
+      // The app renders without WebKit's accelerated compositing (its
+      // default: src-tauri/app/lib.rs, `software_rendering`). A run that
+      // turns it back on (WEBKIT_DISABLE_COMPOSITING_MODE=0) composites
+      // with Mesa's software GL (llvmpipe) under Xvfb, whose compositor
+      // thread crashes now and then (a general protection fault in
+      // swrast_dri.so): with no worker threads, llvmpipe rasterises in the
+      // calling thread instead.
       LP_NUM_THREADS: "0",
       ...process.env,
       ...env,

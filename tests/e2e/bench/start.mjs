@@ -168,6 +168,7 @@ for (let run = 0; run < RUNS; run++) {
 // text, and its memory there; the same runs, one after the other.
 const blankWall = [];
 let blankMemory = null;
+let blankSoftwareMemory = null;
 if (process.env.BLANK_BIN) {
   const blankDir = mkdtempSync(join(tmpdir(), "paneldesk-blank-"));
   for (let run = 0; run < RUNS; run++) {
@@ -184,6 +185,18 @@ if (process.env.BLANK_BIN) {
     } finally {
       await app.close();
     }
+  }
+  // The app turns WebKit's accelerated compositing off (src-tauri/app/lib.rs,
+  // `software_rendering`); the blank app keeps WebKit's default. Its memory
+  // rendered as the app's is, beside it, so the gain is not taken for the app's.
+  const app = await launchApp({ dataDir: blankDir, app: process.env.BLANK_BIN, env: { WEBKIT_DISABLE_COMPOSITING_MODE: "1" } });
+  try {
+    const text = await app.browser.$("#blank");
+    await text.waitUntil(async () => (await text.getText()) === "Blank", { timeout: 60_000, interval: 20 });
+    const pid = appPid(blankDir, process.env.BLANK_BIN);
+    blankSoftwareMemory = pid ? treeRssMb(pid) : null;
+  } finally {
+    await app.close();
   }
   execFileSync("rm", ["-rf", blankDir]);
 }
@@ -214,6 +227,11 @@ if (blankWall.length) {
     record("memory of the blank app and its WebKit processes", blankMemory, "MB");
     record("the app's memory at the dashboard over the blank app's", memory.atDashboard - blankMemory, "MB", 100);
     record("the app's memory after scrolling over the blank app's", memory.afterScroll - blankMemory, "MB", 100);
+  }
+  if (blankSoftwareMemory && memory) {
+    console.log(`memory of the blank app with compositing off, as the app renders: ${blankSoftwareMemory.toFixed(0)} MB; the app's at the dashboard is ${(memory.atDashboard - blankSoftwareMemory).toFixed(0)} MB more`);
+    record("memory of the blank app with compositing off, as the app renders", blankSoftwareMemory, "MB");
+    record("the app's memory at the dashboard over that blank app's", memory.atDashboard - blankSoftwareMemory, "MB");
   }
 }
 for (const r of reportScreens) {

@@ -4,7 +4,7 @@
 // corpus) open without running or loading anything.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -59,6 +59,23 @@ test("the window opens on the dashboard with the main navigation", async () => {
     timeoutMsg: "the dashboard never showed the 300 cached orders",
   });
   await screenshot(browser, "smoke-01-dashboard");
+});
+
+test("the window renders without accelerated compositing, which held 120 MB of the web process", async () => {
+  // The app sets it for its WebKit processes unless the environment chose
+  // (src-tauri/app/lib.rs, `software_rendering`); this run's did not.
+  assert.equal(process.env.WEBKIT_DISABLE_COMPOSITING_MODE, undefined);
+  const web = readdirSync("/proc").filter((pid) => {
+    try {
+      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("WebKitWebProces") &&
+        readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1] === String(app.pid());
+    } catch {
+      return false; // gone, or not ours to read
+    }
+  });
+  assert.equal(web.length, 1, "the app's one web process");
+  const environ = readFileSync(`/proc/${web[0]}/environ`, "utf8").split("\0");
+  assert.ok(environ.includes("WEBKIT_DISABLE_COMPOSITING_MODE=1"), "the web process composites");
 });
 
 test("a crash report of the last run is offered once, and dismissed it stays in the logs folder", async () => {
