@@ -168,7 +168,27 @@ export async function screenshot(browser, name) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await settled(browser);
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await browser.saveScreenshot(path);
+  // WebKit takes a screenshot at the window's next paint, and without
+  // accelerated compositing (the app's default) an idle page never paints:
+  // one pixel in a corner changes at every frame until it is taken.
+  await browser.execute(() => {
+    const pixel = document.createElement("div");
+    pixel.id = "e2e-paint";
+    pixel.style.cssText = "position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647";
+    document.body.append(pixel);
+    let frame = 0;
+    const tick = () => {
+      if (!pixel.isConnected) return;
+      pixel.style.background = frame++ % 2 ? "rgba(0,0,0,0.01)" : "rgba(0,0,0,0.02)";
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  try {
+    await browser.saveScreenshot(path);
+  } finally {
+    await browser.execute(() => document.getElementById("e2e-paint")?.remove());
+  }
   return path;
 }
 
