@@ -457,7 +457,7 @@ fn nudge_daily_scores(app: &tauri::AppHandle) {
 /// web process, and 431-461 -> 278-301 MB after scrolling 50,000 orders,
 /// whose garbage no longer slows the next screen (docs/benchmarks.md, the
 /// fifth stop). A screen of tables and forms loses nothing a user sees;
-/// the first paint takes about 70 ms longer. Set before GTK starts and
+/// the first paint takes 50 to 70 ms longer. Set before GTK starts and
 /// before any thread: the web process inherits the environment.
 #[cfg(target_os = "linux")]
 fn software_rendering() {

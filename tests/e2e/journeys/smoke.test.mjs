@@ -64,7 +64,7 @@ test("the window opens on the dashboard with the main navigation", async () => {
 test("the window renders without accelerated compositing, which held 120 MB of the web process", async () => {
   // The app sets it for its WebKit processes unless the environment chose
   // (src-tauri/app/lib.rs, `software_rendering`); this run's did not.
-  assert.equal(process.env.WEBKIT_DISABLE_COMPOSITING_MODE, undefined);
+  assert.equal(process.env.WEBKIT_DISABLE_COMPOSITING_MODE, undefined, "this run chose the compositing mode itself: unset it to test the app's default");
   const web = readdirSync("/proc").filter((pid) => {
     try {
       return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("WebKitWebProces") &&
