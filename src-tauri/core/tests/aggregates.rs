@@ -225,6 +225,11 @@ fn assert_tables_recount(conn: &ReadConn, seed: u64) {
              FROM orders GROUP BY 1, 2, 3, 4, 5, 6, 7",
         ),
         (
+            "agg_order_statuses",
+            "SELECT panel_id, status, orders FROM agg_order_statuses WHERE orders <> 0",
+            "SELECT panel_id, status, count(*) FROM orders GROUP BY 1, 2",
+        ),
+        (
             "agg_finished",
             "SELECT panel_id, hour, service_id, provider, finished FROM agg_finished WHERE finished <> 0",
             "SELECT panel_id, finished_at / 3600, coalesce(service_id, -1), coalesce(provider, ''), count(*)

@@ -412,3 +412,37 @@ fn migration_11_indexes_the_orders_cached_before_it_for_searches() {
     assert_eq!(found("owl7"), [7002]);
     assert!(found("zzz9").is_empty());
 }
+
+#[test]
+fn migration_12_keeps_the_dashboards_order_totals_of_the_orders_cached_before_it() {
+    use paneldesk_core::db::migrate_to;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    configured_panel_1(&dir);
+    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    migrate_to(&mut cache, Schema::Cache, 11).unwrap();
+    cache
+        .execute_batch(
+            "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_name, status, created, synced_at)
+                 VALUES (1, 7001, 'happy_fox12', 'https://insta.example/p/1', 100, 0, 'Likes', 'completed', 50, 0),
+                        (1, 7002, 'calm_owl7', 'https://insta.example/p/2', 100, 40, 'Likes', 'in_progress', 60, 0),
+                        (1, 7003, 'calm_owl7', 'https://insta.example/p/3', 100, 100, 'Likes', 'pending', 7300, 0);",
+        )
+        .unwrap();
+    drop(cache);
+    let db = Db::open(&dir).unwrap();
+    let read = db.read().unwrap();
+    let dash = paneldesk_core::browse::dashboard(&read).unwrap();
+    assert_eq!(
+        (dash.panels[0].orders, dash.panels[0].open_orders),
+        (3, 2),
+        "the orders cached before the migration are counted, two of them open"
+    );
+    // Kept from then on: an order finishing leaves the open ones.
+    db.cache()
+        .unwrap()
+        .execute("UPDATE orders SET status = 'completed' WHERE id = 7003", [])
+        .unwrap();
+    let dash = paneldesk_core::browse::dashboard(&read).unwrap();
+    assert_eq!((dash.panels[0].orders, dash.panels[0].open_orders), (3, 1));
+}

@@ -47,6 +47,9 @@ static CACHE: LazyLock<Vec<M<'static>>> = LazyLock::new(|| {
         M::up(include_str!(
             "../../../../migrations/cache/0011_orders_text.sql"
         )),
+        M::up(include_str!(
+            "../../../../migrations/cache/0012_order_totals.sql"
+        )),
     ]
 });
 

@@ -108,6 +108,25 @@ describe('Dashboard', () => {
 		expect(total('orders')).toBe('31');
 	});
 
+	it('asks for the red bar only once the totals are in, so the two never share the start', async () => {
+		const backend = twoPanels();
+		const read = backend.dashboard;
+		let answer: () => void = () => {};
+		backend.dashboard = () => new Promise((resolve) => (answer = () => resolve(read())));
+		const asked = vi.fn(async () => CRITICAL);
+		backend.criticalServices = asked;
+		const ctx = testContext(backend);
+		await ctx.app.start();
+		render(Dashboard, { context: ctx.context });
+		await tick();
+		expect(total('orders')).toBe('—');
+		expect(asked).not.toHaveBeenCalled();
+		answer();
+		expect((await screen.findByTestId('critical-bar')).textContent).toContain('2 critical services');
+		expect(total('orders')).toBe('31');
+		expect(asked).toHaveBeenCalledTimes(1);
+	});
+
 	it('lists the tickets whose customers have waited longest first', async () => {
 		await renderDashboard(createMockBackend());
 		const items = within(screen.getByTestId('waiting-tickets')).getAllByRole('listitem');
