@@ -210,10 +210,27 @@ pub struct Db {
     _in_use: std::sync::Arc<InUse>,
 }
 
+/// SQLite's settings for the whole process, before its first connection.
+/// Memory statistics off: SQLite counts every allocation under a global
+/// mutex, for `sqlite3_memory_used`, which nothing here reads.
+fn sqlite_process_settings() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config before sqlite3_initialize, with the int
+        // SQLITE_CONFIG_MEMSTATUS takes. After a connection (a test opening
+        // one first) it answers SQLITE_MISUSE and changes nothing.
+        let off: std::os::raw::c_int = 0;
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, off);
+        }
+    });
+}
+
 impl Db {
     /// Creates the data dir if needed, encrypts a plain one, migrates both
     /// files and makes sure the first operator exists.
     pub fn open(data_dir: &DataDir) -> Result<Db> {
+        sqlite_process_settings();
         std::fs::create_dir_all(data_dir.root())
             .map_err(|e| Error::io(format!("creating {}", data_dir.root().display()), e))?;
         let (install_id, key, in_use) = {
