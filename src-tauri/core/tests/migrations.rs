@@ -159,12 +159,7 @@ fn migration_2_runs_on_a_version_1_file_holding_data() {
 
 #[test]
 fn migration_3_keeps_cached_messages_and_reports_still_read_them() {
-    use paneldesk_core::db::migrate_to;
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = DataDir::new(tmp.path());
-    configured_panel_1(&dir);
-    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
-    migrate_to(&mut cache, Schema::Cache, 2).unwrap();
+    let (_tmp, dir, cache) = cache_at_version(2);
     cache
         .execute(
             "INSERT INTO ticket_messages (panel_id, ticket_id, seq, message, is_staff, created) VALUES (1, 9, 0, '<p>Order <b>5500391</b></p>', 0, 100)",
@@ -187,6 +182,17 @@ fn migration_3_keeps_cached_messages_and_reports_still_read_them() {
         plain, None,
         "old rows are stripped by the reports on the fly"
     );
+}
+
+/// A data dir with panel 1 configured whose cache.sqlite3 stops at
+/// `version`: the test fills it as that version's app would, then opens it.
+fn cache_at_version(version: usize) -> (tempfile::TempDir, DataDir, rusqlite::Connection) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::new(tmp.path());
+    configured_panel_1(&dir);
+    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
+    paneldesk_core::db::migrate_to(&mut cache, Schema::Cache, version).unwrap();
+    (tmp, dir, cache)
 }
 
 /// local.sqlite3 at the latest version with panel 1 configured: cached rows
@@ -319,12 +325,7 @@ fn migration_11_adds_the_competitors_watch_and_keeps_the_report_history() {
 
 #[test]
 fn migration_10_finds_the_orders_quoted_by_messages_cached_before_it() {
-    use paneldesk_core::db::migrate_to;
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = DataDir::new(tmp.path());
-    configured_panel_1(&dir);
-    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
-    migrate_to(&mut cache, Schema::Cache, 9).unwrap();
+    let (_tmp, dir, cache) = cache_at_version(9);
     cache
         .execute_batch(
             "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_name, status, created, synced_at)
@@ -372,12 +373,7 @@ fn migration_10_finds_the_orders_quoted_by_messages_cached_before_it() {
 #[test]
 fn migration_11_indexes_the_orders_cached_before_it_for_searches() {
     use paneldesk_core::browse::{Filter, OrderFilter};
-    use paneldesk_core::db::migrate_to;
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = DataDir::new(tmp.path());
-    configured_panel_1(&dir);
-    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
-    migrate_to(&mut cache, Schema::Cache, 10).unwrap();
+    let (_tmp, dir, cache) = cache_at_version(10);
     cache
         .execute_batch(
             "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_name, status, created, synced_at)
@@ -415,12 +411,7 @@ fn migration_11_indexes_the_orders_cached_before_it_for_searches() {
 
 #[test]
 fn migration_12_keeps_the_dashboards_order_totals_of_the_orders_cached_before_it() {
-    use paneldesk_core::db::migrate_to;
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = DataDir::new(tmp.path());
-    configured_panel_1(&dir);
-    let mut cache = rusqlite::Connection::open(dir.cache_db()).unwrap();
-    migrate_to(&mut cache, Schema::Cache, 11).unwrap();
+    let (_tmp, dir, cache) = cache_at_version(11);
     cache
         .execute_batch(
             "INSERT INTO orders (panel_id, id, user, link, quantity, remains, service_name, status, created, synced_at)

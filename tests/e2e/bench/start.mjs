@@ -165,8 +165,8 @@ for (let run = 0; run < RUNS; run++) {
       }
       const scrollMs = performance.now() - started;
       const lastFrame = pid ? treeRssMb(pid) : NaN;
-      const afterScroll = pid ? await settledRssMb(pid, lastFrame) : NaN;
-      memory = { atDashboard, lastFrame, afterScroll, rows: top - (await firstId()), scrollMs };
+      const settled = pid ? await settledRssMb(pid, lastFrame) : NaN;
+      memory = { atDashboard, lastFrame, settled, rows: top - (await firstId()), scrollMs };
       // A report screen over the million orders: from the click to its first
       // rows, beside the same report computed by the CLI (process start included).
       for (const [label, selector, args] of REPORT_SCREENS) {
@@ -238,7 +238,7 @@ if (memory) {
   console.log(
     `memory of the app and its WebKit processes: ${memory.atDashboard.toFixed(0)} MB at the dashboard, ` +
       `${memory.lastFrame.toFixed(0)} MB after scrolling ${memory.rows.toLocaleString("en-US")} orders down ` +
-      `(${memory.afterScroll.toFixed(0)} MB once settled) ` +
+      `(${memory.settled.toFixed(0)} MB once settled) ` +
       `(in ${(memory.scrollMs / 1000).toFixed(1)} s, ${Math.round(memory.rows / (memory.scrollMs / 1000)).toLocaleString("en-US")} rows/s)`,
   );
 }
@@ -247,7 +247,7 @@ record("of which inside the page", median(page), "ms");
 if (memory) {
   record("memory of the app and its WebKit processes at the dashboard", memory.atDashboard, "MB");
   record(`the same after scrolling ${memory.rows.toLocaleString("en-US")} orders down`, memory.lastFrame, "MB");
-  record("the same once settled (sampled until steady, 10 s at most)", memory.afterScroll, "MB");
+  record("the same once settled (sampled until steady, 10 s at most)", memory.settled, "MB");
 }
 if (blankWall.length) {
   const ratio = median(wall) / median(blankWall);
@@ -255,11 +255,11 @@ if (blankWall.length) {
   record(`a blank Tauri 2 app built the same way, start to its text, median of ${RUNS}`, median(blankWall), "ms");
   record("the app's start over the blank app's", ratio, "x", 1.3);
   if (blankMemory && memory) {
-    console.log(`memory of the blank app and its WebKit processes: ${blankMemory.toFixed(0)} MB; the app's at the dashboard is ${(memory.atDashboard - blankMemory).toFixed(0)} MB more, after scrolling ${(memory.lastFrame - blankMemory).toFixed(0)} MB (budget 100 MB; ${(memory.afterScroll - blankMemory).toFixed(0)} once settled)`);
+    console.log(`memory of the blank app and its WebKit processes: ${blankMemory.toFixed(0)} MB; the app's at the dashboard is ${(memory.atDashboard - blankMemory).toFixed(0)} MB more, after scrolling ${(memory.lastFrame - blankMemory).toFixed(0)} MB (budget 100 MB; ${(memory.settled - blankMemory).toFixed(0)} once settled)`);
     record("memory of the blank app and its WebKit processes", blankMemory, "MB");
     record("the app's memory at the dashboard over the blank app's", memory.atDashboard - blankMemory, "MB", 100);
     record("the app's memory after scrolling over the blank app's", memory.lastFrame - blankMemory, "MB", 100);
-    record("the same once settled", memory.afterScroll - blankMemory, "MB");
+    record("the same once settled", memory.settled - blankMemory, "MB");
   }
   if (blankSoftwareMemory && memory) {
     console.log(`memory of the blank app with compositing off, as the app renders: ${blankSoftwareMemory.toFixed(0)} MB; the app's at the dashboard is ${(memory.atDashboard - blankSoftwareMemory).toFixed(0)} MB more`);
